@@ -1,0 +1,156 @@
+// Package silkbridge holds the words every part of the platform shares:
+// errors with codes that the HTTP layer maps to statuses, field-level
+// validation problems that the web layer translates, and identifiers.
+package silkbridge
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Error codes. The HTTP layer maps each to a status; only EINTERNAL is
+// logged as a fault of the platform.
+const (
+	EINVALID      = "invalid"      // 400 or 422: the input is wrong; Fields says where
+	ENOTFOUND     = "not_found"    // 404
+	ECONFLICT     = "conflict"     // 409: the state does not allow it (duplicate, closed window)
+	EUNAUTHORIZED = "unauthorized" // 401: sign in first
+	EFORBIDDEN    = "forbidden"    // 403: signed in, but not allowed
+	ETOOMANY      = "too_many"     // 429
+	EINTERNAL     = "internal"     // 500
+)
+
+// Error is an application error: a code, a message for people (an i18n
+// message ID with its template data, so every language can say it) and the
+// fields at fault.
+type Error struct {
+	Code string
+	// MessageID names the message in the catalogues; Message is its English text.
+	MessageID string
+	Message   string
+	Data      map[string]any
+	Fields    []FieldError
+}
+
+// FieldError says what is wrong with one input field.
+type FieldError struct {
+	Field     string         `json:"field"`
+	MessageID string         `json:"code"`
+	Message   string         `json:"message"`
+	Data      map[string]any `json:"-"`
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return e.Message
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return e.Message + ": " + strings.Join(parts, "; ")
+}
+
+// Errorf returns an Error with the code and an English message; messageID
+// names the message in the catalogues.
+func Errorf(code, messageID, format string, args ...any) *Error {
+	return &Error{Code: code, MessageID: messageID, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL when err carries none.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// NotFound says that the named kind of record does not exist.
+func NotFound(kind string) *Error {
+	return &Error{Code: ENOTFOUND, MessageID: "error.not_found", Message: kind + " not found", Data: map[string]any{"Kind": kind}}
+}
+
+// Forbidden says that the signed-in user may not do this.
+func Forbidden() *Error {
+	return &Error{Code: EFORBIDDEN, MessageID: "error.forbidden", Message: "you are not allowed to do this"}
+}
+
+// Unauthorized says that the user must sign in first.
+func Unauthorized() *Error {
+	return &Error{Code: EUNAUTHORIZED, MessageID: "error.unauthorized", Message: "sign in first"}
+}
+
+// Conflict says that the current state does not allow the change.
+func Conflict(messageID, format string, args ...any) *Error {
+	return Errorf(ECONFLICT, messageID, format, args...)
+}
+
+// Problems collects field errors while validating input.
+type Problems struct {
+	fields []FieldError
+}
+
+// Add records that field is wrong; messageID names the message in the
+// catalogues, english is its English text, data fills its placeholders.
+func (p *Problems) Add(field, messageID, english string, data map[string]any) {
+	p.fields = append(p.fields, FieldError{Field: field, MessageID: messageID, Message: english, Data: data})
+}
+
+// Has reports whether field already has a problem.
+func (p *Problems) Has(field string) bool {
+	for _, f := range p.fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Required records that a required field is empty, when value is blank.
+func (p *Problems) Required(field, value string) bool {
+	if strings.TrimSpace(value) == "" {
+		p.Add(field, "field.required", "this field is required", nil)
+		return false
+	}
+	return true
+}
+
+// MaxLen records that value is longer than max characters.
+func (p *Problems) MaxLen(field, value string, max int) bool {
+	if n := len([]rune(value)); n > max {
+		p.Add(field, "field.too_long", fmt.Sprintf("at most %d characters (this has %d)", max, n), map[string]any{"Max": max, "Len": n})
+		return false
+	}
+	return true
+}
+
+// Err returns nil when nothing was recorded, else an EINVALID *Error with
+// the recorded fields.
+func (p *Problems) Err() error {
+	if len(p.fields) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, MessageID: "error.invalid", Message: "some fields need attention", Fields: p.fields}
+}
+
+// Invalid returns an EINVALID error about one field.
+func Invalid(field, messageID, english string, data map[string]any) *Error {
+	var p Problems
+	p.Add(field, messageID, english, data)
+	return p.Err().(*Error)
+}
+
+// NewID returns a new opaque, time-ordered public identifier (UUIDv7).
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// ValidID reports whether s has the form of an identifier made by NewID.
+func ValidID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
+}
