@@ -94,19 +94,21 @@ func isDigitRune(r rune) bool {
 	return unicode.IsDigit(r)
 }
 
-// splitCompounds cuts normalised text into compounds. A joiner or
-// apostrophe belongs to a word only between two word characters; a comma
-// only between two digits.
-func splitCompounds(s string) []compound {
-	var out []compound
+// splitCompounds cuts normalised text into compounds and passes each to
+// emit. A joiner or apostrophe belongs to a word only between two word
+// characters; a comma only between two digits. The compound's slices are
+// reused for the next one, so emit must not keep them.
+func splitCompounds(s string, emit func(compound)) {
 	var parts [][]run
+	var runs []run
 	partStart := -1
 	var prev rune
 
 	closePart := func(end int) {
 		if partStart >= 0 && end > partStart {
-			if runs := splitRuns(resolveApostrophes(s[partStart:end])); len(runs) > 0 {
-				parts = append(parts, runs)
+			n := len(runs)
+			if runs = splitRuns(resolveApostrophes(s[partStart:end]), runs); len(runs) > n {
+				parts = append(parts, runs[n:len(runs):len(runs)])
 			}
 		}
 		partStart = -1
@@ -114,8 +116,8 @@ func splitCompounds(s string) []compound {
 	closeCompound := func(end int) {
 		closePart(end)
 		if len(parts) > 0 {
-			out = append(out, compound{parts: parts})
-			parts = nil
+			emit(compound{parts: parts})
+			parts, runs = parts[:0], runs[:0]
 		}
 	}
 	nextIsWord := func(i int) bool {
@@ -158,7 +160,6 @@ func splitCompounds(s string) []compound {
 		i += size
 	}
 	closeCompound(len(s))
-	return out
 }
 
 func nextIsDigit(s string, i int) bool {
@@ -194,57 +195,75 @@ func resolveApostrophes(p string) string {
 	return strings.Join(pieces, "")
 }
 
-// splitRuns cuts one word part into script runs.
-func splitRuns(p string) []run {
-	var runs []run
-	var b strings.Builder
+// splitRuns cuts one word part into script runs and appends them to runs.
+func splitRuns(p string, runs []run) []run {
 	cur := run{}
-	open := false
+	start := -1 // byte offset of the current run in p, -1 when none is open
 	hasLetter := false
 
-	flush := func() {
-		if open && b.Len() > 0 {
-			cur.text = b.String()
-			runs = append(runs, cur)
+	flush := func(end int) {
+		if start >= 0 {
+			if cur.text = runText(p[start:end]); cur.text != "" {
+				runs = append(runs, cur)
+			}
 		}
-		b.Reset()
-		open = false
+		start = -1
 		hasLetter = false
 	}
-	for _, r := range p {
+	for i, r := range p {
 		switch {
 		case isDigitRune(r):
-			d := '0' + digitValue(r)
-			if open && cur.script != scriptCJK {
-				if hasLetter {
-					cur.hasDigit = true
-				}
-				b.WriteRune(d)
+			if start >= 0 && cur.script != scriptCJK {
+				cur.hasDigit = cur.hasDigit || hasLetter
 				continue
 			}
-			flush()
-			cur, open = run{script: scriptDigit}, true
-			b.WriteRune(d)
+			flush(i)
+			cur, start = run{script: scriptDigit}, i
 		case isTermRune(r):
 			sc := scriptOf(r)
 			switch {
-			case open && cur.script == sc:
-			case open && cur.script == scriptDigit && sc != scriptCJK:
+			case start >= 0 && cur.script == sc:
+			case start >= 0 && cur.script == scriptDigit && sc != scriptCJK:
 				// Digits followed by letters: one code such as "5g".
 				cur.script, cur.hasDigit = sc, true
 			default:
-				flush()
-				cur, open = run{script: sc}, true
+				flush(i)
+				cur, start = run{script: sc}, i
 			}
 			hasLetter = true
-			b.WriteRune(unicode.ToLower(r))
 		default:
 			// Combining marks and ignorable format characters stay inside
 			// the run but are not part of any term.
 		}
 	}
-	flush()
+	flush(len(p))
 	return runs
+}
+
+// runText lowercases a run, folds its digits to ASCII and drops marks and
+// format characters. Lowercase ASCII, the common case, is returned as is.
+func runText(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case isDigitRune(r):
+			b.WriteByte(byte('0' + digitValue(r)))
+		case isTermRune(r):
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }
 
 // scriptOf classifies a letter or non-decimal number.

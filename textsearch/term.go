@@ -91,6 +91,9 @@ func clean(t string) string {
 	if ok {
 		return t
 	}
+	if isClean(t) {
+		return t
+	}
 	var b strings.Builder
 	n := 0
 	for _, r := range t {
@@ -103,4 +106,15 @@ func clean(t string) string {
 		}
 	}
 	return b.String()
+}
+
+// isClean reports whether t is already a valid term.
+func isClean(t string) bool {
+	n := 0
+	for _, r := range t {
+		if n++; n > MaxTermRunes || !isTermRune(r) || unicode.ToLower(r) != r {
+			return false
+		}
+	}
+	return n > 0
 }

@@ -39,9 +39,7 @@ const MaxTermRunes = 64
 func Terms(text string) []string {
 	var ix indexer
 	ix.seen = make(map[string]struct{})
-	for _, c := range splitCompounds(normalise(text)) {
-		ix.addCompound(c)
-	}
+	splitCompounds(normalise(text), ix.addCompound)
 	ix.analyse()
 	return ix.terms
 }
@@ -54,9 +52,9 @@ func Terms(text string) []string {
 // holds no searchable word.
 func QueryTerms(q string) [][]string {
 	var groups []queryGroup
-	for _, c := range splitCompounds(normalise(q)) {
+	splitCompounds(normalise(q), func(c compound) {
 		groups = append(groups, compoundGroups(c)...)
-	}
+	})
 	keepStop := true
 	for _, g := range groups {
 		if !g.stop {
