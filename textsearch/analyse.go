@@ -88,7 +88,6 @@ func (c chain) words(words []string) [][]string {
 	for i, w := range words {
 		toks[i] = analysis.Token{
 			Term:     []byte(w), // filters rewrite terms in place
-			Start:    0,
 			End:      len(w),
 			Position: i + 1,
 			Type:     analysis.AlphaNumeric,
