@@ -37,8 +37,8 @@ func ReadCountries(r io.Reader) ([]Country, error) {
 		c := Country{
 			Code: v["code"], Alpha3: v["alpha3"], Numeric: v["numeric"],
 			Region: v["region"], Subregion: v["subregion"],
-			Names: Names{EN: v["name_en"], ZH: v["name_zh"], RU: v["name_ru"], AR: v["name_ar"], FR: v["name_fr"], ES: v["name_es"]},
-			BRI:   BRIStatus(v["bri_status"]),
+			Names:     Names{NameEN: v["name_en"], NameZH: v["name_zh"], NameRU: v["name_ru"], NameAR: v["name_ar"], NameFR: v["name_fr"], NameES: v["name_es"]},
+			BRIStatus: BRIStatus(v["bri_status"]),
 		}
 		switch {
 		case !alpha2Pattern.MatchString(c.Code):
@@ -56,7 +56,7 @@ func ReadCountries(r io.Reader) ([]Country, error) {
 		if col, ok := emptyName(v); ok {
 			return bad(col, "is empty")
 		}
-		switch c.BRI {
+		switch c.BRIStatus {
 		case BRINone, BRISigned, BRIInitiator, BRIWithdrawn:
 		default:
 			return bad("bri_status", "is not mou_signed, initiator, withdrawn_2023 or empty")
@@ -88,7 +88,7 @@ func ReadFields(r io.Reader) ([]Field, error) {
 		}
 		f := Field{
 			Code: v["code"], Parent: v["parent"],
-			Names: Names{EN: v["name_en"], ZH: v["name_zh"], RU: v["name_ru"], AR: v["name_ar"], FR: v["name_fr"], ES: v["name_es"]},
+			Names: Names{NameEN: v["name_en"], NameZH: v["name_zh"], NameRU: v["name_ru"], NameAR: v["name_ar"], NameFR: v["name_fr"], NameES: v["name_es"]},
 		}
 		if !fieldPattern.MatchString(f.Code) {
 			return bad("code", `is not a FORD code such as "1" or "2.10"`)

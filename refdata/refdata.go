@@ -23,9 +23,10 @@ var fieldsCSV []byte
 // order.
 var Languages = []string{"en", "zh", "ru", "ar", "fr", "es"}
 
-// Names holds a name in the six UN languages.
+// Names holds a name in the six UN languages. Country and Field embed it,
+// so c.NameZH and c.Names.In("zh") both read a Chinese name.
 type Names struct {
-	EN, ZH, RU, AR, FR, ES string
+	NameEN, NameZH, NameRU, NameAR, NameFR, NameES string
 }
 
 // In returns the name in lang ("zh", "zh-Hans", "ar-EG" ...), English when
@@ -34,17 +35,17 @@ func (n Names) In(lang string) string {
 	base, _, _ := strings.Cut(strings.ToLower(lang), "-")
 	switch base {
 	case "zh":
-		return n.ZH
+		return n.NameZH
 	case "ru":
-		return n.RU
+		return n.NameRU
 	case "ar":
-		return n.AR
+		return n.NameAR
 	case "fr":
-		return n.FR
+		return n.NameFR
 	case "es":
-		return n.ES
+		return n.NameES
 	}
-	return n.EN
+	return n.NameEN
 }
 
 // BRIStatus is a country's standing in the Belt and Road Initiative.
@@ -65,21 +66,21 @@ type Country struct {
 	Numeric   string // ISO 3166-1 numeric, three digits; empty for Kosovo
 	Region    string // Africa, Americas, Antarctic, Asia, Europe, Oceania
 	Subregion string // empty for a few territories
-	Names     Names
-	BRI       BRIStatus
+	Names
+	BRIStatus BRIStatus
 	EUMember  bool
 	Lat, Lng  float64 // a central point, for maps
 }
 
 // BRIPartner reports whether the country has signed a Belt and Road
 // cooperation document with China and not withdrawn.
-func (c Country) BRIPartner() bool { return c.BRI == BRISigned }
+func (c Country) BRIPartner() bool { return c.BRIStatus == BRISigned }
 
 // Field is one Field of Research and Development.
 type Field struct {
 	Code   string // "1" to "6", or a second-level code such as "2.10"
 	Parent string // the first-level code; empty for a first-level field
-	Names  Names
+	Names
 }
 
 type tables struct {

@@ -67,7 +67,7 @@ func TestCountriesAre249ISOCodesAndKosovo(t *testing.T) {
 		t.Errorf("%d countries, want 250 (249 ISO 3166-1 codes and XK)", len(cs))
 	}
 	xk, ok := CountryByCode("XK")
-	if !ok || xk.Numeric != "" || xk.Names.EN != "Kosovo" {
+	if !ok || xk.Numeric != "" || xk.NameEN != "Kosovo" {
 		t.Errorf("XK = %+v, %v; want Kosovo without a numeric code", xk, ok)
 	}
 }
@@ -99,7 +99,7 @@ func TestBeltAndRoadStatus(t *testing.T) {
 	count := map[BRIStatus]int{}
 	partners := 0
 	for _, c := range mustCountries(t) {
-		count[c.BRI]++
+		count[c.BRIStatus]++
 		if c.BRIPartner() {
 			partners++
 		}
@@ -108,8 +108,8 @@ func TestBeltAndRoadStatus(t *testing.T) {
 		t.Errorf("%d mou_signed, %d partners; want 151", count[BRISigned], partners)
 	}
 	for code, want := range map[string]BRIStatus{"CN": BRIInitiator, "IT": BRIWithdrawn, "KZ": BRISigned, "RU": BRINone, "US": BRINone} {
-		if c, _ := CountryByCode(code); c.BRI != want {
-			t.Errorf("%s status %q, want %q", code, c.BRI, want)
+		if c, _ := CountryByCode(code); c.BRIStatus != want {
+			t.Errorf("%s status %q, want %q", code, c.BRIStatus, want)
 		}
 	}
 	if count[BRIInitiator] != 1 || count[BRIWithdrawn] != 1 {
@@ -151,8 +151,8 @@ func TestCountryByCodeIgnoresCase(t *testing.T) {
 	}
 	for _, tc := range tests {
 		c, ok := CountryByCode(tc.code)
-		if ok != tc.ok || c.Names.ZH != tc.wantZH {
-			t.Errorf("CountryByCode(%q) = %q, %v; want %q, %v", tc.code, c.Names.ZH, ok, tc.wantZH, tc.ok)
+		if ok != tc.ok || c.NameZH != tc.wantZH {
+			t.Errorf("CountryByCode(%q) = %q, %v; want %q, %v", tc.code, c.NameZH, ok, tc.wantZH, tc.ok)
 		}
 	}
 }
@@ -164,8 +164,8 @@ func TestCountryColumnsAreFilled(t *testing.T) {
 	}
 	want := Country{
 		Code: "EG", Alpha3: "EGY", Numeric: "818", Region: "Africa", Subregion: "Northern Africa",
-		Names: Names{EN: "Egypt", ZH: "埃及", RU: "Египет", AR: "مصر", FR: "Égypte", ES: "Egipto"},
-		BRI:   BRISigned, EUMember: false, Lat: 27, Lng: 30,
+		Names:     Names{NameEN: "Egypt", NameZH: "埃及", NameRU: "Египет", NameAR: "مصر", NameFR: "Égypte", NameES: "Egipto"},
+		BRIStatus: BRISigned, EUMember: false, Lat: 27, Lng: 30,
 	}
 	if c != want {
 		t.Errorf("EG = %+v\nwant %+v", c, want)
@@ -173,7 +173,7 @@ func TestCountryColumnsAreFilled(t *testing.T) {
 }
 
 func TestNamesInFallsBackToEnglish(t *testing.T) {
-	n := Names{EN: "China", ZH: "中国", RU: "Китай", AR: "الصين", FR: "Chine", ES: "China"}
+	n := Names{NameEN: "China", NameZH: "中国", NameRU: "Китай", NameAR: "الصين", NameFR: "Chine", NameES: "China"}
 	tests := map[string]string{
 		"en": "China", "zh": "中国", "zh-Hans": "中国", "ZH-cn": "中国", "ru": "Китай",
 		"ar-EG": "الصين", "fr": "Chine", "es-419": "China", "de": "China", "": "China",
@@ -236,8 +236,8 @@ func TestFieldByCode(t *testing.T) {
 	}
 	for _, tc := range tests {
 		f, ok := FieldByCode(tc.code)
-		if ok != tc.ok || f.Names.EN != tc.wantEN {
-			t.Errorf("FieldByCode(%q) = %q, %v; want %q, %v", tc.code, f.Names.EN, ok, tc.wantEN, tc.ok)
+		if ok != tc.ok || f.NameEN != tc.wantEN {
+			t.Errorf("FieldByCode(%q) = %q, %v; want %q, %v", tc.code, f.NameEN, ok, tc.wantEN, tc.ok)
 		}
 	}
 }
