@@ -14,7 +14,8 @@ import (
 // Error codes. The HTTP layer maps each to a status; only EINTERNAL is
 // logged as a fault of the platform.
 const (
-	EINVALID      = "invalid"      // 400 or 422: the input is wrong; Fields says where
+	EINVALID      = "invalid"      // 422: the input is well-formed but wrong; Fields says where
+	EMALFORMED    = "malformed"    // 400: the request cannot be read (malformed JSON, unknown fields)
 	ENOTFOUND     = "not_found"    // 404
 	ECONFLICT     = "conflict"     // 409: the state does not allow it (duplicate, closed window)
 	EUNAUTHORIZED = "unauthorized" // 401: sign in first
@@ -142,6 +143,13 @@ func Invalid(field, messageID, english string, data map[string]any) *Error {
 	var p Problems
 	p.Add(field, messageID, english, data)
 	return p.Err().(*Error)
+}
+
+// Malformed returns an EMALFORMED error about one field (or "body").
+func Malformed(field, messageID, english string, data map[string]any) *Error {
+	e := Invalid(field, messageID, english, data)
+	e.Code = EMALFORMED
+	return e
 }
 
 // NewID returns a new opaque, time-ordered public identifier (UUIDv7).

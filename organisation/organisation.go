@@ -30,18 +30,18 @@ var SizeClasses = []string{"small", "medium", "large"}
 
 // Organisation is one organisation.
 type Organisation struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	ShortName   string    `json:"short_name,omitempty"`
-	Kind        string    `json:"kind"`
-	Country     string    `json:"country"`
-	RORID       string    `json:"ror_id,omitempty"`
-	SizeClass   string    `json:"size_class,omitempty"`
-	ParkID      string    `json:"park_id,omitempty"`
-	Fields      []string  `json:"fields"`
-	Keywords    []string  `json:"keywords"`
-	Website     string    `json:"website,omitempty"`
-	Description string    `json:"description,omitempty"`
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	ShortName   string   `json:"short_name,omitempty"`
+	Kind        string   `json:"kind"`
+	Country     string   `json:"country"`
+	RORID       string   `json:"ror_id,omitempty"`
+	SizeClass   string   `json:"size_class,omitempty"`
+	ParkID      string   `json:"park_id,omitempty"`
+	Fields      []string `json:"fields"`
+	Keywords    []string `json:"keywords"`
+	Website     string   `json:"website,omitempty"`
+	Description string   `json:"description,omitempty"`
 	// ContactEmail is shown only to the organisation's managers, officers,
 	// and partners who were granted it (an accepted interest).
 	ContactEmail string `json:"contact_email,omitempty"`
