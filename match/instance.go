@@ -85,6 +85,14 @@ func (in *Instance) Validate() error {
 
 // validateEntries checks ids and numbers of residents and hospitals.
 func (in *Instance) validateEntries() error {
+	if err := in.validateIDs(); err != nil {
+		return err
+	}
+	return in.validateNumbers()
+}
+
+// validateIDs checks that ids are present and unique on each side.
+func (in *Instance) validateIDs() error {
 	if len(in.Residents) > maxCount || len(in.Hospitals) > maxCount {
 		return fmt.Errorf("instance too large: %d residents, %d hospitals", len(in.Residents), len(in.Hospitals))
 	}
@@ -109,6 +117,14 @@ func (in *Instance) validateEntries() error {
 			return fmt.Errorf("hospitals[%d] %q: duplicate id (also hospitals[%d])", i, h.ID, j)
 		}
 		seenH[h.ID] = i
+	}
+	return nil
+}
+
+// validateNumbers checks capacities, targets and floors.
+func (in *Instance) validateNumbers() error {
+	for i := range in.Hospitals {
+		h := &in.Hospitals[i]
 		if h.Capacity < 0 || h.Capacity > maxCount {
 			return fmt.Errorf("hospitals[%d] %q: capacity %d out of range (want 0 to %d)", i, h.ID, h.Capacity, maxCount)
 		}

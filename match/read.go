@@ -3,7 +3,10 @@ package match
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
+	"io/fs"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -19,14 +22,16 @@ import (
 // size of the file. Fields may come in any order.
 func ReadInstance(r io.Reader) (*Instance, error) {
 	d := newDecoder(r)
+	d.sizeHint(r)
 	in, err := d.instance()
 	if err != nil {
 		return nil, err
 	}
-	if err := in.validateEntries(); err != nil {
+	// Ids were checked for duplicates and preferences for duplicates and
+	// unknown ids while reading.
+	if err := in.validateNumbers(); err != nil {
 		return nil, err
 	}
-	// Preferences were checked for duplicates while reading.
 	if err := in.validateConstraints(); err != nil {
 		return nil, err
 	}
@@ -58,50 +63,197 @@ type decoder struct {
 	rerr error
 	str  []byte // decoded string when it crosses a refill or has escapes
 
+	// batch holds the ids of one list back to back, with their ends, their
+	// hashes (when the hash table is in use) and their indices once found.
+	batch     []byte
+	batchEnd  []int
+	batchHash []uint64
+	batchKey  []int32
+
 	res ids // resident ids, interned on first sight (definition or reference)
 	hos ids // hospital ids, the same
 
-	// stamp marks the interned ids seen in the current list, to refuse duplicates.
-	stampR, stampH []int32
-	list           int32
+	groups     []string
+	groupIndex map[string]int32
+
+	refHint int // room to reserve for each side's preferences
+
+	seen    set    // ids of the current list
+	touched uint32 // keeps the slot-touching loads of refList from being optimised away
 }
 
 // ids interns the ids of one side. An id may be referenced before it is
 // defined (the fields of the document may come in any order); defined maps an
-// interned id to its definition's index, -1 until defined.
+// interned id to its definition's index, -1 until defined. The names live
+// back to back in one arena, so a million ids cost a few allocations and
+// nothing for the garbage collector to trace.
+//
+// Ids are often a prefix and a number ("r0", "h17"). While every id seen so
+// far is the same prefix followed by a canonical decimal number not much
+// larger than the count of ids, byNum maps the number to the id directly:
+// an array access in place of a hash lookup, which for a million ids is a
+// cache miss. The first id that breaks the pattern moves every id into the
+// hash table, which serves from then on.
 type ids struct {
-	index   map[string]int32
-	names   []string
+	seed    maphash.Seed
+	arena   []byte
+	starts  []int32 // name k is arena[starts[k]:starts[k+1]]
 	defined []int32
-	// ref is where an id was first referenced, to name it if it is never
-	// defined: a field code (refResident...) and the entry index.
-	refField []uint8
-	refEntry []int32
+
+	numeric   bool
+	prefixSet bool
+	prefix    []byte
+	byNum     []int32 // number -> index + 1, or 0
+
+	// table is open addressing with linear probing, used once numeric is
+	// off. A slot carries what a lookup needs (hash bits, where the name is,
+	// a short name itself) so that a probe costs one cache miss.
+	table []slot
 }
 
-const (
-	refNone uint8 = iota
-	refResident
-	refHospital
-	refRegion
-	refQuota
-)
+// A slot of the id table; k is the interned index + 1, or 0 when empty.
+// Names of up to 8 bytes are kept in the slot too, so that comparing them
+// touches no other memory.
+type slot struct {
+	hash       uint32
+	k          int32
+	start, end int32
+	short      uint64
+}
 
-func (s *ids) intern(b []byte, field uint8, entry int) int32 {
-	if i, ok := s.index[string(b)]; ok {
-		if field != refNone && s.refField[i] == refNone && s.defined[i] < 0 {
-			s.refField[i], s.refEntry[i] = field, int32(entry)
-		}
-		return i
+// shortName packs a name of up to 8 bytes into an integer; longer names give 0
+// and are compared in the arena.
+func shortName(b []byte) uint64 {
+	if len(b) > 8 {
+		return 0
 	}
-	i := int32(len(s.names))
-	name := string(b)
-	s.index[name] = i
-	s.names = append(s.names, name)
+	var x uint64
+	for i, c := range b {
+		x |= uint64(c) << (8 * i)
+	}
+	return x
+}
+
+func newIDs() ids {
+	return ids{seed: maphash.MakeSeed(), starts: []int32{0}, numeric: true}
+}
+
+func (s *ids) name(k int32) string { return string(s.nameBytes(k)) }
+
+func (s *ids) nameBytes(k int32) []byte { return s.arena[s.starts[k]:s.starts[k+1]] }
+
+// numberOf returns n when b is the prefix followed by the canonical decimal n.
+func (s *ids) numberOf(b []byte) (int, bool) {
+	if len(b) <= len(s.prefix) || string(b[:len(s.prefix)]) != string(s.prefix) {
+		return 0, false
+	}
+	digits := b[len(s.prefix):]
+	if len(digits) > 9 || (digits[0] == '0' && len(digits) > 1) {
+		return 0, false
+	}
+	n := 0
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// intern returns the index of id b, adding it if new.
+func (s *ids) intern(b []byte) (int32, error) {
+	if s.numeric {
+		if !s.prefixSet {
+			// The prefix is all but the final run of digits.
+			p := len(b)
+			for p > 0 && b[p-1] >= '0' && b[p-1] <= '9' {
+				p--
+			}
+			s.prefix, s.prefixSet = append([]byte(nil), b[:p]...), true
+		}
+		if n, ok := s.numberOf(b); ok {
+			if n < len(s.byNum) && s.byNum[n] != 0 {
+				return s.byNum[n] - 1, nil
+			}
+			if n < 16*len(s.defined)+1<<20 {
+				k, err := s.add(b)
+				if err == nil {
+					if n >= len(s.byNum) {
+						s.byNum = append(s.byNum, make([]int32, n+1-len(s.byNum)+len(s.byNum)/2)...)
+					}
+					s.byNum[n] = k + 1
+				}
+				return k, err
+			}
+		}
+		s.leaveNumeric()
+	}
+	return s.internHashed(b, maphash.Bytes(s.seed, b))
+}
+
+// add appends a new id and returns its index.
+func (s *ids) add(b []byte) (int32, error) {
+	if len(s.arena)+len(b) > maxCount {
+		return 0, errors.New("ids too long in total")
+	}
+	k := int32(len(s.defined))
+	s.arena = append(s.arena, b...)
+	s.starts = append(s.starts, int32(len(s.arena)))
 	s.defined = append(s.defined, -1)
-	s.refField = append(s.refField, field)
-	s.refEntry = append(s.refEntry, int32(entry))
-	return i
+	return k, nil
+}
+
+// leaveNumeric moves every id into the hash table.
+func (s *ids) leaveNumeric() {
+	s.numeric = false
+	s.byNum = nil
+	size := 1024
+	for size < 2*len(s.defined) {
+		size *= 2
+	}
+	s.rehash(size)
+}
+
+func (s *ids) internHashed(b []byte, h uint64) (int32, error) {
+	mask := uint64(len(s.table) - 1)
+	short := shortName(b)
+	n := int32(len(b))
+	for i := h & mask; ; i = (i + 1) & mask {
+		t := &s.table[i]
+		if t.k == 0 {
+			k, err := s.add(b)
+			if err != nil {
+				return 0, err
+			}
+			*t = slot{hash: uint32(h), k: k + 1, start: s.starts[k], end: s.starts[k+1], short: short}
+			if 2*len(s.defined) > len(s.table) {
+				s.rehash(2 * len(s.table))
+			}
+			return k, nil
+		}
+		if t.hash != uint32(h) || t.end-t.start != n || t.short != short {
+			continue
+		}
+		if n <= 8 || string(s.arena[t.start:t.end]) == string(b) {
+			return t.k - 1, nil
+		}
+	}
+}
+
+// rehash places every id in a table of size slots (a power of two).
+func (s *ids) rehash(size int) {
+	s.table = make([]slot, size)
+	mask := uint64(size - 1)
+	for k := range int32(len(s.defined)) {
+		name := s.nameBytes(k)
+		h := maphash.Bytes(s.seed, name)
+		i := h & mask
+		for s.table[i].k != 0 {
+			i = (i + 1) & mask
+		}
+		s.table[i] = slot{hash: uint32(h), k: k + 1, start: s.starts[k], end: s.starts[k+1], short: shortName(name)}
+	}
 }
 
 func newDecoder(r io.Reader) *decoder {
@@ -109,9 +261,31 @@ func newDecoder(r io.Reader) *decoder {
 		r:    r,
 		buf:  make([]byte, 1<<20),
 		mark: -1,
-		res:  ids{index: make(map[string]int32)},
-		hos:  ids{index: make(map[string]int32)},
+		res:  newIDs(),
+		hos:  newIDs(),
+
+		groupIndex: map[string]int32{},
 	}
+}
+
+// sizeHint reserves room for the preference lists when the input's size is
+// known (a file, or a bytes or strings reader): a reference takes at least
+// three bytes and most take about ten, so an eighth of the size per side
+// rarely needs to grow, and the pages of room never used are never touched.
+func (d *decoder) sizeHint(r io.Reader) {
+	var size int64
+	switch v := r.(type) {
+	case interface{ Stat() (fs.FileInfo, error) }:
+		if fi, err := v.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
+	case interface{ Len() int }:
+		size = int64(v.Len())
+	}
+	if size <= 0 || size/8 > maxCount {
+		return
+	}
+	d.refHint = int(size / 8)
 }
 
 // fill reads more input, keeping the unread bytes (and a captured span). It
@@ -524,7 +698,7 @@ func missing(seen fieldSet, names []string, required fieldSet) string {
 // rawInstance is the instance as read, with interned ids, before the ids are
 // resolved to definition order.
 type rawInstance struct {
-	residents []Resident
+	residents []Resident // made once all are read
 	hospitals []Hospital
 	regions   []Region
 	quotas    []GroupQuota
@@ -532,12 +706,17 @@ type rawInstance struct {
 	hPrefs    []int32 // all hospitals' prefs, interned resident ids
 	rEnd      []int64 // end of each resident's prefs in rPrefs
 	hEnd      []int64
+	rKey      []int32 // each resident's interned id
+	rGroup    []int32 // each resident's group in decoder.groups, or -1
+	hKey      []int32
 }
 
 var topFields = []string{"format", "meta", "residents", "hospitals", "regions", "group_quotas"}
 
 func (d *decoder) instance() (*Instance, error) {
 	var raw rawInstance
+	raw.rPrefs = make([]int32, 0, d.refHint)
+	raw.hPrefs = make([]int32, 0, d.refHint)
 	var meta []byte
 	if err := d.expect('{'); err != nil {
 		return nil, err
@@ -634,12 +813,12 @@ func entryError(field string, i int, id string, err error) error {
 var residentFields = []string{"id", "prefs", "group"}
 
 func (d *decoder) resident(raw *rawInstance, i int) error {
-	var r Resident
+	group := int32(-1)
+	key := int32(-1)
 	if err := d.expect('{'); err != nil {
 		return entryError("residents", i, "", err)
 	}
 	var seen fieldSet
-	d.list++
 	for first := true; ; first = false {
 		ok, err := d.more('}', first)
 		if err == nil && ok {
@@ -648,25 +827,26 @@ func (d *decoder) resident(raw *rawInstance, i int) error {
 			if err == nil {
 				switch f {
 				case 0:
-					err = d.defineID(&d.res, &r.ID, "residents", i)
+					key, err = d.defineID(&d.res, "residents", i)
 				case 1:
-					err = d.refList(&raw.rPrefs, &d.hos, &d.stampH, refResident, i, "hospital", "prefs")
+					err = d.refList(&raw.rPrefs, &d.hos, "hospital", "prefs")
 				case 2:
-					err = d.optionalString(&r.Group)
+					err = d.group(&group)
 				}
 			}
 		}
 		if err != nil {
-			return entryError("residents", i, r.ID, err)
+			return entryError("residents", i, d.res.nameOf(key), err)
 		}
 		if !ok {
 			break
 		}
 	}
 	if m := missing(seen, residentFields, 1<<0|1<<1); m != "" {
-		return entryError("residents", i, r.ID, fmt.Errorf("missing field %q", m))
+		return entryError("residents", i, d.res.nameOf(key), fmt.Errorf("missing field %q", m))
 	}
-	raw.residents = append(raw.residents, r)
+	raw.rKey = append(raw.rKey, key)
+	raw.rGroup = append(raw.rGroup, group)
 	raw.rEnd = append(raw.rEnd, int64(len(raw.rPrefs)))
 	return nil
 }
@@ -675,11 +855,11 @@ var hospitalFields = []string{"id", "capacity", "prefs", "target", "floor"}
 
 func (d *decoder) hospital(raw *rawInstance, i int) error {
 	var h Hospital
+	key := int32(-1)
 	if err := d.expect('{'); err != nil {
 		return entryError("hospitals", i, "", err)
 	}
 	var seen fieldSet
-	d.list++
 	for first := true; ; first = false {
 		ok, err := d.more('}', first)
 		if err == nil && ok {
@@ -688,12 +868,12 @@ func (d *decoder) hospital(raw *rawInstance, i int) error {
 			if err == nil {
 				switch f {
 				case 0:
-					err = d.defineID(&d.hos, &h.ID, "hospitals", i)
+					key, err = d.defineID(&d.hos, "hospitals", i)
 				case 1:
 					h.Capacity, err = d.integer()
 					err = fieldError("capacity", err)
 				case 2:
-					err = d.refList(&raw.hPrefs, &d.res, &d.stampR, refHospital, i, "resident", "prefs")
+					err = d.refList(&raw.hPrefs, &d.res, "resident", "prefs")
 				case 3:
 					var null bool
 					if null, err = d.null(); err == nil && !null {
@@ -712,16 +892,17 @@ func (d *decoder) hospital(raw *rawInstance, i int) error {
 			}
 		}
 		if err != nil {
-			return entryError("hospitals", i, h.ID, err)
+			return entryError("hospitals", i, d.hos.nameOf(key), err)
 		}
 		if !ok {
 			break
 		}
 	}
 	if m := missing(seen, hospitalFields, 1<<0|1<<1|1<<2); m != "" {
-		return entryError("hospitals", i, h.ID, fmt.Errorf("missing field %q", m))
+		return entryError("hospitals", i, d.hos.nameOf(key), fmt.Errorf("missing field %q", m))
 	}
 	raw.hospitals = append(raw.hospitals, h)
+	raw.hKey = append(raw.hKey, key)
 	raw.hEnd = append(raw.hEnd, int64(len(raw.hPrefs)))
 	return nil
 }
@@ -741,7 +922,6 @@ func (d *decoder) region(raw *rawInstance, i int) error {
 		return entryError("regions", i, "", err)
 	}
 	var seen fieldSet
-	d.list++
 	for first := true; ; first = false {
 		ok, err := d.more('}', first)
 		if err == nil && ok {
@@ -756,7 +936,7 @@ func (d *decoder) region(raw *rawInstance, i int) error {
 					}
 				case 1:
 					var list []int32
-					err = d.refList(&list, &d.hos, &d.stampH, refRegion, i, "hospital", "hospitals")
+					err = d.refList(&list, &d.hos, "hospital", "hospitals")
 					g.Hospitals = list
 				case 2:
 					g.Cap, err = d.integer()
@@ -786,7 +966,6 @@ func (d *decoder) quota(raw *rawInstance, i int) error {
 		return entryError("group_quotas", i, "", err)
 	}
 	var seen fieldSet
-	d.list++
 	for first := true; ; first = false {
 		ok, err := d.more('}', first)
 		if err == nil && ok {
@@ -806,7 +985,7 @@ func (d *decoder) quota(raw *rawInstance, i int) error {
 					err = fieldError("group", err)
 				case 2:
 					var list []int32
-					err = d.refList(&list, &d.hos, &d.stampH, refQuota, i, "hospital", "hospitals")
+					err = d.refList(&list, &d.hos, "hospital", "hospitals")
 					q.Hospitals = list
 				case 3:
 					q.Cap, err = d.integer()
@@ -828,55 +1007,173 @@ func (d *decoder) quota(raw *rawInstance, i int) error {
 	return nil
 }
 
-// defineID reads the id of entry i of a resident or hospital list and
-// records its definition.
-func (d *decoder) defineID(self *ids, dst *string, field string, i int) error {
+// defineID reads the id of entry i of a resident or hospital list, records
+// its definition and returns its interned index (also on a duplicate, to
+// name it).
+func (d *decoder) defineID(self *ids, field string, i int) (int32, error) {
 	s, err := d.stringBytes()
 	if err != nil {
-		return fieldError("id", err)
+		return -1, fieldError("id", err)
 	}
 	if len(s) == 0 {
-		return errors.New("empty id")
+		return -1, errors.New("empty id")
 	}
-	k := self.intern(s, refNone, 0)
+	k, err := self.intern(s)
+	if err != nil {
+		return -1, err
+	}
 	if j := self.defined[k]; j >= 0 {
-		*dst = self.names[k]
-		return fmt.Errorf("duplicate id (also %s[%d])", field, j)
+		return k, fmt.Errorf("duplicate id (also %s[%d])", field, j)
 	}
 	self.defined[k] = int32(i)
-	*dst = self.names[k]
-	return nil
+	return k, nil
+}
+
+// nameOf returns the name of interned id k, or "" for -1.
+func (s *ids) nameOf(k int32) string {
+	if k < 0 {
+		return ""
+	}
+	return s.name(k)
 }
 
 // refList reads a list of ids of the other side, interning them and refusing
-// duplicates inside the list.
-func (d *decoder) refList(dst *[]int32, side *ids, stamp *[]int32, field uint8, entry int, kind, name string) error {
+// duplicates inside the list. The whole list is parsed first, then looked
+// up in a tight loop of loads that do not depend on each other, which the
+// processor overlaps: each is otherwise a cache miss in the index of a
+// million ids. With the hash table, a first pass touches every id's slot.
+func (d *decoder) refList(dst *[]int32, side *ids, kind, name string) error {
 	if err := d.expect('['); err != nil {
 		return fieldError(name, err)
 	}
-	d.list++
+	d.batch = d.batch[:0]
+	d.batchEnd = d.batchEnd[:0]
 	for first := true; ; first = false {
 		ok, err := d.more(']', first)
 		if err != nil {
 			return fieldError(name, err)
 		}
 		if !ok {
-			return nil
+			break
 		}
 		s, err := d.stringBytes()
 		if err != nil {
 			return fieldError(name, err)
 		}
-		k := side.intern(s, field, entry)
-		if int(k) >= len(*stamp) {
-			*stamp = append(*stamp, make([]int32, int(k)+1-len(*stamp)+len(*stamp)/2)...)
+		d.batch = append(d.batch, s...)
+		d.batchEnd = append(d.batchEnd, len(d.batch))
+	}
+	n := len(d.batchEnd)
+	d.batchKey = slices.Grow(d.batchKey[:0], n)[:n]
+	d.batchHash = d.batchHash[:0]
+	keys := d.batchKey
+	start := 0
+	if side.numeric {
+		for j, end := range d.batchEnd {
+			keys[j] = -1
+			if num, ok := side.numberOf(d.batch[start:end]); ok {
+				keys[j] = int32(num)
+			}
+			start = end
 		}
-		if (*stamp)[k] == d.list {
-			return fmt.Errorf("duplicate %s %q in %s", kind, side.names[k], name)
+		byNum := side.byNum
+		for j, num := range keys {
+			k := int32(-1)
+			if num >= 0 && int(num) < len(byNum) {
+				k = byNum[num] - 1
+			}
+			keys[j] = k
 		}
-		(*stamp)[k] = d.list
+	} else {
+		for _, end := range d.batchEnd {
+			d.batchHash = append(d.batchHash, maphash.Bytes(side.seed, d.batch[start:end]))
+			start = end
+		}
+		mask := uint64(len(side.table) - 1)
+		var touched uint32
+		for j, h := range d.batchHash {
+			touched += side.table[h&mask].hash
+			keys[j] = -1
+		}
+		d.touched += touched
+	}
+	d.seen.reset(n)
+	start = 0
+	for j, end := range d.batchEnd {
+		k := keys[j]
+		if k < 0 {
+			var err error
+			if len(d.batchHash) > 0 && !side.numeric {
+				k, err = side.internHashed(d.batch[start:end], d.batchHash[j])
+			} else {
+				k, err = side.intern(d.batch[start:end])
+			}
+			if err != nil {
+				return err
+			}
+		}
+		start = end
+		if !d.seen.add(k) {
+			return fmt.Errorf("duplicate %s %q in %s", kind, side.name(k), name)
+		}
 		*dst = append(*dst, k)
 	}
+	return nil
+}
+
+// set is a small set of non-negative indices, for finding duplicates in one
+// list without touching memory sized by the whole instance.
+type set struct {
+	slots []int32 // index + 1, or 0
+}
+
+// reset empties the set and sizes it for n members.
+func (s *set) reset(n int) {
+	size := 16
+	for size < 2*n {
+		size *= 2
+	}
+	if cap(s.slots) < size {
+		s.slots = make([]int32, size)
+	}
+	s.slots = s.slots[:size]
+	clear(s.slots)
+}
+
+// add inserts k and reports whether it was new.
+func (s *set) add(k int32) bool {
+	mask := uint32(len(s.slots) - 1)
+	for i := uint32(k) * 0x9e3779b1 & mask; ; i = (i + 1) & mask {
+		switch s.slots[i] {
+		case 0:
+			s.slots[i] = k + 1
+			return true
+		case k + 1:
+			return false
+		}
+	}
+}
+
+// group reads a resident's group, a string or null, as an index into d.groups.
+func (d *decoder) group(dst *int32) error {
+	if null, err := d.null(); null || err != nil {
+		return err
+	}
+	s, err := d.stringBytes()
+	if err != nil {
+		return err
+	}
+	if len(s) == 0 {
+		return nil
+	}
+	g, ok := d.groupIndex[string(s)]
+	if !ok {
+		g = int32(len(d.groups))
+		d.groups = append(d.groups, string(s))
+		d.groupIndex[d.groups[g]] = g
+	}
+	*dst = g
+	return nil
 }
 
 func (d *decoder) optionalString(dst *string) error {
@@ -894,6 +1191,26 @@ func (d *decoder) optionalString(dst *string) error {
 // resolve maps interned ids to definition order and refuses ids that are
 // referenced but never defined.
 func (raw *rawInstance) resolve(d *decoder, meta []byte) (*Instance, error) {
+	raw.residents = make([]Resident, len(raw.rKey))
+	for i, g := range raw.rGroup {
+		if g >= 0 {
+			raw.residents[i].Group = d.groups[g]
+		}
+	}
+	// Every id becomes a substring of one string per side.
+	for _, side := range []struct {
+		ids  *ids
+		keys []int32
+		set  func(i int, id string)
+	}{
+		{&d.res, raw.rKey, func(i int, id string) { raw.residents[i].ID = id }},
+		{&d.hos, raw.hKey, func(i int, id string) { raw.hospitals[i].ID = id }},
+	} {
+		all := string(side.ids.arena)
+		for i, k := range side.keys {
+			side.set(i, all[side.ids.starts[k]:side.ids.starts[k+1]])
+		}
+	}
 	if err := undefined(&d.hos, raw, "hospital"); err != nil {
 		return nil, err
 	}
@@ -903,12 +1220,8 @@ func (raw *rawInstance) resolve(d *decoder, meta []byte) (*Instance, error) {
 	if len(raw.residents) > maxCount || len(raw.hospitals) > maxCount {
 		return nil, fmt.Errorf("instance too large: %d residents, %d hospitals", len(raw.residents), len(raw.hospitals))
 	}
-	for i, k := range raw.rPrefs {
-		raw.rPrefs[i] = d.hos.defined[k]
-	}
-	for i, k := range raw.hPrefs {
-		raw.hPrefs[i] = d.res.defined[k]
-	}
+	remap(raw.rPrefs, d.hos.defined)
+	remap(raw.hPrefs, d.res.defined)
 	in := &Instance{
 		Residents:   raw.residents,
 		Hospitals:   raw.hospitals,
@@ -939,31 +1252,69 @@ func (raw *rawInstance) resolve(d *decoder, meta []byte) (*Instance, error) {
 	return in, nil
 }
 
-// undefined names a reference to an id that no entry defines: the first one
-// met in residents, then hospitals, regions and group quotas.
-func undefined(s *ids, raw *rawInstance, kind string) error {
-	bad := -1
-	for k, def := range s.defined {
-		if def >= 0 {
-			continue
-		}
-		if bad < 0 || s.refField[k] < s.refField[bad] ||
-			(s.refField[k] == s.refField[bad] && s.refEntry[k] < s.refEntry[bad]) {
-			bad = k
+// remap replaces interned ids by definition indices, unless they are the
+// same (ids defined before any reference to them, as when residents come
+// before hospitals in the file).
+func remap(list, defined []int32) {
+	identity := true
+	for k, def := range defined {
+		if def != int32(k) {
+			identity = false
+			break
 		}
 	}
-	if bad < 0 {
+	if identity {
+		return
+	}
+	for i, k := range list {
+		list[i] = defined[k]
+	}
+}
+
+// undefined names the first reference to an id that no entry defines:
+// searched in residents' prefs, then hospitals' prefs, regions and group
+// quotas. It costs a pass over the lists only when such an id exists.
+func undefined(s *ids, raw *rawInstance, kind string) error {
+	missing := false
+	for _, def := range s.defined {
+		missing = missing || def < 0
+	}
+	if !missing {
 		return nil
 	}
-	i := int(s.refEntry[bad])
-	switch s.refField[bad] {
-	case refResident:
-		return fmt.Errorf("%s: unknown %s %q in prefs", where("residents", i, raw.residents[i].ID), kind, s.names[bad])
-	case refHospital:
-		return fmt.Errorf("%s: unknown %s %q in prefs", where("hospitals", i, raw.hospitals[i].ID), kind, s.names[bad])
-	case refRegion:
-		return fmt.Errorf("%s: unknown %s %q", where("regions", i, raw.regions[i].ID), kind, s.names[bad])
-	default:
-		return fmt.Errorf("%s: unknown %s %q", where("group_quotas", i, raw.quotas[i].ID), kind, s.names[bad])
+	bad := func(list []int32) int {
+		for j, k := range list {
+			if s.defined[k] < 0 {
+				return j
+			}
+		}
+		return -1
 	}
+	var start int64
+	if kind == "hospital" {
+		for i, end := range raw.rEnd {
+			if j := bad(raw.rPrefs[start:end]); j >= 0 {
+				return fmt.Errorf("%s: unknown %s %q in prefs", where("residents", i, raw.residents[i].ID), kind, s.name(raw.rPrefs[start+int64(j)]))
+			}
+			start = end
+		}
+		for i, g := range raw.regions {
+			if j := bad(g.Hospitals); j >= 0 {
+				return fmt.Errorf("%s: unknown %s %q", where("regions", i, g.ID), kind, s.name(g.Hospitals[j]))
+			}
+		}
+		for i, q := range raw.quotas {
+			if j := bad(q.Hospitals); j >= 0 {
+				return fmt.Errorf("%s: unknown %s %q", where("group_quotas", i, q.ID), kind, s.name(q.Hospitals[j]))
+			}
+		}
+	} else {
+		for i, end := range raw.hEnd {
+			if j := bad(raw.hPrefs[start:end]); j >= 0 {
+				return fmt.Errorf("%s: unknown %s %q in prefs", where("hospitals", i, raw.hospitals[i].ID), kind, s.name(raw.hPrefs[start+int64(j)]))
+			}
+			start = end
+		}
+	}
+	return fmt.Errorf("unknown %s", kind) // not reached: every id comes from some list
 }

@@ -180,3 +180,48 @@ func TestGenerate_SameSeedSameInstance(t *testing.T) {
 		t.Fatal("different seeds gave the same instance")
 	}
 }
+
+// Numbered ids ("r0", "h17", ...) resolve without a hash lookup; ids that
+// only look numbered, or that break the pattern, must resolve exactly.
+func TestReadInstance_NumberedLookingIDsResolveExactly(t *testing.T) {
+	tests := []struct {
+		name, residents, prefs, want string
+	}{
+		{"positional", `"r0", "r1", "r2"`, `"r2", "r0"`, "r2 r0"},
+		{"leading zero is another id", `"r0", "r1", "r2"`, `"r01"`, `unknown resident "r01"`},
+		{"beyond the count", `"r0", "r1"`, `"r2"`, `unknown resident "r2"`},
+		{"pattern broken midway", `"r0", "r1", "x", "r3", "r4"`, `"r3", "x", "r4", "r0"`, "r3 x r4 r0"},
+		{"empty prefix", `"0", "1", "2"`, `"2", "1"`, "2 1"},
+		{"first id not zero", `"r1", "r0"`, `"r0", "r1"`, "r0 r1"},
+		{"digits in the prefix", `"a10", "a11"`, `"a11", "a10"`, "a11 a10"},
+		{"numbers out of order", `"r7", "r3", "r5"`, `"r5", "r7", "r3"`, "r5 r7 r3"},
+		{"number far beyond the count", `"r0", "r999999999", "r1"`, `"r1", "r999999999", "r0"`, "r1 r999999999 r0"},
+		{"other prefix", `"r0", "s1", "r1"`, `"s1", "r1"`, "s1 r1"},
+		{"no number", `"alice", "bob"`, `"bob", "alice"`, "bob alice"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rs []string
+			for _, id := range strings.Split(tt.residents, ", ") {
+				rs = append(rs, `{"id": `+id+`, "prefs": []}`)
+			}
+			// The hospital comes last, so its references meet the pattern.
+			doc := `{"format": "hr-instance/1", "residents": [` + strings.Join(rs, ", ") +
+				`], "hospitals": [{"id": "h", "capacity": 1, "prefs": [` + tt.prefs + `]}]}`
+			in, err := match.ReadInstance(strings.NewReader(doc))
+			if err != nil {
+				if !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error %v, want %q", err, tt.want)
+				}
+				return
+			}
+			var got []string
+			for _, r := range in.Hospitals[0].Prefs {
+				got = append(got, in.Residents[r].ID)
+			}
+			if strings.Join(got, " ") != tt.want {
+				t.Fatalf("prefs resolve to %v, want %s", got, tt.want)
+			}
+		})
+	}
+}
