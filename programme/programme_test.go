@@ -14,7 +14,9 @@ import (
 // ref knows a few countries and fields, enough for validation.
 type ref struct{}
 
-func (ref) CountryExists(c string) bool { return map[string]bool{"CN": true, "KZ": true, "PK": true, "FR": true}[c] }
+func (ref) CountryExists(c string) bool {
+	return map[string]bool{"CN": true, "KZ": true, "PK": true, "FR": true}[c]
+}
 func (ref) FieldExists(f string) bool {
 	return map[string]bool{"1": true, "1.2": true, "2": true, "2.2": true, "3": true}[f]
 }
