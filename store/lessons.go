@@ -410,3 +410,36 @@ func eraseLessons(ctx context.Context, s *Store, tx *sql.Tx, userID string, anon
 	}
 	return nil
 }
+
+// LessonData is what the lessons hold of one member, for the download of
+// their personal data.
+type LessonData struct {
+	Lessons []*lesson.Lesson `json:"lessons_written"`
+	// Helpful lists the ids of the lessons the member marked helpful.
+	Helpful []string `json:"marked_helpful"`
+}
+
+// LessonDataOf gathers the lessons a user wrote and marked helpful.
+func (s *Store) LessonDataOf(ctx context.Context, userID string) (*LessonData, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+lessonColumns+lessonFrom+` WHERE l.author_id = $1 ORDER BY l.created_at`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("lesson data: %w", err)
+	}
+	d := &LessonData{Helpful: []string{}}
+	if d.Lessons, err = scanLessons(rows); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT lesson_id FROM lesson_helpful WHERE user_id = $1 ORDER BY marked_at`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("lesson data: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		d.Helpful = append(d.Helpful, id)
+	}
+	return d, rows.Err()
+}
