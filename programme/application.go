@@ -164,3 +164,21 @@ func ValidateRanking(mode string, entries []RankEntry, applicants map[string]boo
 	}
 	return pr.Err()
 }
+
+// Applicant is a talent who listed a position, as its host sees them: the
+// application, where the talent put the position, the talent's profile
+// in brief, and the host's judgement so far.
+type Applicant struct {
+	ApplicationID string   `json:"application_id"`
+	TalentID      string   `json:"talent_id"`
+	TalentName    string   `json:"talent_name"`
+	Country       string   `json:"country"`
+	CareerStage   string   `json:"career_stage,omitempty"`
+	Fields        []string `json:"fields"`
+	ORCID         string   `json:"orcid,omitempty"`
+	Statement     string   `json:"statement"`
+	// Choice is the place of the position on the talent's list (1: first).
+	Choice   int      `json:"choice"`
+	Value    *float64 `json:"value"`
+	Excluded bool     `json:"excluded"`
+}

@@ -48,10 +48,12 @@ type Programme struct {
 	// OfficerID is the agency officer responsible for the programme.
 	OfficerID string `json:"-"`
 	// PublishedRunID names the run whose result is final, once published.
-	PublishedRunID string    `json:"published_run_id,omitempty"`
-	Sample         bool      `json:"sample,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	PublishedRunID string `json:"published_run_id,omitempty"`
+	// DataVersion grows with every change a matching reads.
+	DataVersion int64     `json:"-"`
+	Sample      bool      `json:"sample,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
 
 // Eligibility says who may apply. Empty lists admit everyone.

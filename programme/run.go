@@ -41,6 +41,8 @@ type Run struct {
 	// Snapshot.Hash): two runs with the same hash, algorithm and seed have
 	// the same result.
 	InputSHA256 string `json:"input_sha256,omitempty"`
+	// DataVersion is the programme's data version the run read.
+	DataVersion int64  `json:"-"`
 	Status      string `json:"status"`
 	Stage       string `json:"stage,omitempty"`
 	Progress    int    `json:"progress"`
@@ -209,7 +211,9 @@ type Refusal struct {
 
 // Snapshot is the data of a programme that a run reads.
 type Snapshot struct {
-	Programme    *Programme
+	Programme *Programme
+	// Version is the programme's data version when read.
+	Version      int64
 	Applications []Application
 	// Rankings are the hosts' entries by position id.
 	Rankings map[string][]RankEntry
