@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -128,13 +129,20 @@ func CheckPassword(p *silkbridge.Problems, field, pw string) {
 	}
 }
 
-// argon2id parameters (RFC 9106's second recommended option, memory-constrained).
-const (
-	argonTime    = 3
-	argonMemory  = 64 * 1024
-	argonThreads = 2
-	argonKeyLen  = 32
-)
+// Argon2Params are the costs of an argon2id hash.
+type Argon2Params struct {
+	Time    uint32
+	Memory  uint32 // KiB
+	Threads uint8
+}
+
+// HashCost is the cost of new password hashes: RFC 9106's second
+// recommended option (memory-constrained). Each stored hash carries its
+// own parameters, so raising the cost never locks anyone out. Tests of
+// other packages may lower it to stay fast; nothing else should.
+var HashCost = Argon2Params{Time: 3, Memory: 64 * 1024, Threads: 2}
+
+const argonKeyLen = 32
 
 // HashPassword returns an argon2id hash in the PHC string format.
 func HashPassword(pw string) (string, error) {
@@ -142,8 +150,9 @@ func HashPassword(pw string) (string, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	c := HashCost
+	key := argon2.IDKey([]byte(pw), salt, c.Time, c.Memory, c.Threads, argonKeyLen)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, c.Memory, c.Time, c.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
@@ -167,12 +176,26 @@ func CheckPasswordHash(hash, pw string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is compared against when no account exists, so that a sign-in
-// takes as long for an unknown e-mail as for a wrong password.
-var dummyHash, _ = HashPassword("silkbridge-no-such-account")
+// dummy is compared against when no account exists, so that a sign-in
+// takes as long for an unknown e-mail as for a wrong password. It is made
+// on first use, at the cost then in force.
+var dummy struct {
+	sync.Mutex
+	cost Argon2Params
+	hash string
+}
 
 // SpendPasswordTime burns the time of one password check.
-func SpendPasswordTime(pw string) { CheckPasswordHash(dummyHash, pw) }
+func SpendPasswordTime(pw string) {
+	dummy.Lock()
+	if dummy.hash == "" || dummy.cost != HashCost {
+		dummy.hash, _ = HashPassword("silkbridge-no-such-account")
+		dummy.cost = HashCost
+	}
+	h := dummy.hash
+	dummy.Unlock()
+	CheckPasswordHash(h, pw)
+}
 
 // NewToken returns a random secret for a session, a reset link or an API
 // token, and the hash under which it is stored.

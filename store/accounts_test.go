@@ -14,6 +14,11 @@ import (
 	"github.com/silkbridge/silkbridge/talent"
 )
 
+// Every test here signs people up and in: at the production cost of
+// password hashing (64 MiB, three passes) the suite would crawl on a small
+// machine. Package account proves hashes at the production cost.
+func init() { account.HashCost = account.Argon2Params{Time: 1, Memory: 1024, Threads: 1} }
+
 func newUser(t *testing.T, st *store.Store, email, role string) *account.User {
 	t.Helper()
 	u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: strings.Split(email, "@")[0], Password: "password-123"}, role)
