@@ -3,69 +3,59 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strings"
-	"sync"
 	"time"
 
-	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/account"
+	"github.com/silkbridge/silkbridge/store"
 )
 
-// Sign-in attempts are limited per address and per account: after
-// signInBurst failures within signInWindow, further attempts get 429 with
-// Retry-After until the window has passed. The answer is the same whether
-// the account exists or not.
+// Password checks are limited per account and per address, counted in the
+// database so that every app instance applies the same limit: the sixth
+// wrong password for one account within signInWindow, or the 21st from one
+// address, is refused with 429 and Retry-After until the window has
+// passed. The answer is the same whether the account exists or not. The
+// per-address limit is looser, because many people may share the address
+// of one office or campus.
 const (
-	signInBurst  = 5
-	signInWindow = time.Minute
+	signInAccountMax = 5
+	signInAddressMax = 20
+	signInWindow     = time.Minute
 )
 
-type failureLog struct {
-	mu     sync.Mutex
-	events map[string][]time.Time
-}
+// Reset requests are limited too, so that nobody floods an inbox (or the
+// operator's log) with reset links.
+const (
+	resetAccountMax = 3
+	resetAddressMax = 10
+	resetWindow     = time.Hour
+)
 
-var signInFailures = &failureLog{events: map[string][]time.Time{}}
-
-func (l *failureLog) recent(key string, t time.Time) []time.Time {
-	kept := l.events[key][:0]
-	for _, e := range l.events[key] {
-		if t.Sub(e) < signInWindow {
-			kept = append(kept, e)
-		}
+func signInLimits(r *http.Request, email string) []store.AttemptLimit {
+	return []store.AttemptLimit{
+		{Key: "signin:account:" + account.NormaliseEmail(email), Max: signInAccountMax, Window: signInWindow},
+		{Key: "signin:ip:" + clientIP(r), Max: signInAddressMax, Window: signInWindow},
 	}
-	if len(kept) == 0 {
-		delete(l.events, key)
-		return nil
+}
+
+func resetLimits(r *http.Request, email string) []store.AttemptLimit {
+	return []store.AttemptLimit{
+		{Key: "reset:account:" + account.NormaliseEmail(email), Max: resetAccountMax, Window: resetWindow},
+		{Key: "reset:ip:" + clientIP(r), Max: resetAddressMax, Window: resetWindow},
 	}
-	l.events[key] = kept
-	return kept
 }
 
-func signInKeys(r *http.Request, email string) []string {
-	return []string{"ip:" + clientIP(r), "account:" + strings.ToLower(strings.TrimSpace(email))}
+// takePasswordAttempt counts a password check for the account of email
+// before it is made; the caller forgets the attempt when the password was
+// right. The error is ETOOMANY when a limit is reached.
+func (s *Server) takePasswordAttempt(r *http.Request, email string) (string, error) {
+	return s.store.TakeAttempt(r.Context(), signInLimits(r, email))
 }
 
-func (s *Server) checkSignInRate(r *http.Request, email string) error {
-	signInFailures.mu.Lock()
-	defer signInFailures.mu.Unlock()
-	t := time.Now()
-	for _, k := range signInKeys(r, email) {
-		ev := signInFailures.recent(k, t)
-		if len(ev) >= signInBurst {
-			wait := int(signInWindow.Seconds()-t.Sub(ev[0]).Seconds()) + 1
-			return &silkbridge.Error{Code: silkbridge.ETOOMANY, MessageID: "error.too_many_signins",
-				Message: fmt.Sprintf("too many attempts; try again in %d seconds", wait), Data: map[string]any{"RetryAfter": wait}}
-		}
-	}
-	return nil
-}
-
-func (s *Server) recordSignInFailure(r *http.Request, email string) {
-	signInFailures.mu.Lock()
-	defer signInFailures.mu.Unlock()
-	t := time.Now()
-	for _, k := range signInKeys(r, email) {
-		signInFailures.events[k] = append(signInFailures.recent(k, t), t)
+// forgetAttempt drops an attempt that should not count; a failure only
+// leaves the attempt counted, so it is logged and not shown.
+func (s *Server) forgetAttempt(r *http.Request, ticket string) {
+	if err := s.store.ForgetAttempt(r.Context(), ticket); err != nil {
+		s.log.Error("forget attempt", "err", err)
 	}
 }
 

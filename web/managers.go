@@ -1,0 +1,272 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/account"
+	"github.com/silkbridge/silkbridge/store"
+)
+
+// An organisation's managers (and admins) see its managers, invite others
+// by e-mail and withdraw invitations; the invitee accepts while signed in
+// with the invited address. Without a mail server, the link to the
+// invitation is logged for the operator and shown to the managers, who may
+// pass it on themselves: it is of no use to anyone else.
+
+func init() { routeSets = append(routeSets, (*Server).managerRoutes) }
+
+func (s *Server) managerRoutes() {
+	s.handle("GET /organisations/{id}/managers", s.showManagers)
+	s.handle("POST /organisations/{id}/invitations", s.inviteManager)
+	s.handle("POST /organisations/{id}/invitations/{inv}/revoke", s.revokeInvitation)
+	s.handle("POST /organisations/{id}/managers/{user}/remove", s.removeManager)
+	s.handle("GET /invitations/{id}", s.showInvitation)
+	s.handle("POST /invitations/{id}/accept", s.acceptInvitation)
+	s.handle("POST /invitations/{id}/decline", s.declineInvitation)
+
+	s.handleAPI("GET /api/v1/organisations/{id}/managers", Op{Summary: "The managers and open invitations of an organisation (its managers)",
+		Tag: "organisations", Response: managersOutput{}, Auth: true}, s.apiManagers)
+	s.handleAPI("POST /api/v1/organisations/{id}/invitations", Op{Summary: "Invite someone by e-mail to manage an organisation (its managers)",
+		Tag: "organisations", Request: inviteInput{}, Response: account.Invitation{}, Auth: true, Status: http.StatusCreated}, s.apiInvite)
+	s.handleAPI("DELETE /api/v1/organisations/{id}/invitations/{inv}", Op{Summary: "Withdraw an open invitation (the organisation's managers)",
+		Tag: "organisations", Auth: true, Status: http.StatusNoContent}, s.apiRevokeInvitation)
+	s.handleAPI("POST /api/v1/invitations/{id}/accept", Op{Summary: "Accept an invitation addressed to your e-mail: you become a manager",
+		Tag: "organisations", Response: account.Invitation{}, Auth: true}, s.apiAcceptInvitation)
+}
+
+// managersOutput is what the API tells an organisation's managers.
+type managersOutput struct {
+	Managers    []account.Manager     `json:"managers"`
+	Invitations []*account.Invitation `json:"invitations"`
+}
+
+// inviteInput is the body of the API's invitation call.
+type inviteInput struct {
+	Email string `json:"email"`
+}
+
+func (s *Server) managersData(r *http.Request, orgID string) (*managersOutput, error) {
+	managers, err := s.store.Managers(r.Context(), orgID)
+	if err != nil {
+		return nil, err
+	}
+	invitations, err := s.store.OpenInvitations(r.Context(), orgID)
+	if err != nil {
+		return nil, err
+	}
+	if managers == nil {
+		managers = []account.Manager{}
+	}
+	if invitations == nil {
+		invitations = []*account.Invitation{}
+	}
+	return &managersOutput{Managers: managers, Invitations: invitations}, nil
+}
+
+func (s *Server) managersPage(w http.ResponseWriter, r *http.Request, status int, p *Page) {
+	o, err := s.managedOrganisation(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	m, err := s.managersData(r, o.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	links := map[string]string{}
+	for _, inv := range m.Invitations {
+		links[inv.ID] = s.absoluteURL(r, "/invitations/"+inv.ID)
+	}
+	p.Title = s.T(r, "account.managers.title", "Name", o.Name)
+	p.Data = map[string]any{"Org": o, "Managers": m.Managers, "Invitations": m.Invitations, "Links": links}
+	s.render(w, r, "accounts/managers", status, p)
+}
+
+func (s *Server) showManagers(w http.ResponseWriter, r *http.Request) {
+	clearFlash(w, r)
+	s.managersPage(w, r, http.StatusOK, &Page{})
+}
+
+func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) {
+	o, err := s.managedOrganisation(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := parseForm(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	inv, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: r.PostForm.Get("email")})
+	if err != nil {
+		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
+			s.renderError(w, r, err)
+			return
+		}
+		tr := s.translator(requestLanguage(r))
+		s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)})
+		return
+	}
+	s.logInvitation(r, inv)
+	s.redirectFlash(w, r, "/organisations/"+o.ID+"/managers", s.T(r, "account.invite.sent", "Email", inv.Email))
+}
+
+func (s *Server) logInvitation(r *http.Request, inv *account.Invitation) {
+	s.log.Info("manager invited: no mail server is configured, pass this link to the invitee",
+		"email", inv.Email, "organisation", inv.OrgID, "link", s.absoluteURL(r, "/invitations/"+inv.ID))
+}
+
+func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) {
+	o, err := s.managedOrganisation(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.RevokeInvitation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, r.PathValue("inv")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/organisations/"+o.ID+"/managers", s.T(r, "account.invite.revoked"))
+}
+
+func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
+	o, err := s.managedOrganisation(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	if err := s.store.RemoveManager(r.Context(), store.Actor{UserID: u.ID}, o.ID, r.PathValue("user")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	to := "/organisations/" + o.ID + "/managers"
+	if r.PathValue("user") == u.ID && !u.IsAdmin() {
+		to = "/account"
+	}
+	s.redirectFlash(w, r, to, s.T(r, "account.manager.removed"))
+}
+
+// invitationFor loads an invitation for the signed-in user; one addressed
+// to another e-mail is not theirs to see.
+func (s *Server) invitationFor(r *http.Request) (*account.Invitation, *account.User, error) {
+	u, err := signedIn(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	inv, err := s.store.Invitation(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return inv, u, nil
+}
+
+func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
+	inv, u, err := s.invitationFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	mine := inv.Email == account.NormaliseEmail(u.Email)
+	s.render(w, r, "accounts/invitation", http.StatusOK, &Page{Title: s.T(r, "account.invitation.title", "Name", inv.OrgName),
+		Data: map[string]any{"Invitation": inv, "Mine": mine, "Open": inv.Open(time.Now())}})
+}
+
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
+	_, u, err := s.invitationFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	inv, err := s.store.AcceptInvitation(r.Context(), r.PathValue("id"), u)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/organisations/"+inv.OrgID, s.T(r, "account.invitation.accepted", "Name", inv.OrgName))
+}
+
+func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) {
+	_, u, err := s.invitationFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.DeclineInvitation(r.Context(), r.PathValue("id"), u); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/account", s.T(r, "account.invitation.declined"))
+}
+
+func (s *Server) apiManagers(w http.ResponseWriter, r *http.Request) {
+	o, err := s.managedOrganisation(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	m, err := s.managersData(r, o.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}
+
+func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
+	if err := writeAccess(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	o, err := s.managedOrganisation(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var in inviteInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	inv, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: in.Email})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.logInvitation(r, inv)
+	w.Header().Set("Location", "/invitations/"+inv.ID)
+	writeJSON(w, http.StatusCreated, inv)
+}
+
+func (s *Server) apiRevokeInvitation(w http.ResponseWriter, r *http.Request) {
+	if err := writeAccess(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	o, err := s.managedOrganisation(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if err := s.store.RevokeInvitation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, r.PathValue("inv")); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) apiAcceptInvitation(w http.ResponseWriter, r *http.Request) {
+	if err := writeAccess(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	inv, err := s.store.AcceptInvitation(r.Context(), r.PathValue("id"), currentUser(r))
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, inv)
+}

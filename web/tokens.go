@@ -1,0 +1,112 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/silkbridge/silkbridge/store"
+)
+
+// Personal API tokens: made on a page (a token does not make tokens), shown
+// once, stored hashed, listed and revoked by their owner.
+
+func init() { routeSets = append(routeSets, (*Server).tokenRoutes) }
+
+func (s *Server) tokenRoutes() {
+	s.handle("GET /account/tokens", s.listTokens)
+	s.handle("POST /account/tokens", s.createToken)
+	s.handle("POST /account/tokens/{id}/revoke", s.revokeToken)
+
+	s.handleAPI("GET /api/v1/me/tokens", Op{Summary: "Your API tokens (never their secrets)", Tag: "accounts",
+		Response: []store.APIToken{}, Auth: true}, s.apiListTokens)
+	s.handleAPI("DELETE /api/v1/me/tokens/{id}", Op{Summary: "Revoke one of your API tokens", Tag: "accounts",
+		Auth: true, Status: http.StatusNoContent}, s.apiRevokeToken)
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, status int, p *Page, secret string) {
+	u := currentUser(r)
+	tokens, err := s.store.Tokens(r.Context(), u.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	p.Title = s.T(r, "account.tokens.title")
+	p.Data = map[string]any{"Tokens": tokens, "Secret": secret, "Scopes": []string{store.ScopeRead, store.ScopeWrite}}
+	if secret != "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
+	s.render(w, r, "accounts/tokens", status, p)
+}
+
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request) {
+	if _, err := signedIn(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	clearFlash(w, r)
+	s.tokensPage(w, r, http.StatusOK, &Page{Form: map[string][]string{"scope": {store.ScopeRead}}}, "")
+}
+
+// createToken shows the new secret on the answer itself, the only time it
+// is ever shown.
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	u, err := signedIn(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := parseForm(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	secret, tok, err := s.store.CreateToken(r.Context(), store.Actor{UserID: u.ID}, u.ID, r.PostForm.Get("name"), r.PostForm.Get("scope"))
+	if err != nil {
+		tr := s.translator(requestLanguage(r))
+		s.tokensPage(w, r, statusOf(err), &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)}, "")
+		return
+	}
+	s.tokensPage(w, r, http.StatusCreated, &Page{Flash: s.T(r, "account.tokens.created", "Name", tok.Name),
+		Form: map[string][]string{"scope": {store.ScopeRead}}}, secret)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request) {
+	u, err := signedIn(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.RevokeToken(r.Context(), store.Actor{UserID: u.ID}, u.ID, r.PathValue("id")); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/account/tokens", s.T(r, "account.tokens.revoked"))
+}
+
+func (s *Server) apiListTokens(w http.ResponseWriter, r *http.Request) {
+	u, err := signedIn(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	tokens, err := s.store.Tokens(r.Context(), u.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if tokens == nil {
+		tokens = []store.APIToken{}
+	}
+	writeJSON(w, http.StatusOK, tokens)
+}
+
+func (s *Server) apiRevokeToken(w http.ResponseWriter, r *http.Request) {
+	if err := writeAccess(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	u := currentUser(r)
+	if err := s.store.RevokeToken(r.Context(), store.Actor{UserID: u.ID}, u.ID, r.PathValue("id")); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
