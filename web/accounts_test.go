@@ -302,7 +302,7 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 		if page.StatusCode != http.StatusOK {
 			t.Fatalf("manager's audit page: %d", page.StatusCode)
 		}
-		for _, want := range []string{`<td class="before">Samarkand Solar Institute</td>`, `<td class="after">Samarkand Renewable Energy Institute</td>`, "manager@example.org"} {
+		for _, want := range []string{`<td class="before" dir="auto">Samarkand Solar Institute</td>`, `<td class="after" dir="auto">Samarkand Renewable Energy Institute</td>`, "manager@example.org"} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("the audit page lacks %s", want)
 			}
