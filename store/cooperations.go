@@ -5,11 +5,13 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/cooperation"
+	"github.com/silkbridge/silkbridge/cooperation/depth"
 )
 
 const coopColumns = `c.id, c.title, c.acronym, c.summary, c.stage, c.stage_since, c.fields, c.keywords, c.start_date, c.end_date,
@@ -583,4 +585,110 @@ func (s *Store) DeleteCooperation(ctx context.Context, actor Actor, id string) e
 		}
 		return s.audit(ctx, tx, actor, "delete", "cooperation", id, coordinatorOf(before), before, nil)
 	})
+}
+
+// DepthHistories returns what the depth analytics need of every
+// cooperation that passes the filter (single-beneficiary grants never do):
+// its stage, countries, fields, start year and dated stage history.
+func (s *Store) DepthHistories(ctx context.Context, f cooperation.Filter) ([]depth.History, error) {
+	f.Grants = false
+	var args []any
+	where := " WHERE " + strings.Join(s.coopConds(f, &args), " AND ")
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.stage, c.start_date, c.fields FROM cooperations c`+where+` ORDER BY c.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("depth histories: %w", err)
+	}
+	var hs []depth.History
+	index := map[string]int{}
+	for rows.Next() {
+		var h depth.History
+		var start, fields string
+		if err := rows.Scan(&h.ID, &h.Stage, &start, &fields); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if len(start) >= 4 {
+			h.StartYear, _ = strconv.Atoi(start[:4])
+		}
+		h.Fields = parseList(fields)
+		index[h.ID] = len(hs)
+		hs = append(hs, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(hs) == 0 {
+		return hs, nil
+	}
+	args = nil
+	where = " WHERE " + strings.Join(s.coopConds(f, &args), " AND ")
+	rows, err = s.db.QueryContext(ctx, `SELECT s.cooperation_id, s.from_stage, s.to_stage, s.date FROM stage_changes s
+		JOIN cooperations c ON c.id = s.cooperation_id`+where+` ORDER BY s.cooperation_id, s.date, s.created_at`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("depth histories: %w", err)
+	}
+	for rows.Next() {
+		var id, date string
+		var ch depth.Change
+		if err := rows.Scan(&id, &ch.From, &ch.To, &date); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if date != "" {
+			ch.Date, _ = cooperation.ParseDate(date)
+		}
+		if i, ok := index[id]; ok {
+			hs[i].Changes = append(hs[i].Changes, ch)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	args = nil
+	where = " WHERE " + strings.Join(s.coopConds(f, &args), " AND ")
+	rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT p.cooperation_id, o.country FROM cooperation_partners p
+		JOIN organisations o ON o.id = p.org_id JOIN cooperations c ON c.id = p.cooperation_id`+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("depth histories: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, country string
+		if err := rows.Scan(&id, &country); err != nil {
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			hs[i].Countries = append(hs[i].Countries, country)
+		}
+	}
+	return hs, rows.Err()
+}
+
+// ShallowCooperations lists the cooperations that pass the filter and are
+// still at exchange months months or more after they entered it (as of
+// today), the longest-waiting first.
+func (s *Store) ShallowCooperations(ctx context.Context, months int, f cooperation.Filter) ([]*cooperation.Cooperation, Page, error) {
+	f.Grants, f.Stage = false, cooperation.Exchange
+	var args []any
+	conds := s.coopConds(f, &args)
+	args = append(args, depth.ShallowCutoff(today(), months).Format(cooperation.DateLayout))
+	conds = append(conds, fmt.Sprintf("c.stage_since <> '' AND c.stage_since <= $%d", len(args)))
+	where := " WHERE " + strings.Join(conds, " AND ")
+	page, per := normPage(f.Page, f.PerPage)
+	p := Page{Number: page, PerPage: per}
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cooperations c`+where, args...).Scan(&p.Total); err != nil {
+		return nil, p, fmt.Errorf("count shallow cooperations: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+coopColumns+` FROM cooperations c`+where+
+		fmt.Sprintf(" ORDER BY c.stage_since, c.id LIMIT %d OFFSET %d", per, (page-1)*per), args...)
+	if err != nil {
+		return nil, p, fmt.Errorf("shallow cooperations: %w", err)
+	}
+	out, err := scanCoops(rows)
+	if err != nil {
+		return nil, p, err
+	}
+	return out, p, s.loadPartners(ctx, s.db, out)
 }

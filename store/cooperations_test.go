@@ -7,6 +7,7 @@ import (
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/cooperation"
+	"github.com/silkbridge/silkbridge/cooperation/depth"
 	"github.com/silkbridge/silkbridge/store"
 	"github.com/silkbridge/silkbridge/store/storetest"
 )
@@ -278,6 +279,49 @@ func TestAgreements_FilterByCountryPairAndKindAndLinkCooperations(t *testing.T) 
 		_ = st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM agreement_cooperations`).Scan(&n)
 		if n != 0 {
 			t.Errorf("%d links left", n)
+		}
+	})
+}
+
+func TestDepthHistories_FeedTheAnalyticsAndShallowListsTheWaiting(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		kz, cn, de := coopFixture(t, st)
+		note := cooperation.Evidence{Kind: cooperation.EvidenceNote, Note: "joint call won"}
+		moved := newCoop(kz, cn)
+		moved.StartDate = "2021-01-01"
+		waiting := newCoop(cn, de)
+		waiting.StartDate = "2020-01-01"
+		recent := newCoop(de, kz)
+		recent.StartDate = time.Now().UTC().Format(cooperation.DateLayout)
+		for _, c := range []*cooperation.Cooperation{moved, waiting, recent} {
+			if err := st.CreateCooperation(ctx, store.Actor{}, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := st.ChangeStage(ctx, store.Actor{}, moved.ID, cooperation.JointResearch, "2021-07-01", note); err != nil {
+			t.Fatal(err)
+		}
+		hs, err := st.DepthHistories(ctx, cooperation.Filter{})
+		if err != nil || len(hs) != 3 {
+			t.Fatalf("histories %d, %v", len(hs), err)
+		}
+		r := depth.Compute(hs, depth.Period{})
+		if r.Counts[0] != 2 || r.Counts[1] != 1 || r.Transitions[0][1] != 1 || r.Medians[0].Days != 181 {
+			t.Errorf("counts %v, transitions %v, median %+v", r.Counts, r.Transitions, r.Medians[0])
+		}
+		if len(r.ByCountryPair) != 3 {
+			t.Errorf("pairs %+v", r.ByCountryPair)
+		}
+		pair, _ := st.DepthHistories(ctx, cooperation.Filter{Country: "KZ", Country2: "CN"})
+		if len(pair) != 1 || pair[0].ID != moved.ID {
+			t.Errorf("KZ-CN histories %+v", pair)
+		}
+		shallow, p, err := st.ShallowCooperations(ctx, 12, cooperation.Filter{})
+		if err != nil || p.Total != 1 || shallow[0].ID != waiting.ID {
+			t.Errorf("shallow after 12 months: %d %v", p.Total, err)
+		}
+		if _, p, _ := st.ShallowCooperations(ctx, 0, cooperation.Filter{}); p.Total != 2 {
+			t.Errorf("shallow after 0 months: %d, want both cooperations at exchange", p.Total)
 		}
 	})
 }
