@@ -57,7 +57,7 @@ func (res *Result) Refusals(r int) []Refusal {
 	p := res.prep
 	inst := p.inst
 	got := res.Assignment[r]
-	arcs := p.arcs[p.start[r]:p.start[r+1]]
+	arcs := p.choices(int32(r))
 	var out []Refusal
 	for _, h := range inst.Residents[r].Prefs {
 		if h == got {
@@ -139,7 +139,7 @@ func (res *Result) refusal(r, h, rank int32) Refusal {
 // rankAt returns resident x's position in hospital h's list.
 func (res *Result) rankAt(x, h int32) int32 {
 	p := res.prep
-	for _, a := range p.arcs[p.start[x]:p.start[x+1]] {
+	for _, a := range p.choices(x) {
 		if a.h == h {
 			return a.rank
 		}

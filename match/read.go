@@ -244,6 +244,7 @@ func (s *ids) internHashed(b []byte, h uint64) (int32, error) {
 // rehash places every id in a table of size slots (a power of two).
 func (s *ids) rehash(size int) {
 	s.table = make([]slot, size)
+	adviseHugePages(s.table)
 	mask := uint64(size - 1)
 	for k := range int32(len(s.defined)) {
 		name := s.nameBytes(k)

@@ -66,8 +66,10 @@ func Solve(inst *Instance, alg Algorithm) (*Result, error) {
 // targets, and group-quota shares. It is read-only once built, so several
 // goroutines may solve it at once.
 type Prepared struct {
-	inst  *Instance
-	start []int32 // resident r's choices are arcs[start[r]:start[r+1]]
+	inst *Instance
+	// Resident r's choices are arcs[start[r]:start[r+1]-1], followed by a
+	// sentinel arc {h: -1, rank: r}.
+	start []int32
 	arcs  []arc
 	// targets is every hospital's target (see Targets).
 	targets []int32
@@ -86,9 +88,12 @@ type Prepared struct {
 
 // An arc is one mutually acceptable choice of a resident.
 type arc struct {
-	h    int32 // hospital
-	rank int32 // the resident's position in the hospital's prefs
+	h    int32 // hospital, or -1 for the sentinel ending a resident's choices
+	rank int32 // the resident's position in the hospital's prefs (the resident, in a sentinel)
 }
+
+// choices returns resident r's mutually acceptable choices, best first.
+func (p *Prepared) choices(r int32) []arc { return p.arcs[p.start[r] : p.start[r+1]-1] }
 
 // A groupCell is a hospital's share of the quotas of one group.
 type groupCell struct {
@@ -101,14 +106,16 @@ type groupCell struct {
 // linear in the total length of the preference lists.
 func Prepare(inst *Instance) (*Prepared, error) {
 	n, m := len(inst.Residents), len(inst.Hospitals)
-	var total int64
+	// Room for every preference and a sentinel after each resident's.
+	total := int64(n)
 	for i := range inst.Residents {
 		total += int64(len(inst.Residents[i].Prefs))
 	}
 	if total > math.MaxInt32 {
-		return nil, fmt.Errorf("instance too large: %d preferences (at most %d)", total, math.MaxInt32)
+		return nil, fmt.Errorf("instance too large: %d preferences (at most %d)", total-int64(n), math.MaxInt32-n)
 	}
 	p := &Prepared{inst: inst, start: make([]int32, n+1), arcs: make([]arc, total)}
+	adviseHugePages(p.arcs)
 
 	// Group every application by hospital, then mark each hospital's ranking
 	// of residents in a scratch array and read off each application's rank:
@@ -123,7 +130,8 @@ func Prepare(inst *Instance) (*Prepared, error) {
 		appStart[h+1] += appStart[h]
 	}
 	type application struct{ r, slot int32 }
-	apps := make([]application, total)
+	apps := make([]application, appStart[m])
+	adviseHugePages(apps)
 	fill := make([]int32, m)
 	copy(fill, appStart[:m])
 	slot := int32(0)
@@ -134,6 +142,7 @@ func Prepare(inst *Instance) (*Prepared, error) {
 			p.arcs[slot] = arc{h: h, rank: -1}
 			slot++
 		}
+		slot++ // the sentinel's place
 	}
 	fill = nil
 	rankOf := make([]int32, n)
@@ -153,7 +162,8 @@ func Prepare(inst *Instance) (*Prepared, error) {
 		}
 	}
 	apps = nil
-	// Drop one-sided entries in place; order is kept.
+	// Drop one-sided entries in place, order kept, and end each resident's
+	// choices with a sentinel naming the resident.
 	w := int32(0)
 	slot = 0
 	for i := range inst.Residents {
@@ -165,12 +175,17 @@ func Prepare(inst *Instance) (*Prepared, error) {
 			}
 			slot++
 		}
+		slot++
+		p.arcs[w] = arc{h: -1, rank: int32(i)}
+		w++
 	}
 	p.start[n] = w
 	p.arcs = p.arcs[:w:w]
 	p.applicants = make([]int32, m)
 	for _, a := range p.arcs {
-		p.applicants[a.h]++
+		if a.h >= 0 {
+			p.applicants[a.h]++
+		}
 	}
 
 	p.targets = Targets(inst)
@@ -253,14 +268,18 @@ func (p *Prepared) Solve(alg Algorithm) (*Result, error) {
 	return s.result(alg), nil
 }
 
-// hstate is a hospital's state during a solve. Its held residents form a
-// max-heap, worst first, in heap[off:off+count]; an entry is
-// rank<<32 | resident, so comparing entries compares ranks.
-type hstate struct {
-	cap, count, off int32
-	target          int32
-	region, pos     int32 // FDA region and turn position in it, or -1
-	cell0, cell1    int32 // range of cells
+// In a solve, hospitals hold entries rank<<32 | arc: comparing entries
+// compares the residents' ranks at the hospital, and the arc says both who
+// the resident is and where its next choice is (arc+1).
+
+// A hospital's record in the solver's slab is a header, cap<<32 | count,
+// followed by room for its held entries, a max-heap with the worst first.
+// Keeping them together makes an acceptance cost one cache miss, not two.
+// hinfo is the rest of a hospital's state, used with regions and quotas.
+type hinfo struct {
+	target       int32
+	region, pos  int32 // FDA region and turn position in it, or -1
+	cell0, cell1 int32 // range of cells
 }
 
 // cstate is a hospital's held residents of one group with a share there.
@@ -279,25 +298,28 @@ type rstate struct {
 type solver struct {
 	p     *Prepared
 	plain bool // no regions and no group cells: the fast loop applies
-	next  []int32
-	hs    []hstate
-	heap  []uint64
-	cs    []cstate
-	cheap []uint64
-	rs    []rstate
-	rheap []int32 // hospitals
-	rpos  []int32 // index of a hospital in rheap
-	rkey  []int64
+	// thresh is, for a full hospital, the rank of its worst held resident,
+	// and for any other the largest rank: a resident ranked there or below
+	// is refused outright. Four bytes a hospital keep the test that decides
+	// most proposals in cache.
+	thresh    []int32
+	off       []int32 // each hospital's record in slab
+	slab      []uint64
+	hx        []hinfo
+	proposals int64
+	// arcGroup is the group of each arc's resident, when quotas apply.
+	arcGroup []int32
+	cs       []cstate
+	cheap    []uint64
+	rs       []rstate
+	rheap    []int32 // hospitals
+	rpos     []int32 // index of a hospital in rheap
+	rkey     []int64
 }
 
 func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 	inst := p.inst
 	m := len(inst.Hospitals)
-	s := &solver{p: p, hs: make([]hstate, m)}
-	s.next = make([]int32, len(inst.Residents))
-	copy(s.next, p.start)
-	useGroups := alg != DA && len(p.cells) > 0
-	useRegions := alg == FDA && len(inst.Regions) > 0
 	switch alg {
 	case DA, JRMP:
 	case FDA:
@@ -308,26 +330,54 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 		_, err := ParseAlgorithm(string(alg))
 		return nil, err
 	}
-	s.plain = !useGroups && !useRegions
-	var seats int64
+	useGroups := alg != DA && len(p.cells) > 0
+	useRegions := alg == FDA && len(inst.Regions) > 0
+	s := &solver{p: p, plain: !useGroups && !useRegions, thresh: make([]int32, m), off: make([]int32, m)}
+	if !s.plain {
+		s.hx = make([]hinfo, m)
+	}
+	var room int64
 	for h := range m {
-		st := &s.hs[h]
-		st.cap = int32(inst.Hospitals[h].Capacity)
+		capacity := int32(inst.Hospitals[h].Capacity)
 		if alg == JRMP {
-			st.cap = p.targets[h]
+			capacity = p.targets[h]
 		}
-		st.target = p.targets[h]
-		st.off = int32(seats)
-		st.region, st.pos = -1, -1
-		seats += int64(min(st.cap, p.applicants[h]))
-		if useGroups {
-			st.cell0, st.cell1 = p.cellStart[h], p.cellStart[h+1]
+		s.off[h] = int32(room)
+		// A hospital never holds more residents than apply to it.
+		room += 1 + int64(min(capacity, p.applicants[h]))
+		s.thresh[h] = math.MaxInt32
+		if capacity == 0 {
+			s.thresh[h] = -1
+		}
+		if !s.plain {
+			s.hx[h] = hinfo{target: p.targets[h], region: -1, pos: -1}
+			if useGroups {
+				s.hx[h].cell0, s.hx[h].cell1 = p.cellStart[h], p.cellStart[h+1]
+			}
 		}
 	}
-	s.heap = make([]uint64, seats)
+	if room > math.MaxInt32 {
+		return nil, fmt.Errorf("instance too large: %d seats and hospitals", room)
+	}
+	s.slab = make([]uint64, room)
+	adviseHugePages(s.slab)
+	for h := range m {
+		capacity := uint64(inst.Hospitals[h].Capacity)
+		if alg == JRMP {
+			capacity = uint64(p.targets[h])
+		}
+		s.slab[s.off[h]] = capacity << 32
+	}
 	if useGroups {
+		s.arcGroup = make([]int32, len(p.arcs))
+		adviseHugePages(s.arcGroup)
+		for r := range int32(len(inst.Residents)) {
+			for k := p.start[r]; k < p.start[r+1]; k++ {
+				s.arcGroup[k] = p.group[r]
+			}
+		}
 		s.cs = make([]cstate, len(p.cells))
-		var room int64
+		room = 0
 		for h := range m {
 			for i := p.cellStart[h]; i < p.cellStart[h+1]; i++ {
 				c := p.cells[i]
@@ -346,8 +396,7 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 			size := int32(len(g.Hospitals))
 			s.rs[i] = rstate{cap: int32(g.Cap), off: off, size: size}
 			for j, h := range g.Hospitals {
-				st := &s.hs[h]
-				st.region, st.pos = int32(i), int32(j)
+				s.hx[h].region, s.hx[h].pos = int32(i), int32(j)
 				s.rheap = append(s.rheap, h)
 				s.rpos[h] = off + int32(j)
 				s.rkey[h] = int64(j)
@@ -366,106 +415,135 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 // applicants up to capacity. Each resident's chain of proposals runs until
 // someone is held without displacing anybody, or a list is exhausted.
 func (s *solver) runPlain() {
-	start, arcs, next, hs, heap := s.p.start, s.p.arcs, s.next, s.hs, s.heap
-	for r := range int32(len(next)) {
-		cur := r
+	arcs, thresh, off, slab := s.p.arcs, s.thresh, s.off, s.slab
+	proposals := int64(0)
+	for _, k := range s.p.start[:len(s.p.start)-1] {
 		for {
-			k := next[cur]
-			if k == start[cur+1] {
-				break
-			}
-			next[cur] = k + 1
 			a := arcs[k]
-			st := &hs[a.h]
-			e := uint64(a.rank)<<32 | uint64(cur)
-			if st.count < st.cap {
-				heapPush(heap[st.off:st.off+st.count+1], e)
-				st.count++
-				break
+			if a.h < 0 {
+				break // the list is exhausted
 			}
-			top := st.off
-			if st.count == 0 || e > heap[top] {
+			proposals++
+			if a.rank >= thresh[a.h] {
+				k++ // refused by a full hospital (or one without seats)
 				continue
 			}
-			w := heap[top]
-			heap[top] = e
-			heapDown(heap[top:top+st.count], 0)
-			cur = int32(uint32(w))
+			e := uint64(a.rank)<<32 | uint64(k)
+			o := off[a.h]
+			header := slab[o]
+			count, capacity := uint32(header), uint32(header>>32)
+			if count < capacity {
+				held := slab[o+1 : o+2+int32(count)]
+				heapPush(held, e)
+				slab[o] = header + 1
+				if count+1 == capacity {
+					thresh[a.h] = int32(held[0] >> 32)
+				}
+				break
+			}
+			held := slab[o+1 : o+1+int32(count)]
+			w := held[0]
+			held[0] = e
+			heapDown(held, 0)
+			thresh[a.h] = int32(held[0] >> 32)
+			k = int32(uint32(w)) + 1 // the displaced resident's next choice
 		}
 	}
+	s.proposals = proposals
 }
 
 // run is deferred acceptance with group shares and FDA regions.
 func (s *solver) run() {
-	start, arcs, next := s.p.start, s.p.arcs, s.next
-	for r := range int32(len(next)) {
-		for cur := r; cur >= 0; {
-			k := next[cur]
-			if k == start[cur+1] {
+	arcs, thresh := s.p.arcs, s.thresh
+	proposals := int64(0)
+	for _, k := range s.p.start[:len(s.p.start)-1] {
+		for k >= 0 {
+			a := arcs[k]
+			if a.h < 0 {
 				break
 			}
-			next[cur] = k + 1
-			a := arcs[k]
-			cur = s.propose(cur, a.h, uint64(a.rank)<<32|uint64(cur))
+			proposals++
+			if a.rank >= thresh[a.h] {
+				k++ // refused by a full hospital, whatever its region or quotas
+				continue
+			}
+			k = s.propose(a.h, uint64(a.rank)<<32|uint64(k))
 		}
 	}
+	s.proposals = proposals
 }
 
-// propose offers resident r (entry e) to hospital h and returns who must
-// propose next: r if refused, the resident r displaced, or -1.
-func (s *solver) propose(r, h int32, e uint64) int32 {
-	st := &s.hs[h]
+// count returns the number of residents held at hospital h.
+func (s *solver) count(h int32) int32 { return int32(uint32(s.slab[s.off[h]])) }
+
+// capacity returns the seats of hospital h in this solve.
+func (s *solver) capacity(h int32) int32 { return int32(s.slab[s.off[h]] >> 32) }
+
+// held returns the heap of entries held at hospital h.
+func (s *solver) held(h int32) []uint64 {
+	o := s.off[h]
+	return s.slab[o+1 : o+1+int32(uint32(s.slab[o]))]
+}
+
+// propose offers entry e to hospital h and returns the arc to propose next:
+// the proposer's next choice if refused, the next choice of the resident it
+// displaced, or -1.
+func (s *solver) propose(h int32, e uint64) int32 {
+	hx := &s.hx[h]
 	var c *cstate
-	if st.cell0 < st.cell1 {
-		if g := s.p.group[r]; g >= 0 {
-			c = s.cell(st, g)
+	if hx.cell0 < hx.cell1 {
+		if g := s.arcGroup[uint32(e)]; g >= 0 {
+			c = s.cell(hx, g)
 		}
 	}
 	if c != nil && c.count >= c.share {
-		// The group's share here is taken: r can only replace the worst of its group.
+		// The group's share here is taken: e can only replace the worst of its group.
 		if c.count == 0 || e > s.cheap[c.off] {
-			return r
+			return next(e)
 		}
 		w := s.cheap[c.off]
 		s.cheap[c.off] = e
 		heapDown(s.cheap[c.off:c.off+c.count], 0)
-		s.swapEntry(st, w, e)
-		return int32(uint32(w))
+		s.swapEntry(h, w, e)
+		return next(w)
 	}
-	if st.count >= st.cap {
-		return s.replaceWorst(st, c, e, r)
+	count := s.count(h)
+	if count >= s.capacity(h) {
+		return s.replaceWorst(h, c, e)
 	}
-	if st.region < 0 {
-		s.add(st, c, e)
+	if hx.region < 0 {
+		s.add(h, c, e)
 		return -1
 	}
-	rg := &s.rs[st.region]
+	rg := &s.rs[hx.region]
 	if rg.total < rg.cap {
-		s.add(st, c, e)
+		s.add(h, c, e)
 		rg.total++
-		s.fixKey(h, st)
+		s.fixKey(h)
 		return -1
 	}
 	// The region is full. Below its target a hospital always gets the seat;
 	// above it, the seat goes to whichever of h's next extra seat and the
 	// region's last-handed extra seat comes first in the round-robin.
 	top := s.rheap[rg.off]
-	if st.count >= st.target {
-		key := int64(st.count-st.target+1)*int64(rg.size) + int64(st.pos)
+	if count >= hx.target {
+		key := int64(count-hx.target+1)*int64(rg.size) + int64(hx.pos)
 		if key > s.rkey[top] {
-			return s.replaceWorst(st, c, e, r)
+			return s.replaceWorst(h, c, e)
 		}
 	}
-	lt := &s.hs[top]
-	w := s.removeWorst(lt)
-	s.fixKey(top, lt)
-	s.add(st, c, e)
-	s.fixKey(h, st)
-	return int32(uint32(w))
+	w := s.removeWorst(top)
+	s.fixKey(top)
+	s.add(h, c, e)
+	s.fixKey(h)
+	return next(w)
 }
 
-func (s *solver) cell(st *hstate, g int32) *cstate {
-	for i := st.cell0; i < st.cell1; i++ {
+// next returns the arc after the one in entry e.
+func next(e uint64) int32 { return int32(uint32(e)) + 1 }
+
+func (s *solver) cell(hx *hinfo, g int32) *cstate {
+	for i := hx.cell0; i < hx.cell1; i++ {
 		if s.cs[i].group == g {
 			return &s.cs[i]
 		}
@@ -473,10 +551,16 @@ func (s *solver) cell(st *hstate, g int32) *cstate {
 	return nil
 }
 
-// add holds entry e at hospital st (and in cell c, if any).
-func (s *solver) add(st *hstate, c *cstate, e uint64) {
-	heapPush(s.heap[st.off:st.off+st.count+1], e)
-	st.count++
+// add holds entry e at hospital h (and in cell c, if any).
+func (s *solver) add(h int32, c *cstate, e uint64) {
+	o := s.off[h]
+	count := int32(uint32(s.slab[o])) + 1
+	s.slab[o]++
+	held := s.slab[o+1 : o+1+count]
+	heapPush(held, e)
+	if count == s.capacity(h) {
+		s.thresh[h] = int32(held[0] >> 32)
+	}
 	if c != nil {
 		heapPush(s.cheap[c.off:c.off+c.count+1], e)
 		c.count++
@@ -484,67 +568,77 @@ func (s *solver) add(st *hstate, c *cstate, e uint64) {
 }
 
 // replaceWorst keeps entry e at a hospital that cannot grow, in place of its
-// worst resident if e ranks higher, and returns who is refused.
-func (s *solver) replaceWorst(st *hstate, c *cstate, e uint64, r int32) int32 {
-	top := st.off
-	if st.count == 0 || e > s.heap[top] {
-		return r
+// worst resident if e ranks higher, and returns the arc to propose next.
+func (s *solver) replaceWorst(h int32, c *cstate, e uint64) int32 {
+	held := s.held(h)
+	if len(held) == 0 || e > held[0] {
+		return next(e)
 	}
-	w := s.heap[top]
-	s.heap[top] = e
-	heapDown(s.heap[top:top+st.count], 0)
-	s.leaveCell(st, w)
+	w := held[0]
+	held[0] = e
+	heapDown(held, 0)
+	if int32(len(held)) == s.capacity(h) {
+		s.thresh[h] = int32(held[0] >> 32)
+	}
+	s.leaveCell(h, w)
 	if c != nil {
 		heapPush(s.cheap[c.off:c.off+c.count+1], e)
 		c.count++
 	}
-	return int32(uint32(w))
+	return next(w)
 }
 
-// removeWorst drops the worst resident held at st and returns its entry.
-func (s *solver) removeWorst(st *hstate) uint64 {
-	top := st.off
-	w := s.heap[top]
-	st.count--
-	s.heap[top] = s.heap[top+st.count]
-	heapDown(s.heap[top:top+st.count], 0)
-	s.leaveCell(st, w)
+// removeWorst drops the worst resident held at hospital h and returns its entry.
+func (s *solver) removeWorst(h int32) uint64 {
+	held := s.held(h)
+	w := held[0]
+	last := len(held) - 1
+	held[0] = held[last]
+	heapDown(held[:last], 0)
+	s.slab[s.off[h]]--
+	s.thresh[h] = math.MaxInt32
+	s.leaveCell(h, w)
 	return w
 }
 
-// leaveCell removes entry w, the worst held at st, from its group's cell:
-// being the worst of all, it is the worst of its group too.
-func (s *solver) leaveCell(st *hstate, w uint64) {
-	if st.cell0 == st.cell1 {
+// leaveCell removes entry w, the worst held at hospital h, from its group's
+// cell: being the worst of all, it is the worst of its group too.
+func (s *solver) leaveCell(h int32, w uint64) {
+	hx := &s.hx[h]
+	if hx.cell0 == hx.cell1 {
 		return
 	}
-	g := s.p.group[int32(uint32(w))]
+	g := s.arcGroup[uint32(w)]
 	if g < 0 {
 		return
 	}
-	if c := s.cell(st, g); c != nil {
+	if c := s.cell(hx, g); c != nil {
 		c.count--
 		s.cheap[c.off] = s.cheap[c.off+c.count]
 		heapDown(s.cheap[c.off:c.off+c.count], 0)
 	}
 }
 
-// swapEntry replaces entry old, held at st, by the better entry e.
-func (s *solver) swapEntry(st *hstate, old, e uint64) {
-	held := s.heap[st.off : st.off+st.count]
+// swapEntry replaces entry old, held at hospital h, by the better entry e.
+func (s *solver) swapEntry(h int32, old, e uint64) {
+	held := s.held(h)
 	for i, x := range held {
 		if x == old {
 			held[i] = e
 			heapDown(held, i)
-			return
+			break
 		}
+	}
+	if int32(len(held)) == s.capacity(h) {
+		s.thresh[h] = int32(held[0] >> 32)
 	}
 }
 
 // fixKey restores the region heap after hospital h's count changed.
-func (s *solver) fixKey(h int32, st *hstate) {
-	rg := &s.rs[st.region]
-	key := int64(max(st.count-st.target, 0))*int64(rg.size) + int64(st.pos)
+func (s *solver) fixKey(h int32) {
+	hx := &s.hx[h]
+	rg := &s.rs[hx.region]
+	key := int64(max(s.count(h)-hx.target, 0))*int64(rg.size) + int64(hx.pos)
 	old := s.rkey[h]
 	if key == old {
 		return
@@ -636,17 +730,28 @@ func heapDown(h []uint64, i int) {
 }
 
 func (s *solver) result(alg Algorithm) *Result {
-	res := &Result{Algorithm: alg, Assignment: make([]int32, len(s.next)), prep: s.p}
+	p := s.p
+	res := &Result{Algorithm: alg, Assignment: make([]int32, len(p.inst.Residents)), Proposals: s.proposals, prep: p}
 	for i := range res.Assignment {
 		res.Assignment[i] = -1
-		res.Proposals += int64(s.next[i] - s.p.start[i])
 	}
-	for h := range s.hs {
-		st := &s.hs[h]
-		for _, e := range s.heap[st.off : st.off+st.count] {
-			res.Assignment[uint32(e)] = int32(h)
+	// Mark the arcs held, then read each resident's choices in order: a
+	// sequential scan, where finding each arc's owner would be a cache miss.
+	held := make([]uint64, (len(p.arcs)+63)/64)
+	for h := range int32(len(s.off)) {
+		for _, e := range s.held(h) {
+			k := uint32(e)
+			held[k/64] |= 1 << (k % 64)
 		}
-		res.Matched += int(st.count)
+		res.Matched += int(s.count(h))
+	}
+	for r := range res.Assignment {
+		for k := p.start[r]; k < p.start[r+1]-1; k++ {
+			if held[k/64]&(1<<(k%64)) != 0 {
+				res.Assignment[r] = p.arcs[k].h
+				break
+			}
+		}
 	}
 	return res
 }
