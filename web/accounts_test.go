@@ -598,3 +598,16 @@ func TestAccountPages_RenderInEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestPages_SignedInAnswersAreNotForSharedCaches(t *testing.T) {
+	ts := newTestServer(t, store.SQLite)
+	c, _ := ts.user(t, "cache@example.org", account.Member)
+	for _, p := range []string{"/", "/account", "/api/v1/me"} {
+		if cc := c.get(p).Header.Get("Cache-Control"); !strings.Contains(cc, "private") && !strings.Contains(cc, "no-store") {
+			t.Errorf("%s for a signed-in user: Cache-Control %q", p, cc)
+		}
+	}
+	if cc := c.get("/static/app.css").Header.Get("Cache-Control"); !strings.Contains(cc, "public") {
+		t.Errorf("static files lost their caching: %q", cc)
+	}
+}

@@ -125,11 +125,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			}
 			ctx = context.WithValue(ctx, userKey, u)
 			ctx = context.WithValue(ctx, tokenScopeKey, scope)
+			w.Header().Set("Cache-Control", "private")
 		} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 			u, err := s.store.SessionUser(ctx, c.Value)
 			switch {
 			case err == nil:
 				ctx = context.WithValue(ctx, userKey, u)
+				// What a signed-in user sees may be theirs alone: no shared cache keeps it.
+				w.Header().Set("Cache-Control", "private")
 			case silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND:
 				http.SetCookie(w, s.cookie(sessionCookie, "", -1))
 			default:
