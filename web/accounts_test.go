@@ -337,6 +337,15 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 		if !kinds["user:"] || !kinds["organisation:"+other.ID] || !kinds["organisation:"+o.ID] {
 			t.Errorf("the admin does not see everything: %v", kinds)
 		}
+		json.Unmarshal([]byte(admin.get("/api/v1/audit?actor="+mu.ID).Body), &list)
+		if len(list.Items) == 0 {
+			t.Error("no entries by the manager")
+		}
+		for _, e := range list.Items {
+			if e.ActorID != mu.ID {
+				t.Errorf("filtered by actor, an entry by %s", e.ActorID)
+			}
+		}
 	})
 }
 

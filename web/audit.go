@@ -23,7 +23,7 @@ func (s *Server) auditRoutes() {
 	s.handle("GET /audit", s.showAudit)
 	s.handleAPI("GET /api/v1/audit", Op{Summary: "The audit log: all of it for admins, their organisations' entries for managers", Tag: "accounts",
 		Response: List[store.AuditEntry]{}, Auth: true, Query: map[string]string{
-			"org": "organisation id", "kind": "kind of record (organisation, talent, user ...)", "ref": "record id",
+			"org": "organisation id", "actor": "id of the user who made the change", "kind": "kind of record (organisation, talent, user ...)", "ref": "record id",
 			"action": "create, update, delete ...", "page": "page number", "per_page": "items per page (at most 100)"}}, s.apiAudit)
 }
 
@@ -38,7 +38,7 @@ func auditFilter(r *http.Request, u *account.User) (store.AuditFilter, error) {
 		return store.AuditFilter{}, err
 	}
 	q := r.URL.Query()
-	f := store.AuditFilter{Kind: q.Get("kind"), Ref: q.Get("ref"), Action: q.Get("action"), Page: page, PerPage: per}
+	f := store.AuditFilter{ActorID: q.Get("actor"), Kind: q.Get("kind"), Ref: q.Get("ref"), Action: q.Get("action"), Page: page, PerPage: per}
 	org := q.Get("org")
 	switch {
 	case org != "" && !u.Manages(org):
