@@ -22,7 +22,11 @@ import (
 // size of the file. Fields may come in any order.
 func ReadInstance(r io.Reader) (*Instance, error) {
 	d := newDecoder(r)
-	d.sizeHint(r)
+	size := d.sizeHint(r)
+	if size == 0 || size >= 4<<20 {
+		d.readAhead()
+		defer d.stopReading()
+	}
 	in, err := d.instance()
 	if err != nil {
 		return nil, err
@@ -77,6 +81,15 @@ type decoder struct {
 	groupIndex map[string]int32
 
 	refHint int // room to reserve for each side's preferences
+
+	// Read-ahead (see readAhead): chunks read, buffers free for reading,
+	// and the rest of the chunk being consumed.
+	chunks     chan chunk
+	free       chan []byte
+	done       chan struct{}
+	pending    []byte
+	pendingBuf []byte
+	pendingErr error
 
 	seen    set    // ids of the current list
 	touched uint32 // keeps the slot-touching loads of refList from being optimised away
@@ -273,7 +286,7 @@ func newDecoder(r io.Reader) *decoder {
 // known (a file, or a bytes or strings reader): a reference takes at least
 // three bytes and most take about ten, so an eighth of the size per side
 // rarely needs to grow, and the pages of room never used are never touched.
-func (d *decoder) sizeHint(r io.Reader) {
+func (d *decoder) sizeHint(r io.Reader) int64 {
 	var size int64
 	switch v := r.(type) {
 	case interface{ Stat() (fs.FileInfo, error) }:
@@ -284,9 +297,79 @@ func (d *decoder) sizeHint(r io.Reader) {
 		size = int64(v.Len())
 	}
 	if size <= 0 || size/8 > maxCount {
-		return
+		return size
 	}
 	d.refHint = int(size / 8)
+	return size
+}
+
+// A chunk is what one read returned.
+type chunk struct {
+	data []byte
+	err  error
+}
+
+// readAhead starts a goroutine that reads the input into a few rotating
+// buffers, so that reading (and whatever the reader does, such as hashing)
+// runs beside the parsing.
+func (d *decoder) readAhead() {
+	const chunkSize, buffers = 1 << 20, 4
+	d.chunks = make(chan chunk, buffers-2)
+	d.free = make(chan []byte, buffers)
+	d.done = make(chan struct{})
+	for range buffers {
+		d.free <- make([]byte, chunkSize)
+	}
+	go func() {
+		defer close(d.chunks)
+		for {
+			var buf []byte
+			select {
+			case buf = <-d.free:
+			case <-d.done:
+				return
+			}
+			n, err := io.ReadAtLeast(d.r, buf, 1)
+			select {
+			case d.chunks <- chunk{buf[:n], err}:
+			case <-d.done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+}
+
+// stopReading ends the read-ahead goroutine once the decoder is done.
+func (d *decoder) stopReading() { close(d.done) }
+
+// read reads into p, from the read-ahead buffers when they run.
+func (d *decoder) read(p []byte) (int, error) {
+	if d.chunks == nil {
+		return d.r.Read(p)
+	}
+	if len(d.pending) == 0 {
+		c, ok := <-d.chunks
+		if !ok {
+			return 0, io.EOF
+		}
+		if len(c.data) == 0 {
+			d.free <- c.data[:cap(c.data)]
+			return 0, c.err
+		}
+		d.pending, d.pendingErr, d.pendingBuf = c.data, c.err, c.data[:cap(c.data)]
+	}
+	n := copy(p, d.pending)
+	d.pending = d.pending[n:]
+	if len(d.pending) > 0 {
+		return n, nil
+	}
+	d.free <- d.pendingBuf
+	err := d.pendingErr
+	d.pendingErr = nil
+	return n, err
 }
 
 // fill reads more input, keeping the unread bytes (and a captured span). It
@@ -312,7 +395,7 @@ func (d *decoder) fill() bool {
 		d.buf = append(d.buf, make([]byte, len(d.buf))...)
 	}
 	for {
-		n, err := d.r.Read(d.buf[d.end:])
+		n, err := d.read(d.buf[d.end:])
 		d.end += n
 		if err != nil {
 			d.eof = true

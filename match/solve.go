@@ -3,6 +3,7 @@ package match
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sync"
 )
 
@@ -117,51 +118,8 @@ func Prepare(inst *Instance) (*Prepared, error) {
 	p := &Prepared{inst: inst, start: make([]int32, n+1), arcs: make([]arc, total)}
 	adviseHugePages(p.arcs)
 
-	// Group every application by hospital, then mark each hospital's ranking
-	// of residents in a scratch array and read off each application's rank:
-	// linear time, whatever the lengths of the lists.
-	appStart := make([]int32, m+1)
-	for i := range inst.Residents {
-		for _, h := range inst.Residents[i].Prefs {
-			appStart[h+1]++
-		}
-	}
-	for h := range m {
-		appStart[h+1] += appStart[h]
-	}
-	type application struct{ r, slot int32 }
-	apps := make([]application, appStart[m])
-	adviseHugePages(apps)
-	fill := make([]int32, m)
-	copy(fill, appStart[:m])
+	rankArcs(inst, p.arcs, workers(total))
 	slot := int32(0)
-	for i := range inst.Residents {
-		for _, h := range inst.Residents[i].Prefs {
-			apps[fill[h]] = application{int32(i), slot}
-			fill[h]++
-			p.arcs[slot] = arc{h: h, rank: -1}
-			slot++
-		}
-		slot++ // the sentinel's place
-	}
-	fill = nil
-	rankOf := make([]int32, n)
-	for i := range rankOf {
-		rankOf[i] = -1
-	}
-	for h := range m {
-		prefs := inst.Hospitals[h].Prefs
-		for k, r := range prefs {
-			rankOf[r] = int32(k)
-		}
-		for _, a := range apps[appStart[h]:appStart[h+1]] {
-			p.arcs[a.slot].rank = rankOf[a.r]
-		}
-		for _, r := range prefs {
-			rankOf[r] = -1
-		}
-	}
-	apps = nil
 	// Drop one-sided entries in place, order kept, and end each resident's
 	// choices with a sentinel naming the resident.
 	w := int32(0)
@@ -192,6 +150,114 @@ func Prepare(inst *Instance) (*Prepared, error) {
 	p.prepareGroups()
 	p.disjoint = checkDisjoint(inst)
 	return p, nil
+}
+
+// workers is how many goroutines share the preparation of work of the given
+// size: one for small instances, where starting them costs more than it saves.
+func workers(size int64) int {
+	if size < 1<<20 {
+		return 1
+	}
+	return min(runtime.GOMAXPROCS(0), 4)
+}
+
+// rankArcs writes every resident's choices into arcs, each followed by a
+// free slot, with the resident's rank at the hospital (-1 where the
+// hospital does not list it). It groups the applications by hospital, then
+// marks each hospital's ranking of residents in a scratch array and reads
+// off each application's rank: linear time, whatever the lengths of the
+// lists. The residents, then the hospitals, are split among the workers;
+// the result does not depend on how.
+func rankArcs(inst *Instance, arcs []arc, nw int) {
+	n, m := len(inst.Residents), len(inst.Hospitals)
+	// Part w of the residents is [bound[w], bound[w+1]), starting at slot base[w].
+	bound := make([]int, nw+1)
+	base := make([]int32, nw+1)
+	for w := 1; w <= nw; w++ {
+		bound[w] = n * w / nw
+		base[w] = base[w-1]
+		for i := bound[w-1]; i < bound[w]; i++ {
+			base[w] += int32(len(inst.Residents[i].Prefs)) + 1
+		}
+	}
+	// Count the applications of each part to each hospital, then give each
+	// part its place in each hospital's group: parts in order.
+	fill := make([][]int32, nw)
+	parallel(nw, func(w int) {
+		counts := make([]int32, m)
+		for i := bound[w]; i < bound[w+1]; i++ {
+			for _, h := range inst.Residents[i].Prefs {
+				counts[h]++
+			}
+		}
+		fill[w] = counts
+	})
+	appStart := make([]int32, m+1)
+	for h := range m {
+		pos := appStart[h]
+		for w := range nw {
+			c := fill[w][h]
+			fill[w][h] = pos
+			pos += c
+		}
+		appStart[h+1] = pos
+	}
+	type application struct{ r, slot int32 }
+	apps := make([]application, appStart[m])
+	adviseHugePages(apps)
+	parallel(nw, func(w int) {
+		next := fill[w]
+		slot := base[w]
+		for i := bound[w]; i < bound[w+1]; i++ {
+			for _, h := range inst.Residents[i].Prefs {
+				apps[next[h]] = application{int32(i), slot}
+				next[h]++
+				arcs[slot] = arc{h: h, rank: -1}
+				slot++
+			}
+			slot++ // the sentinel's place
+		}
+	})
+	// Hospitals in parts of about equal numbers of applications.
+	hb := make([]int, nw+1)
+	for w, h := 1, 0; w <= nw; w++ {
+		for h < m && int64(appStart[h]) < int64(appStart[m])*int64(w)/int64(nw) {
+			h++
+		}
+		hb[w] = h
+	}
+	hb[nw] = m
+	parallel(nw, func(w int) {
+		rankOf := make([]int32, n)
+		for i := range rankOf {
+			rankOf[i] = -1
+		}
+		for h := hb[w]; h < hb[w+1]; h++ {
+			prefs := inst.Hospitals[h].Prefs
+			for k, r := range prefs {
+				rankOf[r] = int32(k)
+			}
+			for _, a := range apps[appStart[h]:appStart[h+1]] {
+				arcs[a.slot].rank = rankOf[a.r]
+			}
+			for _, r := range prefs {
+				rankOf[r] = -1
+			}
+		}
+	})
+}
+
+// parallel runs f(0) ... f(n-1) at once and waits for them all.
+func parallel(n int, f func(w int)) {
+	if n == 1 {
+		f(0)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := range n {
+		wg.Go(func() { f(w) })
+	}
+	wg.Wait()
 }
 
 // prepareGroups splits every group quota over its hospitals and keeps, per
