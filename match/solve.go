@@ -457,6 +457,7 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 		s.rs = make([]rstate, len(inst.Regions))
 		s.rpos = make([]int32, m)
 		s.rkey = make([]int64, m)
+		s.rheap = make([]int32, 0, m)
 		off := int32(0)
 		for i, g := range inst.Regions {
 			size := int32(len(g.Hospitals))

@@ -312,3 +312,30 @@ func TestSolve_GeneratedMarketPassesChecksAndKeepsCaps(t *testing.T) {
 		t.Error("DA kept the metro cap; the generated market should exceed it")
 	}
 }
+
+// TestSolve_AllocatesNothingPerProposal: a solve allocates its arrays up
+// front, so the number of allocations is the same for a market of 200
+// residents and one of 5,000 (about 25 times the proposals).
+func TestSolve_AllocatesNothingPerProposal(t *testing.T) {
+	for _, alg := range match.Algorithms {
+		var allocs []float64
+		for _, n := range []int{200, 5000} {
+			in, err := gen.Generate(gen.Config{Residents: n, Regions: 8, Seed: 3, Groups: 3, GroupQuota: 0.3})
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := match.Prepare(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			allocs = append(allocs, testing.AllocsPerRun(3, func() {
+				if _, err := p.Solve(alg); err != nil {
+					t.Fatal(err)
+				}
+			}))
+		}
+		if allocs[0] != allocs[1] {
+			t.Errorf("%s: %v allocations at 200 residents, %v at 5,000", alg, allocs[0], allocs[1])
+		}
+	}
+}

@@ -37,6 +37,7 @@ type matchFigures struct {
 	Solve        float64 `json:"solve_s"`
 	Write        float64 `json:"write_s"`
 	Wall         float64 `json:"wall_s"`
+	CPU          float64 `json:"cpu_s"`
 	ProposalsSec float64 `json:"proposals_per_s"`
 	PeakRSS      int64   `json:"peak_rss_bytes"`
 }
@@ -48,9 +49,10 @@ match gen --help"), or on --in FILE. The instance is written to a file,
 then for each algorithm this binary runs "silkbridge match --in FILE --out
 TMP" as a child process, so the figures are those of the real command: the
 load (read, validate, index), solve and write times it records in timing_s,
-the child's wall time from start to exit, proposals per second of solve,
-and its peak resident memory (the kernel's maximum RSS of the child).
-Generation is not timed.`)
+the child's wall time from start to exit and the CPU time it used (on a
+busy machine the wall time also counts other programs' turns), proposals
+per second of solve, and its peak resident memory (the kernel's maximum
+RSS of the child). Generation is not timed.`)
 	residents := fs.Int("residents", 1_000_000, "residents in the generated market")
 	regions := fs.Int("regions", 8, "regions in the generated market")
 	seed := fs.Uint64("seed", 1, "random seed of the generated market")
@@ -76,6 +78,7 @@ Generation is not timed.`)
 	defer os.RemoveAll(dir)
 
 	file := *inPath
+	var hospitals int
 	if file == "" {
 		file = *keep
 		if file == "" {
@@ -89,6 +92,18 @@ Generation is not timed.`)
 		if err := writeAtomically(file, func(w io.Writer) error { return match.WriteInstance(w, inst) }); err != nil {
 			return err
 		}
+		hospitals = len(inst.Hospitals)
+	} else {
+		f, err := os.Open(file)
+		if err != nil {
+			return err
+		}
+		inst, err := match.ReadInstance(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		hospitals = len(inst.Hospitals)
 	}
 	fi, err := os.Stat(file)
 	if err != nil {
@@ -112,7 +127,8 @@ Generation is not timed.`)
 		if err != nil {
 			return err
 		}
-		row.Algorithm, row.InputBytes, row.Wall = string(alg), fi.Size(), wall.Seconds()
+		row.Algorithm, row.Hospitals, row.InputBytes, row.Wall = string(alg), hospitals, fi.Size(), wall.Seconds()
+		row.CPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			row.PeakRSS = ru.Maxrss << 10 // kilobytes on Linux
 		}
@@ -128,11 +144,11 @@ Generation is not timed.`)
 		return nil
 	}
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "algorithm\tresidents\thospitals\tinput MB\tmatched\tproposals\tload s\tsolve s\twrite s\twall s\tproposals/s\tpeak RSS MB\t")
+	fmt.Fprintln(tw, "algorithm\tresidents\thospitals\tinput MB\tmatched\tproposals\tload s\tsolve s\twrite s\twall s\tcpu s\tproposals/s\tpeak RSS MB\t")
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.1fM\t%d\t\n",
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.0f\t%d\t%d\t%.3f\t%.3f\t%.3f\t%.3f\t%.3f\t%.1fM\t%d\t\n",
 			r.Algorithm, r.Residents, r.Hospitals, float64(r.InputBytes)/(1<<20), r.Matched, r.Proposals,
-			r.Load, r.Solve, r.Write, r.Wall, r.ProposalsSec/1e6, r.PeakRSS>>20)
+			r.Load, r.Solve, r.Write, r.Wall, r.CPU, r.ProposalsSec/1e6, r.PeakRSS>>20)
 	}
 	return tw.Flush()
 }
