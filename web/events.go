@@ -183,13 +183,16 @@ func mayCreateEvents(u *account.User) bool { return u.IsOfficer() || u.IsManager
 // for organisations they do not manage; agency officers may name any host.
 // An empty list is left for validation to refuse.
 func checkHosts(u *account.User, hostIDs []string) error {
-	if u.IsOfficer() || len(hostIDs) == 0 {
-		return nil
-	}
+	named := false
 	for _, id := range hostIDs {
-		if u.Manages(strings.TrimSpace(id)) {
+		id = strings.TrimSpace(id)
+		if u.Manages(id) {
 			return nil
 		}
+		named = named || id != ""
+	}
+	if u.IsOfficer() || !named {
+		return nil
 	}
 	return silkbridge.Errorf(silkbridge.EFORBIDDEN, "event.hosts_not_managed", "you can host events only for an organisation you manage")
 }

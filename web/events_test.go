@@ -1,0 +1,834 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+
+	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/account"
+	"github.com/silkbridge/silkbridge/cooperation"
+	"github.com/silkbridge/silkbridge/event"
+	"github.com/silkbridge/silkbridge/lesson"
+	"github.com/silkbridge/silkbridge/organisation"
+	"github.com/silkbridge/silkbridge/store"
+)
+
+// eventFixture is an organisation, its manager (who organises the events)
+// and helpers to make events and participants.
+type eventFixture struct {
+	ts        *testServer
+	org       *organisation.Organisation
+	organiser *client
+	orgUser   *account.User
+	n         int
+}
+
+func newEventFixture(t *testing.T, ts *testServer) *eventFixture {
+	t.Helper()
+	c, u := ts.user(t, "organiser@example.org", account.Member)
+	org := &organisation.Organisation{Name: "Almaty Tech Park", Kind: organisation.Park, Country: "KZ"}
+	if err := ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: u.ID}, org); err != nil {
+		t.Fatal(err)
+	}
+	return &eventFixture{ts: ts, org: org, organiser: c, orgUser: u}
+}
+
+// event stores an event of kind hosted by the fixture's organisation,
+// starting in a week and lasting two days.
+func (fx *eventFixture) event(t *testing.T, kind string, capacity int) *event.Event {
+	t.Helper()
+	start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Hour)
+	e := &event.Event{Title: fmt.Sprintf("Silk Road Energy Forum %d", fx.n), Kind: kind, Hosts: []event.Host{{OrgID: fx.org.ID}},
+		Start: start, End: start.Add(48 * time.Hour), TimeZone: "Asia/Almaty", Place: "Almaty", Country: "KZ",
+		Fields: []string{"2.7"}, Languages: []string{"en", "ru"}, Capacity: capacity}
+	fx.n++
+	if err := fx.ts.st.CreateEvent(context.Background(), store.Actor{UserID: fx.orgUser.ID}, e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// participant makes a member, signed in, registered for the event.
+func (fx *eventFixture) participant(t *testing.T, e *event.Event, name string) (*client, *account.User) {
+	t.Helper()
+	c, u := fx.ts.user(t, name+"@example.org", account.Member)
+	if _, err := fx.ts.st.Register(context.Background(), store.Actor{UserID: u.ID}, e.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	return c, u
+}
+
+func TestEvents_WaitingLineMovesUpWhenSomeoneCancels(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Workshop, 2)
+		var users []*account.User
+		for i := range 4 {
+			_, u := ts.user(t, fmt.Sprintf("p%d@example.org", i), account.Member)
+			users = append(users, u)
+			reg, err := ts.st.Register(ctx, store.Actor{UserID: u.ID}, e.ID, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantStatus, wantPos := event.Registered, 0
+			if i >= 2 {
+				wantStatus, wantPos = event.Waiting, i-1
+			}
+			if reg.Status != wantStatus || reg.Position != wantPos {
+				t.Fatalf("registration %d: %s at %d, want %s at %d", i, reg.Status, reg.Position, wantStatus, wantPos)
+			}
+		}
+		if _, err := ts.st.Register(ctx, store.Actor{UserID: users[0].ID}, e.ID, users[0].ID); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
+			t.Fatalf("registering twice: %v", err)
+		}
+		// The second registered person cancels: the first in line moves up,
+		// the second in line becomes first.
+		if err := ts.st.CancelRegistration(ctx, store.Actor{UserID: users[1].ID}, e.ID, users[1].ID); err != nil {
+			t.Fatal(err)
+		}
+		for i, want := range []struct {
+			status string
+			pos    int
+		}{{event.Registered, 0}, {event.Cancelled, 0}, {event.Registered, 0}, {event.Waiting, 1}} {
+			r, err := ts.st.Registration(ctx, e.ID, users[i].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Status != want.status || r.Position != want.pos {
+				t.Errorf("user %d: %s at %d, want %s at %d", i, r.Status, r.Position, want.status, want.pos)
+			}
+		}
+		// One who waits cancels: nobody moves up, the places stay taken.
+		if err := ts.st.CancelRegistration(ctx, store.Actor{UserID: users[3].ID}, e.ID, users[3].ID); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := ts.st.Event(ctx, e.ID)
+		if got.Registered != 2 || got.Waiting != 0 {
+			t.Fatalf("after cancellations: %d registered, %d waiting", got.Registered, got.Waiting)
+		}
+		// The moves are in the audit log.
+		entries, err := ts.st.AuditLog(ctx, nil, "event_registration", e.ID, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actions := map[string]int{}
+		for _, a := range entries {
+			actions[a.Action]++
+		}
+		if actions["register"] != 4 || actions["cancel"] != 2 || actions["move_up"] != 1 {
+			t.Fatalf("audit actions %v", actions)
+		}
+	})
+}
+
+func TestEvents_RaisingCapacityMovesPeopleUpAndLoweringBelowRegisteredIsRefused(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Conference, 1)
+		_, a := fx.participant(t, e, "first")
+		_, b := fx.participant(t, e, "second")
+		if r, _ := ts.st.Registration(ctx, e.ID, b.ID); r.Status != event.Waiting {
+			t.Fatalf("second: %s", r.Status)
+		}
+		_, err := ts.st.UpdateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID, func(x *event.Event) { x.Capacity = 0 })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := ts.st.Registration(ctx, e.ID, b.ID); r.Status != event.Registered {
+			t.Fatalf("second after raising the capacity: %s", r.Status)
+		}
+		_, err = ts.st.UpdateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID, func(x *event.Event) { x.Capacity = 1 })
+		if silkbridge.ErrorCode(err) != silkbridge.EINVALID || !strings.Contains(err.Error(), "capacity") {
+			t.Fatalf("lowering below the registered: %v", err)
+		}
+		if got, _ := ts.st.Event(ctx, e.ID); got.Capacity != 0 || got.Registered != 2 {
+			t.Fatalf("the refused change changed the event: %+v", got)
+		}
+		_ = a
+	})
+}
+
+func TestEvents_ParticipantListIsShownToParticipantsAndOrganisersOnly(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Conference, 1)
+		alice, _ := fx.participant(t, e, "alice")
+		bob, _ := fx.participant(t, e, "bob") // waits: the one place is Alice's
+		stranger, _ := ts.user(t, "stranger@example.org", account.Member)
+		officer, _ := ts.user(t, "officer@example.org", account.Officer)
+		cases := []struct {
+			who    string
+			c      *client
+			status int
+		}{
+			{"participant", alice, 200}, {"organiser", fx.organiser, 200}, {"waiting", bob, 403},
+			{"stranger", stranger, 403}, {"officer of no host", officer, 403}, {"visitor", ts.client(t), 401},
+		}
+		for _, tc := range cases {
+			if res := tc.c.json("GET", "/api/v1/events/"+e.ID+"/participants", nil); res.StatusCode != tc.status {
+				t.Errorf("%s: API status %d, want %d", tc.who, res.StatusCode, tc.status)
+			}
+			page := tc.c.get("/events/" + e.ID)
+			if shown := strings.Contains(page.Body, `id="participants"`); shown != (tc.status == 200) {
+				t.Errorf("%s: event page shows the participants: %v", tc.who, shown)
+			}
+		}
+		var list participantList
+		res := fx.organiser.json("GET", "/api/v1/events/"+e.ID+"/participants", nil)
+		if err := json.Unmarshal([]byte(res.Body), &list); err != nil {
+			t.Fatal(err)
+		}
+		if len(list.Participants) != 1 || list.Participants[0].Name != "alice" || len(list.Waiting) != 1 || list.Waiting[0].Position != 1 {
+			t.Fatalf("organiser's list: %+v", list)
+		}
+		res = alice.json("GET", "/api/v1/events/"+e.ID+"/participants", nil)
+		if strings.Contains(res.Body, "bob") {
+			t.Fatalf("a participant sees the waiting line: %s", res.Body)
+		}
+	})
+}
+
+func TestEvents_CreatedByManagersOfTheHostOrOfficersOnly(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		fx := newEventFixture(t, ts)
+		member, _ := ts.user(t, "member@example.org", account.Member)
+		officer, _ := ts.user(t, "officer@example.org", account.Officer)
+		body := func(title string) map[string]any {
+			return map[string]any{"title": title, "kind": "workshop", "host_ids": []string{fx.org.ID}, "start": "2031-05-12T09:30",
+				"end": "2031-05-12T17:00", "time_zone": "Asia/Almaty", "place": "Almaty", "country": "KZ", "languages": []string{"en", "kk"}}
+		}
+		if res := member.json("POST", "/api/v1/events", body("By a member")); res.StatusCode != 403 {
+			t.Fatalf("member: %d %s", res.StatusCode, res.Body)
+		}
+		res := fx.organiser.json("POST", "/api/v1/events", body("By the manager"))
+		if res.StatusCode != 201 {
+			t.Fatalf("manager: %d %s", res.StatusCode, res.Body)
+		}
+		var e event.Event
+		json.Unmarshal([]byte(res.Body), &e)
+		// 09:30 in Almaty (UTC+5) is 04:30 UTC.
+		if want := time.Date(2031, 5, 12, 4, 30, 0, 0, time.UTC); !e.Start.Equal(want) || e.Hosts[0].Name != fx.org.Name {
+			t.Fatalf("stored event: start %v, hosts %+v", e.Start, e.Hosts)
+		}
+		if res := officer.json("POST", "/api/v1/events", body("By an officer")); res.StatusCode != 201 {
+			t.Fatalf("officer: %d %s", res.StatusCode, res.Body)
+		}
+		// The officer created it, but does not organise the manager's event.
+		if res := officer.json("PUT", "/api/v1/events/"+e.ID, body("Taken over")); res.StatusCode != 403 {
+			t.Fatalf("officer editing another's event: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestEvents_BadInputIsRefusedWithFieldMessagesAndChangesNothing walks
+// every form and API body of events, brokerage and lessons with bad input.
+func TestEvents_BadInputIsRefusedWithFieldMessagesAndChangesNothing(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Brokerage, 0)
+		slot := &event.Slot{EventID: e.ID, Start: e.Start, End: e.Start.Add(30 * time.Minute), Tables: 5}
+		if err := ts.st.AddSlot(ctx, store.Actor{UserID: fx.orgUser.ID}, slot); err != nil {
+			t.Fatal(err)
+		}
+		alice, aliceU := fx.participant(t, e, "alice")
+		if err := ts.st.SaveProfile(ctx, store.Actor{UserID: aliceU.ID}, &event.Profile{EventID: e.ID, UserID: aliceU.ID, Headline: "Solar", Offers: "PV"}); err != nil {
+			t.Fatal(err)
+		}
+		bob, bobU := fx.participant(t, e, "bob")
+		les := &lesson.Lesson{Title: "Dust", Fields: []string{"2.7"}, Technology: "PV", Tried: "a", WentWrong: "b", Instead: "c", CostDays: 3, Country: "KZ"}
+		if err := ts.st.CreateLesson(ctx, store.Actor{UserID: bobU.ID}, les); err != nil {
+			t.Fatal(err)
+		}
+		goodEvent := url.Values{"title": {"Forum"}, "kind": {"workshop"}, "hosts": {fx.org.ID}, "start": {"2031-05-12T09:30"},
+			"end": {"2031-05-12T17:00"}, "time_zone": {"Asia/Almaty"}, "place": {"Almaty"}, "country": {"KZ"}}
+		with := func(v url.Values, kv ...string) url.Values {
+			out := url.Values{}
+			for k, vs := range v {
+				out[k] = append([]string(nil), vs...)
+			}
+			for i := 0; i+1 < len(kv); i += 2 {
+				out.Set(kv[i], kv[i+1])
+			}
+			return out
+		}
+		goodLesson := url.Values{"title": {"Т"}, "fields": {"2.7"}, "technology": {"PV"}, "tried": {"a"}, "went_wrong": {"b"},
+			"instead": {"c"}, "cost_days": {"5"}, "country": {"KZ"}}
+		type tc struct {
+			name   string
+			c      *client
+			method string
+			path   string
+			form   url.Values
+			json   any
+			status int
+			field  string
+		}
+		cases := []tc{
+			{"event: no title", fx.organiser, "POST", "/events", with(goodEvent, "title", " "), nil, 422, "title"},
+			{"event: unknown kind", fx.organiser, "POST", "/events", with(goodEvent, "kind", "party"), nil, 422, "kind"},
+			{"event: end before start", fx.organiser, "POST", "/events", with(goodEvent, "end", "2031-05-11T09:00"), nil, 422, "end"},
+			{"event: unreadable start", fx.organiser, "POST", "/events", with(goodEvent, "start", "next Tuesday"), nil, 422, "start"},
+			{"event: unknown zone", fx.organiser, "POST", "/events", with(goodEvent, "time_zone", "Mars/Olympus"), nil, 422, "time_zone"},
+			{"event: neither place nor online", fx.organiser, "POST", "/events", with(goodEvent, "place", "", "country", ""), nil, 422, "place"},
+			{"event: bad online address", fx.organiser, "POST", "/events", with(goodEvent, "online_url", "zoom me"), nil, 422, "online_url"},
+			{"event: capacity not a number", fx.organiser, "POST", "/events", with(goodEvent, "capacity", "many"), nil, 422, "capacity"},
+			{"event: negative capacity", fx.organiser, "POST", "/events", with(goodEvent, "capacity", "-3"), nil, 422, "capacity"},
+			{"event: unknown language", fx.organiser, "POST", "/events", with(goodEvent, "languages", "klingon"), nil, 422, "languages"},
+			{"event: unknown field", fx.organiser, "POST", "/events", with(goodEvent, "fields", "9.9"), nil, 422, "fields"},
+			{"event: no host", fx.organiser, "POST", "/events", with(goodEvent, "hosts", ""), nil, 422, "hosts"},
+			{"event API: malformed", fx.organiser, "POST", "/api/v1/events", nil, `{"title":`, 400, "body"},
+			{"event API: unknown member", fx.organiser, "POST", "/api/v1/events", nil, `{"title":"x","colour":"red"}`, 400, "colour"},
+			{"event API: wrong type", fx.organiser, "POST", "/api/v1/events", nil, `{"title":"x","capacity":"ten"}`, 400, "capacity"},
+			{"event API: host that does not exist", fx.organiser, "POST", "/api/v1/events", nil, map[string]any{"title": "x", "kind": "workshop",
+				"host_ids": []string{silkbridge.NewID()}, "start": "2031-05-12T09:30", "end": "2031-05-12T17:00", "time_zone": "UTC", "online_url": "https://meet.example"}, 403, ""},
+			{"event update: capacity below registered", fx.organiser, "PUT", "/api/v1/events/" + e.ID, nil, map[string]any{"title": e.Title,
+				"kind": "brokerage", "host_ids": []string{fx.org.ID}, "start": e.Start.Format(time.RFC3339), "end": e.End.Format(time.RFC3339),
+				"time_zone": e.TimeZone, "place": "Almaty", "country": "KZ", "capacity": 1}, 422, "capacity"},
+			{"event update: brokerage stays brokerage", fx.organiser, "PUT", "/api/v1/events/" + e.ID, nil, map[string]any{"title": e.Title,
+				"kind": "conference", "host_ids": []string{fx.org.ID}, "start": e.Start.Format(time.RFC3339), "end": e.End.Format(time.RFC3339),
+				"time_zone": e.TimeZone, "place": "Almaty", "country": "KZ"}, 422, "kind"},
+			{"slot: outside the event", fx.organiser, "POST", "/events/" + e.ID + "/slots", url.Values{"start": {"2020-01-01T09:00"}, "end": {"2020-01-01T09:30"}, "tables": {"3"}}, nil, 422, "start"},
+			{"slot: overlaps", fx.organiser, "POST", "/events/" + e.ID + "/slots", url.Values{"start": {slot.Start.In(e.Location()).Add(10 * time.Minute).Format(event.LocalLayout)},
+				"end": {slot.End.In(e.Location()).Add(10 * time.Minute).Format(event.LocalLayout)}, "tables": {"3"}}, nil, 422, "start"},
+			{"slot: tables not a number", fx.organiser, "POST", "/events/" + e.ID + "/slots", url.Values{"start": {""}, "end": {""}, "tables": {"x"}}, nil, 422, "tables"},
+			{"slot API: too many tables", fx.organiser, "POST", "/api/v1/events/" + e.ID + "/slots", nil, map[string]any{"start": e.End.Add(-time.Hour).Format(time.RFC3339),
+				"end": e.End.Format(time.RFC3339), "tables": 20000}, 422, "tables"},
+			{"tables: negative", fx.organiser, "POST", "/events/" + e.ID + "/slots/tables", url.Values{"tables." + slot.ID: {"-1"}}, nil, 422, "tables." + slot.ID},
+			{"tables: unknown slot", fx.organiser, "POST", "/events/" + e.ID + "/slots/tables", url.Values{"tables." + silkbridge.NewID(): {"2"}}, nil, 422, ""},
+			{"profile: no headline", bob, "POST", "/events/" + e.ID + "/profile", url.Values{"headline": {""}, "offers": {"x"}}, nil, 422, "headline"},
+			{"profile: neither offers nor seeks", bob, "POST", "/events/" + e.ID + "/profile", url.Values{"headline": {"Hi"}}, nil, 422, "offers"},
+			{"profile API: headline too long", bob, "PUT", "/api/v1/events/" + e.ID + "/profile", nil, map[string]any{"headline": strings.Repeat("x", 201), "offers": "x"}, 422, "headline"},
+			{"request: invitee without profile", alice, "POST", "/api/v1/events/" + e.ID + "/requests", nil, map[string]any{"invitee_id": bobU.ID}, 422, "invitee_id"},
+			{"request: oneself", alice, "POST", "/api/v1/events/" + e.ID + "/requests", nil, map[string]any{"invitee_id": aliceU.ID}, 422, "invitee_id"},
+			{"request: message too long", bob, "POST", "/api/v1/events/" + e.ID + "/requests", nil, map[string]any{"invitee_id": aliceU.ID, "message": strings.Repeat("m", 501)}, 422, "message"},
+			{"answer API: malformed", alice, "POST", "/api/v1/events/" + e.ID + "/requests/" + silkbridge.NewID() + "/answer", nil, `{"accept": "yes"}`, 400, "accept"},
+			{"availability: unknown slot", alice, "POST", "/events/" + e.ID + "/availability", url.Values{"slots": {silkbridge.NewID()}}, nil, 422, "slots"},
+			{"availability API: unknown slot", alice, "PUT", "/api/v1/events/" + e.ID + "/availability", nil, map[string]any{"slots": []string{"nope"}}, 422, "slots"},
+			{"lesson: no title", alice, "POST", "/lessons", with(goodLesson, "title", ""), nil, 422, "title"},
+			{"lesson: no field", alice, "POST", "/lessons", with(goodLesson, "fields", ""), nil, 422, "fields"},
+			{"lesson: no cost", alice, "POST", "/lessons", with(goodLesson, "cost_days", ""), nil, 422, "cost_days"},
+			{"lesson: days not a number", alice, "POST", "/lessons", with(goodLesson, "cost_days", "a week"), nil, 422, "cost_days"},
+			{"lesson: money without currency", alice, "POST", "/lessons", with(goodLesson, "cost_money", "1 200,50"), nil, 422, "cost_currency"},
+			{"lesson: money not a number", alice, "POST", "/lessons", with(goodLesson, "cost_money", "lots", "cost_currency", "USD"), nil, 422, "cost_money"},
+			{"lesson: unknown country", alice, "POST", "/lessons", with(goodLesson, "country", "XX"), nil, 422, "country"},
+			{"lesson: source that does not exist", alice, "POST", "/lessons", with(goodLesson, "source_kind", "event", "source_ref", silkbridge.NewID()), nil, 422, "source_ref"},
+			{"lesson: unknown source kind", alice, "POST", "/lessons", with(goodLesson, "source_kind", "rumour", "source_ref", e.ID), nil, 422, "source_kind"},
+			{"lesson API: unknown member", alice, "POST", "/api/v1/lessons", nil, `{"title":"x","mood":"sad"}`, 400, "mood"},
+			{"lesson API: negative days", alice, "POST", "/api/v1/lessons", nil, map[string]any{"title": "x", "fields": []string{"2.7"}, "technology": "PV",
+				"tried": "a", "went_wrong": "b", "instead": "c", "cost_days": -1, "country": "KZ"}, 422, "cost_days"},
+			{"lesson update API: empty instead", bob, "PUT", "/api/v1/lessons/" + les.ID, nil, map[string]any{"title": "x", "fields": []string{"2.7"}, "technology": "PV",
+				"tried": "a", "went_wrong": "b", "instead": "", "cost_days": 1, "country": "KZ"}, 422, "instead"},
+			{"list: page not a number", alice, "GET", "/api/v1/lessons?page=two", nil, nil, 422, "page"},
+			{"list: unknown when", alice, "GET", "/api/v1/events?when=soon", nil, nil, 422, "when"},
+		}
+		for _, c := range cases {
+			before := dbFingerprint(t, ts.st)
+			var res response
+			if c.form != nil {
+				res = c.c.form(c.method, c.path, c.form)
+			} else {
+				res = c.c.json(c.method, c.path, c.json)
+			}
+			if res.StatusCode != c.status {
+				t.Errorf("%s: status %d, want %d: %.300s", c.name, res.StatusCode, c.status, res.Body)
+				continue
+			}
+			if d := diffFingerprints(before, dbFingerprint(t, ts.st)); d != "" {
+				t.Errorf("%s: refused but changed %s", c.name, d)
+			}
+			if c.field == "" {
+				continue
+			}
+			if strings.HasPrefix(c.path, "/api/") {
+				var p Problem
+				if err := json.Unmarshal([]byte(res.Body), &p); err != nil {
+					t.Errorf("%s: not problem details: %s", c.name, res.Body)
+					continue
+				}
+				found := false
+				for _, f := range p.Errors {
+					found = found || (f.Field == c.field && f.Message != "" && f.Message != f.Code)
+				}
+				if !found {
+					t.Errorf("%s: no translated message for %q in %+v", c.name, c.field, p.Errors)
+				}
+			} else if !strings.Contains(res.Body, `id="`+c.field+`-error"`) {
+				t.Errorf("%s: the form shows no message beside %q", c.name, c.field)
+			}
+		}
+	})
+}
+
+// TestEvents_FormKeepsInputAndShowsEveryProblemAtOnce: a form with a time
+// that cannot be read and a missing title shows both messages, translated,
+// and keeps what was typed.
+func TestEvents_FormKeepsInputAndShowsEveryProblemAtOnce(t *testing.T) {
+	ts := newTestServer(t, "sqlite")
+	fx := newEventFixture(t, ts)
+	fx.organiser.get("/lang/ru")
+	res := fx.organiser.form("POST", "/events", url.Values{"title": {""}, "kind": {"workshop"}, "hosts": {fx.org.ID}, "start": {"завтра"},
+		"end": {"2031-05-12T17:00"}, "time_zone": {"Asia/Almaty"}, "place": {"Алматы"}, "country": {"KZ"}})
+	if res.StatusCode != 422 {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	for _, want := range []string{`id="title-error"`, `id="start-error"`, "обязательное поле", "не дата и время", `value="Алматы"`, `value="завтра"`} {
+		if !strings.Contains(res.Body, want) {
+			t.Errorf("the form lacks %q", want)
+		}
+	}
+}
+
+func TestEvents_ICalendarOfTheEventParses(t *testing.T) {
+	ts := newTestServer(t, "sqlite")
+	fx := newEventFixture(t, ts)
+	ctx := context.Background()
+	e := fx.event(t, event.Conference, 0)
+	_, err := ts.st.UpdateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID, func(x *event.Event) {
+		x.Title = "Форум «Шёлковый путь»: энергия, вода; климат \\ 2031"
+		x.Description = "Первая строка\nВторая строка, с запятой; и точкой с запятой. " + strings.Repeat("丝绸之路能源论坛", 12)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ = ts.st.Event(ctx, e.ID)
+	res := ts.client(t).get("/events/" + e.ID + "/event.ics")
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
+		t.Fatalf("status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	cal := parseICS(t, res.Body)
+	ev := cal.only(t, "VEVENT")
+	if got := ev.text(t, "SUMMARY"); got != e.Title {
+		t.Errorf("summary %q, want %q", got, e.Title)
+	}
+	if got := ev.text(t, "DESCRIPTION"); got != e.Description {
+		t.Errorf("description %q, want %q", got, e.Description)
+	}
+	if got := ev.text(t, "UID"); got != e.ID+"@silkbridge" {
+		t.Errorf("UID %q", got)
+	}
+	if got := cal.timeOf(t, ev, "DTSTART"); !got.Equal(e.Start) {
+		t.Errorf("start %v, want %v", got, e.Start)
+	}
+	if got := cal.timeOf(t, ev, "DTEND"); !got.Equal(e.End) {
+		t.Errorf("end %v, want %v", got, e.End)
+	}
+	if p := ev.prop(t, "DTSTART"); p.Params["TZID"] != "Asia/Almaty" {
+		t.Errorf("DTSTART has TZID %q", p.Params["TZID"])
+	}
+	if got := ev.text(t, "LOCATION"); got != "Almaty, Kazakhstan" {
+		t.Errorf("location %q", got)
+	}
+	if ts.client(t).get("/events/"+silkbridge.NewID()+"/event.ics").StatusCode != 404 {
+		t.Error("the calendar of an unknown event is not 404")
+	}
+}
+
+// TestICal_TimesAcrossADaylightSavingChangeAndUTC writes events in a zone
+// with a change of offset in their span and in UTC, and reads them back.
+func TestICal_TimesAcrossADaylightSavingChangeAndUTC(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 3, 28, 10, 0, 0, 0, berlin) // CET, +01:00
+	end := time.Date(2026, 3, 30, 12, 0, 0, 0, berlin)   // CEST, +02:00
+	cal := &icalCalendar{Name: "Test, with; specials", Events: []icalEvent{
+		{UID: "a@x", Stamp: start, Start: start, End: end, Zone: berlin, Summary: "Across the change"},
+		{UID: "b@x", Stamp: start, Start: start, End: start.Add(time.Hour), Zone: time.UTC, Summary: strings.Repeat("é", 80)},
+	}}
+	var b strings.Builder
+	if _, err := cal.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	parsed := parseICS(t, b.String())
+	if got := parsed.text(t, "X-WR-CALNAME"); got != "Test, with; specials" {
+		t.Errorf("calendar name %q", got)
+	}
+	events := parsed.all("VEVENT")
+	if len(events) != 2 {
+		t.Fatalf("%d events", len(events))
+	}
+	if got := parsed.timeOf(t, events[0], "DTSTART"); !got.Equal(start) || got.UTC().Hour() != 9 {
+		t.Errorf("start %v, want %v", got.UTC(), start.UTC())
+	}
+	if got := parsed.timeOf(t, events[0], "DTEND"); !got.Equal(end) || got.UTC().Hour() != 10 {
+		t.Errorf("end %v, want %v", got.UTC(), end.UTC())
+	}
+	if v := events[1].prop(t, "DTSTART").Value; v != "20260328T090000Z" {
+		t.Errorf("UTC start written as %q", v)
+	}
+	if got := events[1].text(t, "SUMMARY"); got != strings.Repeat("é", 80) {
+		t.Errorf("long summary came back as %q", got)
+	}
+	tz := parsed.only(t, "VTIMEZONE")
+	if len(tz.Children) < 2 {
+		t.Errorf("the time zone has %d observances, want both offsets of the span", len(tz.Children))
+	}
+}
+
+// icsComponent is a parsed iCalendar component.
+type icsComponent struct {
+	Name     string
+	Props    []icsProp
+	Children []*icsComponent
+}
+
+type icsProp struct {
+	Name   string
+	Params map[string]string
+	Value  string
+}
+
+// parseICS reads an iCalendar stream strictly: CRLF line ends, no line
+// longer than 75 octets, no UTF-8 sequence split by folding, matched
+// BEGIN and END.
+func parseICS(t *testing.T, data string) *icsComponent {
+	t.Helper()
+	if !strings.HasSuffix(data, "\r\n") {
+		t.Fatal("the calendar does not end in CRLF")
+	}
+	var lines []string
+	for i, raw := range strings.Split(strings.TrimSuffix(data, "\r\n"), "\r\n") {
+		if strings.ContainsAny(raw, "\r\n") {
+			t.Fatalf("line %d has a bare CR or LF: %q", i+1, raw)
+		}
+		if len(raw) > 75 {
+			t.Fatalf("line %d has %d octets: %q", i+1, len(raw), raw)
+		}
+		if !utf8.ValidString(raw) {
+			t.Fatalf("line %d splits a UTF-8 sequence: %q", i+1, raw)
+		}
+		if strings.HasPrefix(raw, " ") || strings.HasPrefix(raw, "\t") {
+			if len(lines) == 0 {
+				t.Fatal("the calendar starts with a continuation line")
+			}
+			lines[len(lines)-1] += raw[1:]
+			continue
+		}
+		lines = append(lines, raw)
+	}
+	root := &icsComponent{}
+	stack := []*icsComponent{root}
+	for _, l := range lines {
+		p := parseICSLine(t, l)
+		top := stack[len(stack)-1]
+		switch p.Name {
+		case "BEGIN":
+			c := &icsComponent{Name: p.Value}
+			top.Children = append(top.Children, c)
+			stack = append(stack, c)
+		case "END":
+			if top.Name != p.Value {
+				t.Fatalf("END:%s closes %s", p.Value, top.Name)
+			}
+			stack = stack[:len(stack)-1]
+		default:
+			top.Props = append(top.Props, p)
+		}
+	}
+	if len(stack) != 1 || len(root.Children) != 1 || root.Children[0].Name != "VCALENDAR" {
+		t.Fatalf("not one closed VCALENDAR")
+	}
+	cal := root.Children[0]
+	for _, name := range []string{"VERSION", "PRODID"} {
+		cal.prop(t, name)
+	}
+	for _, ev := range cal.all("VEVENT") {
+		for _, name := range []string{"UID", "DTSTAMP", "DTSTART"} {
+			ev.prop(t, name)
+		}
+		if v := ev.prop(t, "DTSTAMP").Value; !strings.HasSuffix(v, "Z") {
+			t.Errorf("DTSTAMP %q is not in UTC", v)
+		}
+	}
+	return cal
+}
+
+func parseICSLine(t *testing.T, l string) icsProp {
+	t.Helper()
+	colon, quoted := -1, false
+	for i, r := range l {
+		if r == '"' {
+			quoted = !quoted
+		}
+		if r == ':' && !quoted {
+			colon = i
+			break
+		}
+	}
+	if colon < 0 {
+		t.Fatalf("no colon in %q", l)
+	}
+	parts := strings.Split(l[:colon], ";")
+	p := icsProp{Name: strings.ToUpper(parts[0]), Params: map[string]string{}, Value: l[colon+1:]}
+	for _, param := range parts[1:] {
+		k, v, ok := strings.Cut(param, "=")
+		if !ok {
+			t.Fatalf("bad parameter %q in %q", param, l)
+		}
+		p.Params[strings.ToUpper(k)] = strings.Trim(v, `"`)
+	}
+	return p
+}
+
+func (c *icsComponent) all(name string) []*icsComponent {
+	var out []*icsComponent
+	for _, ch := range c.Children {
+		if ch.Name == name {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+func (c *icsComponent) only(t *testing.T, name string) *icsComponent {
+	t.Helper()
+	list := c.all(name)
+	if len(list) != 1 {
+		t.Fatalf("%d %s components, want 1", len(list), name)
+	}
+	return list[0]
+}
+
+func (c *icsComponent) prop(t *testing.T, name string) icsProp {
+	t.Helper()
+	for _, p := range c.Props {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("%s has no %s", c.Name, name)
+	return icsProp{}
+}
+
+// text returns a TEXT property, unescaped.
+func (c *icsComponent) text(t *testing.T, name string) string {
+	t.Helper()
+	v := c.prop(t, name).Value
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if v[i] != '\\' {
+			b.WriteByte(v[i])
+			continue
+		}
+		if i+1 == len(v) {
+			t.Fatalf("%s ends in a lone backslash", name)
+		}
+		i++
+		switch v[i] {
+		case 'n', 'N':
+			b.WriteByte('\n')
+		case '\\', ';', ',':
+			b.WriteByte(v[i])
+		default:
+			t.Fatalf("%s has an unknown escape \\%c", name, v[i])
+		}
+	}
+	if strings.ContainsAny(strings.NewReplacer(`\\`, "", `\;`, "", `\,`, "").Replace(v), ";,") {
+		t.Errorf("%s has an unescaped ; or , in %q", name, v)
+	}
+	return b.String()
+}
+
+// timeOf reads a DATE-TIME property: in UTC, or local to the TZID of a
+// VTIMEZONE in the calendar, whose observance in force gives the offset.
+func (c *icsComponent) timeOf(t *testing.T, ev *icsComponent, name string) time.Time {
+	t.Helper()
+	p := ev.prop(t, name)
+	if strings.HasSuffix(p.Value, "Z") {
+		v, err := time.Parse("20060102T150405Z", p.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	local, err := time.Parse("20060102T150405", p.Value)
+	if err != nil {
+		t.Fatalf("%s %q: %v", name, p.Value, err)
+	}
+	tzid := p.Params["TZID"]
+	var zone *icsComponent
+	for _, z := range c.all("VTIMEZONE") {
+		if z.prop(t, "TZID").Value == tzid {
+			zone = z
+		}
+	}
+	if zone == nil {
+		t.Fatalf("no VTIMEZONE for TZID %q", tzid)
+	}
+	var best time.Time
+	offset := ""
+	for _, o := range zone.Children {
+		onset, err := time.Parse("20060102T150405", o.prop(t, "DTSTART").Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !onset.After(local) && (offset == "" || onset.After(best)) {
+			best, offset = onset, o.prop(t, "TZOFFSETTO").Value
+		}
+	}
+	if offset == "" {
+		t.Fatalf("no observance of %s covers %s", tzid, p.Value)
+	}
+	off, err := time.Parse("-0700", offset)
+	if err != nil {
+		t.Fatalf("offset %q: %v", offset, err)
+	}
+	_, secs := off.Zone()
+	return local.Add(-time.Duration(secs) * time.Second)
+}
+
+func TestEvents_ConversionCountsCooperationsStartedFromTheEvent(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Brokerage, 0)
+		other := fx.event(t, event.Conference, 0)
+		partner := &organisation.Organisation{Name: "Lahore Solar Institute", Kind: organisation.ResearchInstitute, Country: "PK"}
+		if err := ts.st.CreateOrganisation(ctx, store.Actor{}, partner); err != nil {
+			t.Fatal(err)
+		}
+		for i, src := range []string{e.ID, e.ID, other.ID} {
+			c := &cooperation.Cooperation{Title: fmt.Sprintf("Dust-resistant PV %d", i), Stage: cooperation.Exchange, Fields: []string{"2.7"},
+				StartDate: "2031-01-01", Source: cooperation.Source{Kind: cooperation.SourceEvent, Ref: src},
+				Partners: []cooperation.Partner{{OrgID: fx.org.ID, Role: cooperation.RoleCoordinator}, {OrgID: partner.ID, Role: cooperation.RoleParticipant}}}
+			if err := ts.st.CreateCooperation(ctx, store.Actor{}, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		page := ts.client(t).get("/events/" + e.ID)
+		if m := regexp.MustCompile(`id="conversions"><strong>(\d+)</strong>`).FindStringSubmatch(page.Body); m == nil || m[1] != "2" {
+			t.Fatalf("conversions shown: %v", m)
+		}
+		if !strings.Contains(page.Body, "Dust-resistant PV 0") || strings.Contains(page.Body, "Dust-resistant PV 2") {
+			t.Error("the event page lists the wrong cooperations")
+		}
+	})
+}
+
+func TestEvents_ParticipantsOfAnEndedEventAreAskedWhatTheyLearned(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Workshop, 0)
+		alice, aliceU := fx.participant(t, e, "alice")
+		if page := alice.get("/events/mine"); strings.Contains(page.Body, `id="ask-lessons"`) {
+			t.Fatal("asked before the event ended")
+		}
+		// The event is moved into the past, as if it had happened.
+		_, err := ts.st.UpdateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID, func(x *event.Event) {
+			x.Start, x.End = time.Now().Add(-72*time.Hour), time.Now().Add(-48*time.Hour)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := alice.get("/events/mine")
+		if !strings.Contains(page.Body, `id="ask-lessons"`) || !strings.Contains(page.Body, "/lessons/new?source_kind=event&amp;source_ref="+e.ID) {
+			t.Fatalf("the ended event's participant is not asked:\n%s", page.Body)
+		}
+		if page := fx.organiser.get("/events/mine"); strings.Contains(page.Body, `id="ask-lessons"`) {
+			t.Error("the organiser, who did not take part, is asked")
+		}
+		// The form starts from the event.
+		form := alice.get("/lessons/new?source_kind=event&source_ref=" + e.ID)
+		if !strings.Contains(form.Body, `value="`+e.ID+`"`) || !strings.Contains(form.Body, `<option value="2.7" selected>`) {
+			t.Error("the lesson form does not start from the event")
+		}
+		res := alice.form("POST", "/lessons", url.Values{"title": {"Bring spare inverters"}, "fields": {"2.7"}, "technology": {"PV"},
+			"tried": {"Live demo"}, "went_wrong": {"Inverter failed"}, "instead": {"Bring spares"}, "cost_days": {"1"}, "country": {"KZ"},
+			"source_kind": {"event"}, "source_ref": {e.ID}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("recording the lesson: %d %s", res.StatusCode, res.Body)
+		}
+		if page := alice.get("/events/mine"); strings.Contains(page.Body, `id="ask-lessons"`) {
+			t.Error("still asked after recording a lesson")
+		}
+		if page := ts.client(t).get("/events/" + e.ID); !strings.Contains(page.Body, "Bring spare inverters") {
+			t.Error("the event page does not show what participants learned")
+		}
+		if _, err := ts.st.Register(ctx, store.Actor{UserID: aliceU.ID}, e.ID, aliceU.ID); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
+			t.Errorf("registering for an ended event: %v", err)
+		}
+	})
+}
+
+func TestEvents_DeletingAnAccountGivesItsPlaceToTheFirstInLine(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Workshop, 1)
+		_, a := fx.participant(t, e, "leaving")
+		_, b := fx.participant(t, e, "waiting")
+		if err := ts.st.DeleteUser(ctx, store.Actor{UserID: a.ID}, a.ID, false); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := ts.st.Registration(ctx, e.ID, b.ID); r == nil || r.Status != event.Registered {
+			t.Fatalf("the first in line did not move up: %+v", r)
+		}
+	})
+}
+
+// TestEvents_EveryMessageOfThePagesIsInTheCatalogues fails when a page of
+// events or lessons names a message that English lacks.
+func TestEvents_EveryMessageOfThePagesIsInTheCatalogues(t *testing.T) {
+	b, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := (&Server{i18n: b}).translator(Languages[0])
+	ids := regexp.MustCompile(`T "([a-z_.0-9]+)"`)
+	for _, dir := range []string{"templates/pages/events", "templates/pages/lessons", "templates/layout/lessons_partial.html"} {
+		fs.WalkDir(templateFS, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			src, _ := templateFS.ReadFile(p)
+			for _, m := range ids.FindAllStringSubmatch(string(src), -1) {
+				if _, err := tr.loc.Localize(&i18n.LocalizeConfig{MessageID: m[1], PluralCount: 2}); err != nil {
+					t.Errorf("%s: message %q is not in the English catalogue", p, m[1])
+				}
+			}
+			return nil
+		})
+	}
+	for _, prefix := range []string{"event.kind.", "event.request.status.", "event.when."} {
+		var values []string
+		switch prefix {
+		case "event.kind.":
+			values = event.Kinds
+		case "event.request.status.":
+			values = []string{event.Pending, event.Accepted, event.Declined}
+		case "event.when.":
+			values = []string{event.Upcoming, event.Past, "all"}
+		}
+		for _, v := range values {
+			if tr.T(prefix+v) == prefix+v {
+				t.Errorf("no message %s%s", prefix, v)
+			}
+		}
+	}
+	for _, r := range event.Reasons {
+		if tr.T("event.reason."+r) == "event.reason."+r {
+			t.Errorf("no message for the scheduler's reason %q", r)
+		}
+	}
+	for _, k := range lesson.SourceKinds {
+		if tr.T("lesson.source."+k) == "lesson.source."+k {
+			t.Errorf("no message for source kind %q", k)
+		}
+	}
+}
