@@ -460,6 +460,8 @@ type eventPage struct {
 	// AskLesson: the event is over and the viewer took part but has not
 	// yet said what they learned.
 	AskLesson bool
+	// Detours are lessons of the event's fields.
+	Detours Detours
 }
 
 func (s *Server) showEvent(w http.ResponseWriter, r *http.Request) {
@@ -509,6 +511,7 @@ func (s *Server) showEvent(w http.ResponseWriter, r *http.Request) {
 		}
 		p.AskLesson = len(mine) == 0
 	}
+	p.Detours = s.detoursFor(ctx, e.Fields, 3)
 	clearFlash(w, r)
 	s.render(w, r, "events/show", http.StatusOK, &Page{Title: e.Title, Data: p})
 }

@@ -307,9 +307,18 @@ func (s *Server) showLesson(w http.ResponseWriter, r *http.Request) {
 		}
 		marked = m[l.ID]
 	}
+	// Other lessons of the same fields, this one left out.
+	related := s.detoursFor(r.Context(), l.Fields, 4)
+	others := related.Lessons[:0:0]
+	for _, x := range related.Lessons {
+		if x.ID != l.ID {
+			others = append(others, x)
+		}
+	}
+	related.Lessons = others
 	clearFlash(w, r)
 	s.render(w, r, "lessons/show", http.StatusOK, &Page{Title: l.Title, Data: map[string]any{
-		"Lesson": l, "CanEdit": canEditLesson(u, l), "Own": u != nil && l.AuthorID == u.ID, "Marked": marked,
+		"Lesson": l, "CanEdit": canEditLesson(u, l), "Own": u != nil && l.AuthorID == u.ID, "Marked": marked, "Detours": related,
 	}})
 }
 
