@@ -27,7 +27,7 @@ func russianLesson() url.Values {
 		"went_wrong": {"Пыльные бури за месяц снизили выработку на треть, очистка водой оказалась слишком дорогой."},
 		"instead":    {"Ставьте панели с антипылевым покрытием и роботами сухой очистки, планируйте угол наклона под ветер."},
 		"cost_days":  {"120"}, "cost_money": {"45 000"}, "cost_currency": {"USD"},
-		"country":    {"UZ"}, "language": {"ru"},
+		"country": {"UZ"}, "language": {"ru"},
 	}
 }
 
@@ -87,7 +87,7 @@ func TestLessons_RussianLessonIsFoundInRussianAndShownForACooperationOfItsField(
 		}
 		coop := func(title string, fields ...string) *cooperation.Cooperation {
 			c := &cooperation.Cooperation{Title: title, Stage: cooperation.JointResearch, Fields: fields, StartDate: "2030-01-01",
-				Source: cooperation.Source{Kind: cooperation.SourceManual},
+				Source:   cooperation.Source{Kind: cooperation.SourceManual},
 				Partners: []cooperation.Partner{{OrgID: a.ID, Role: cooperation.RoleCoordinator}, {OrgID: b.ID, Role: cooperation.RoleParticipant}}}
 			if err := ts.st.CreateCooperation(ctx, store.Actor{}, c); err != nil {
 				t.Fatal(err)
