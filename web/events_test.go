@@ -21,6 +21,7 @@ import (
 	"github.com/silkbridge/silkbridge/event"
 	"github.com/silkbridge/silkbridge/lesson"
 	"github.com/silkbridge/silkbridge/organisation"
+	"github.com/silkbridge/silkbridge/schedule"
 	"github.com/silkbridge/silkbridge/store"
 )
 
@@ -831,4 +832,310 @@ func TestEvents_EveryMessageOfThePagesIsInTheCatalogues(t *testing.T) {
 			t.Errorf("no message for source kind %q", k)
 		}
 	}
+}
+
+// brokerageEvent is a brokerage event with slots, and participants who
+// published a profile and marked their availability.
+type brokerageEvent struct {
+	fx     *eventFixture
+	e      *event.Event
+	slots  []event.Slot
+	people map[string]*client
+	users  map[string]*account.User
+}
+
+// newBrokerage makes a brokerage event with n half-hour slots of tables
+// each, set up on the organiser's pages.
+func newBrokerage(t *testing.T, ts *testServer, n, tables int) *brokerageEvent {
+	t.Helper()
+	fx := newEventFixture(t, ts)
+	b := &brokerageEvent{fx: fx, e: fx.event(t, event.Brokerage, 0), people: map[string]*client{}, users: map[string]*account.User{}}
+	loc := b.e.Location()
+	for i := range n {
+		start := b.e.Start.Add(time.Duration(i) * 30 * time.Minute)
+		res := fx.organiser.form("POST", "/events/"+b.e.ID+"/slots", url.Values{"start": {start.In(loc).Format(event.LocalLayout)},
+			"end": {start.Add(30 * time.Minute).In(loc).Format(event.LocalLayout)}, "tables": {fmt.Sprint(tables)}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("add slot %d: %d %s", i, res.StatusCode, res.Body)
+		}
+	}
+	var err error
+	if b.slots, err = ts.st.Slots(context.Background(), b.e.ID); err != nil || len(b.slots) != n {
+		t.Fatalf("slots: %v, %v", b.slots, err)
+	}
+	return b
+}
+
+// join registers a participant who publishes a profile and marks the
+// slots (by index) they can meet in.
+func (b *brokerageEvent) join(t *testing.T, name string, slots ...int) {
+	t.Helper()
+	c, u := b.fx.participant(t, b.e, name)
+	b.people[name], b.users[name] = c, u
+	res := c.form("POST", "/events/"+b.e.ID+"/profile", url.Values{"headline": {name + " builds solar dryers"}, "offers": {"Field trials"}, "fields": {"2.7"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("profile of %s: %d %s", name, res.StatusCode, res.Body)
+	}
+	form := url.Values{}
+	for _, i := range slots {
+		form.Add("slots", b.slots[i].ID)
+	}
+	if res := c.form("POST", "/events/"+b.e.ID+"/availability", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("availability of %s: %d %s", name, res.StatusCode, res.Body)
+	}
+}
+
+// meet has from ask to meet and to answer.
+func (b *brokerageEvent) meet(t *testing.T, from, to string, accept bool) string {
+	t.Helper()
+	res := b.people[from].form("POST", "/events/"+b.e.ID+"/requests", url.Values{"invitee_id": {b.users[to].ID}, "message": {"Shall we talk?"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("%s asks %s: %d %s", from, to, res.StatusCode, res.Body)
+	}
+	id := b.requestBetween(t, from, to)
+	answer := "decline"
+	if accept {
+		answer = "accept"
+	}
+	if res := b.people[to].form("POST", "/events/"+b.e.ID+"/requests/"+id+"/"+answer, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("%s answers %s: %d %s", to, from, res.StatusCode, res.Body)
+	}
+	return id
+}
+
+func (b *brokerageEvent) requestBetween(t *testing.T, from, to string) string {
+	t.Helper()
+	var list []event.MeetingRequest
+	json.Unmarshal([]byte(b.people[to].get("/api/v1/events/"+b.e.ID+"/requests").Body), &list)
+	for _, m := range list {
+		if m.RequesterID == b.users[from].ID {
+			return m.ID
+		}
+	}
+	t.Fatalf("no request from %s to %s", from, to)
+	return ""
+}
+
+func (b *brokerageEvent) agenda(t *testing.T, name string) []event.Meeting {
+	t.Helper()
+	res := b.people[name].get("/api/v1/events/" + b.e.ID + "/agenda")
+	var list []event.Meeting
+	if err := json.Unmarshal([]byte(res.Body), &list); err != nil || res.StatusCode != 200 {
+		t.Fatalf("agenda of %s: %d %s", name, res.StatusCode, res.Body)
+	}
+	return list
+}
+
+func (b *brokerageEvent) schedule(t *testing.T) event.Schedule {
+	t.Helper()
+	if res := b.fx.organiser.form("POST", "/events/"+b.e.ID+"/schedule", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("run schedule: %d %s", res.StatusCode, res.Body)
+	}
+	var sc event.Schedule
+	res := b.fx.organiser.get("/api/v1/events/" + b.e.ID + "/schedule")
+	if err := json.Unmarshal([]byte(res.Body), &sc); err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func TestBrokerage_ScheduledMeetingsAgreeInBothAgendasAndTheGridShowsThem(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		b := newBrokerage(t, ts, 2, 1)
+		for _, name := range []string{"aigerim", "bilal", "chen"} {
+			b.join(t, name, 0, 1)
+		}
+		ab := b.meet(t, "aigerim", "bilal", true)
+		b.meet(t, "aigerim", "chen", true)
+		bc := b.meet(t, "bilal", "chen", false)
+		sc := b.schedule(t)
+		if sc.Placed != 2 || sc.UpperBound != 2 || sc.Requests != 2 || len(sc.Unplaced) != 0 {
+			t.Fatalf("schedule: placed %d of bound %d, %d requests, unplaced %v", sc.Placed, sc.UpperBound, sc.Requests, sc.Unplaced)
+		}
+		a, bl, c := b.agenda(t, "aigerim"), b.agenda(t, "bilal"), b.agenda(t, "chen")
+		if len(a) != 2 || len(bl) != 1 || len(c) != 1 || a[0].SlotID == a[1].SlotID {
+			t.Fatalf("agendas: aigerim %v, bilal %v, chen %v", a, bl, c)
+		}
+		for _, other := range [][]event.Meeting{bl, c} {
+			found := false
+			for _, m := range a {
+				found = found || (m.RequestID == other[0].RequestID && m.SlotID == other[0].SlotID && m.Table == other[0].Table)
+			}
+			if !found {
+				t.Errorf("the two sides disagree: %v and %v", a, other)
+			}
+		}
+		// The organiser's grid names both sides of each meeting.
+		page := b.fx.organiser.get("/events/" + b.e.ID + "/schedule")
+		for _, want := range []string{`id="grid"`, "aigerim", "bilal", "chen", `<strong id="placed">2</strong>`, `<strong id="bound">2</strong>`, "100.0%"} {
+			if !strings.Contains(page.Body, want) {
+				t.Errorf("schedule page lacks %q", want)
+			}
+		}
+		// Bilal's calendar holds his one meeting, at the slot of the schedule.
+		res := b.people["bilal"].get("/events/" + b.e.ID + "/agenda.ics")
+		cal := parseICS(t, res.Body)
+		ev := cal.only(t, "VEVENT")
+		if got := cal.timeOf(t, ev, "DTSTART"); !got.Equal(bl[0].Start) {
+			t.Errorf("calendar start %v, agenda %v", got, bl[0].Start)
+		}
+		if s := ev.text(t, "SUMMARY"); !strings.Contains(s, "aigerim") || !strings.Contains(s, b.e.Title) {
+			t.Errorf("calendar summary %q", s)
+		}
+		if ev.text(t, "UID") != ab+"@silkbridge" {
+			t.Errorf("calendar UID %q", ev.text(t, "UID"))
+		}
+		// Chen changes her mind: the schedule is out of date until run again,
+		// and then one of three meetings cannot be placed, with a reason.
+		if res := b.people["chen"].form("POST", "/events/"+b.e.ID+"/requests/"+bc+"/accept", nil); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("accept: %d", res.StatusCode)
+		}
+		if page := b.fx.organiser.get("/events/" + b.e.ID + "/schedule"); !strings.Contains(page.Body, `id="stale"`) {
+			t.Error("the schedule is not marked out of date after a change")
+		}
+		sc = b.schedule(t)
+		if sc.Placed != 2 || sc.UpperBound != 2 || len(sc.Unplaced) != 1 {
+			t.Fatalf("second schedule: placed %d, bound %d, unplaced %v", sc.Placed, sc.UpperBound, sc.Unplaced)
+		}
+		page = b.fx.organiser.get("/events/" + b.e.ID + "/schedule")
+		if strings.Contains(page.Body, `id="stale"`) || !strings.Contains(page.Body, `id="unplaced"`) || strings.Contains(page.Body, "event.reason.") {
+			t.Error("the rerun schedule does not show the unplaced meeting with a translated reason")
+		}
+	})
+}
+
+func TestBrokerage_UnplacedMeetingSaysTheTwoHaveNoSlotInCommon(t *testing.T) {
+	ts := newTestServer(t, "sqlite")
+	b := newBrokerage(t, ts, 2, 5)
+	b.join(t, "dana", 0)
+	b.join(t, "emil", 1)
+	b.meet(t, "dana", "emil", true)
+	sc := b.schedule(t)
+	if sc.Placed != 0 || len(sc.Unplaced) != 1 || sc.Unplaced[0].Reason != "no_common_slot" || sc.UpperBound != 0 {
+		t.Fatalf("schedule: %+v", sc)
+	}
+	page := b.fx.organiser.get("/events/" + b.e.ID + "/schedule")
+	if !strings.Contains(page.Body, "dana and emil have no available slot in common") {
+		t.Errorf("the reason is not shown:\n%s", page.Body)
+	}
+	if agenda := b.people["dana"].get("/events/" + b.e.ID + "/agenda"); !strings.Contains(agenda.Body, "The schedule has no meeting for you") {
+		t.Error("dana's agenda does not say she has no meeting")
+	}
+}
+
+func TestBrokerage_OnlyParticipantsWhoHoldAPlaceTakePart(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		b := newBrokerage(t, ts, 1, 1)
+		b.join(t, "fatima", 0)
+		stranger, _ := ts.user(t, "stranger@example.org", account.Member)
+		for _, path := range []string{"/events/" + b.e.ID + "/profiles", "/events/" + b.e.ID + "/agenda", "/api/v1/events/" + b.e.ID + "/profiles"} {
+			if res := stranger.get(path); res.StatusCode != 403 {
+				t.Errorf("stranger GET %s: %d", path, res.StatusCode)
+			}
+		}
+		res := stranger.json("POST", "/api/v1/events/"+b.e.ID+"/requests", map[string]any{"invitee_id": b.users["fatima"].ID})
+		if res.StatusCode != 403 {
+			t.Errorf("stranger asks for a meeting: %d", res.StatusCode)
+		}
+		// Fatima cancels: her profile is no longer listed, and nobody can ask her.
+		if err := ts.st.CancelRegistration(ctx, store.Actor{UserID: b.users["fatima"].ID}, b.e.ID, b.users["fatima"].ID); err != nil {
+			t.Fatal(err)
+		}
+		b.join(t, "gulnara", 0)
+		if list, _ := ts.st.Profiles(ctx, b.e.ID, "", ""); len(list) != 1 || list[0].Name != "gulnara" {
+			t.Errorf("profiles after cancelling: %+v", list)
+		}
+		res = b.people["gulnara"].json("POST", "/api/v1/events/"+b.e.ID+"/requests", map[string]any{"invitee_id": b.users["fatima"].ID})
+		if res.StatusCode != 422 {
+			t.Errorf("asking one who left: %d", res.StatusCode)
+		}
+		// A conference holds no brokerage meetings.
+		conf := b.fx.event(t, event.Conference, 0)
+		if res := b.fx.organiser.get("/events/" + conf.ID + "/schedule"); res.StatusCode != 409 {
+			t.Errorf("schedule of a conference: %d", res.StatusCode)
+		}
+	})
+}
+
+// TestBrokerage_StoredScheduleKeepsEveryRule runs the scheduler through
+// the store on random events and checks what was stored, read back, with
+// the scheduler's independent checker.
+func TestBrokerage_StoredScheduleKeepsEveryRule(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		var users []*account.User
+		for i := range 8 {
+			u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: fmt.Sprintf("r%d@example.org", i), Name: fmt.Sprintf("R%d", i), Password: "password-123"}, account.Member)
+			if err != nil {
+				t.Fatal(err)
+			}
+			users = append(users, u)
+		}
+		for seed := range 3 {
+			e := fx.event(t, event.Brokerage, 0)
+			var slots []event.Slot
+			for i := range 4 {
+				sl := event.Slot{EventID: e.ID, Start: e.Start.Add(time.Duration(i) * time.Hour), End: e.Start.Add(time.Duration(i)*time.Hour + 45*time.Minute), Tables: 1 + (seed+i)%2}
+				if err := ts.st.AddSlot(ctx, store.Actor{UserID: fx.orgUser.ID}, &sl); err != nil {
+					t.Fatal(err)
+				}
+				slots = append(slots, sl)
+			}
+			for i, u := range users {
+				if _, err := ts.st.Register(ctx, store.Actor{UserID: u.ID}, e.ID, u.ID); err != nil {
+					t.Fatal(err)
+				}
+				if err := ts.st.SaveProfile(ctx, store.Actor{UserID: u.ID}, &event.Profile{EventID: e.ID, UserID: u.ID, Headline: "h", Seeks: "s"}); err != nil {
+					t.Fatal(err)
+				}
+				var av []string
+				for j, sl := range slots {
+					if (i*7+j*3+seed)%3 != 0 {
+						av = append(av, sl.ID)
+					}
+				}
+				if err := ts.st.SetAvailability(ctx, store.Actor{UserID: u.ID}, e.ID, u.ID, av); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range users {
+				for j := i + 1; j < len(users); j++ {
+					if (i+j+seed)%3 == 0 {
+						continue
+					}
+					m := &event.MeetingRequest{EventID: e.ID, RequesterID: users[i].ID, InviteeID: users[j].ID}
+					if err := ts.st.RequestMeeting(ctx, store.Actor{UserID: users[i].ID}, m); err != nil {
+						t.Fatal(err)
+					}
+					if _, err := ts.st.AnswerMeeting(ctx, store.Actor{UserID: users[j].ID}, e.ID, m.ID, (i*j+seed)%4 != 0); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			sc, err := ts.st.RunSchedule(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, err := ts.st.SchedulerInput(ctx, e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var res schedule.Result
+			res.UpperBound = sc.UpperBound
+			for _, m := range sc.Meetings {
+				res.Meetings = append(res.Meetings, schedule.Meeting{Request: m.RequestID, Slot: m.SlotID, Table: m.Table})
+			}
+			for _, u := range sc.Unplaced {
+				res.Unplaced = append(res.Unplaced, schedule.Unplaced{Request: u.RequestID, Reason: schedule.Reason(u.Reason), CommonSlots: u.CommonSlots})
+			}
+			if err := schedule.Verify(in, res); err != nil {
+				t.Fatalf("seed %d: the stored schedule breaks a rule: %v", seed, err)
+			}
+			if sc.Placed != len(sc.Meetings) || sc.Placed > sc.UpperBound || sc.Requests != len(in.Requests) || sc.InputHash != event.InputHash(in) {
+				t.Fatalf("seed %d: placed %d, %d meetings, bound %d, requests %d of %d", seed, sc.Placed, len(sc.Meetings), sc.UpperBound, sc.Requests, len(in.Requests))
+			}
+		}
+	})
 }
