@@ -60,35 +60,74 @@ const maxCap = 10_000_000
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,39}$`)
 
-// Normalise trims the set and gives regions and quotas without an id one
-// made from their position in the list.
+// Normalise trims the set, drops entries left blank, and gives regions
+// and quotas without an id a new one ("region-3", "quota-2").
 func (cs *ConstraintSet) Normalise() {
 	regions := cs.Regions[:0]
-	for i, g := range cs.Regions {
+	used := map[string]bool{}
+	for _, g := range cs.Regions {
 		g.ID, g.Name = strings.ToLower(strings.TrimSpace(g.ID)), strings.TrimSpace(g.Name)
 		g.Hosts = organisation.CleanList(g.Hosts, 10000)
-		if g.ID == "" && g.Name == "" && len(g.Hosts) == 0 && g.Cap == 0 {
+		if g.Blank() {
 			continue
 		}
-		if g.ID == "" {
-			g.ID = "region-" + strconv.Itoa(i+1)
-		}
+		used[g.ID] = true
 		regions = append(regions, g)
+	}
+	for i := range regions {
+		if regions[i].ID == "" {
+			regions[i].ID = freeID("region-", used)
+		}
 	}
 	cs.Regions = regions
 	quotas := cs.CountryQuotas[:0]
-	for i, q := range cs.CountryQuotas {
+	used = map[string]bool{}
+	for _, q := range cs.CountryQuotas {
 		q.ID, q.Country = strings.ToLower(strings.TrimSpace(q.ID)), strings.ToUpper(strings.TrimSpace(q.Country))
 		q.Region = strings.ToLower(strings.TrimSpace(q.Region))
-		if q.ID == "" && q.Country == "" && q.Region == "" && q.Cap == 0 {
+		if q.Blank() {
 			continue
 		}
-		if q.ID == "" {
-			q.ID = "quota-" + strconv.Itoa(i+1)
-		}
+		used[q.ID] = true
 		quotas = append(quotas, q)
 	}
+	for i := range quotas {
+		if quotas[i].ID == "" {
+			quotas[i].ID = freeID("quota-", used)
+		}
+	}
 	cs.CountryQuotas = quotas
+}
+
+// freeID returns the first prefix-N not in used, and marks it used.
+func freeID(prefix string, used map[string]bool) string {
+	for n := 1; ; n++ {
+		id := prefix + strconv.Itoa(n)
+		if !used[id] {
+			used[id] = true
+			return id
+		}
+	}
+}
+
+// Blank reports whether a region typed in a form was left empty.
+func (g Region) Blank() bool {
+	return strings.TrimSpace(g.ID) == "" && strings.TrimSpace(g.Name) == "" && len(g.Hosts) == 0 && g.Cap == 0
+}
+
+// Blank reports whether a quota typed in a form was left empty.
+func (q CountryQuota) Blank() bool {
+	return strings.TrimSpace(q.ID) == "" && strings.TrimSpace(q.Country) == "" && strings.TrimSpace(q.Region) == "" && q.Cap == 0
+}
+
+// ConstraintSetOf returns the programme's constraints as a set, as the
+// constraints page and API show them.
+func ConstraintSetOf(p *Programme) ConstraintSet {
+	cs := ConstraintSet{Regions: p.Constraints.Regions, CountryQuotas: p.Constraints.CountryQuotas, Seats: make([]SeatRule, len(p.Positions))}
+	for i, pos := range p.Positions {
+		cs.Seats[i] = SeatRule{PositionID: pos.ID, Target: pos.Target, Floor: pos.Floor}
+	}
+	return cs
 }
 
 // Apply checks the set against the programme's positions and, when it

@@ -1109,12 +1109,19 @@ func (s *Store) FailRun(ctx context.Context, runID, message string) error {
 	})
 }
 
-// placementBatch is how many placements one INSERT writes.
-const placementBatch = 200
+// placementBatch is how many placements one INSERT writes, and
+// placementsPerTx how many one transaction writes: a large run's result is
+// written in several short transactions, so writers are not held up and
+// progress can be reported between them.
+const (
+	placementBatch  = 200
+	placementsPerTx = 4000
+)
 
 // FinishRun stores a run's outcome: the input it read, the kept instance,
-// the balance report and every talent's placement. progress hears how many
-// placements are written.
+// the balance report and every talent's placement; the run shows as done
+// only once all are written. progress hears how many placements are
+// written, between transactions.
 func (s *Store) FinishRun(ctx context.Context, runID string, version int64, out *programme.Outcome, progress func(done, total int)) error {
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
@@ -1124,34 +1131,31 @@ func (s *Store) FinishRun(ctx context.Context, runID string, version int64, out 
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var by, status string
+	var by string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var status string
 		if err := tx.QueryRowContext(ctx, `SELECT created_by, status FROM programme_runs WHERE id = $1`, runID).Scan(&by, &status); err != nil {
 			return notFound(err, "run")
 		}
 		if status == programme.RunDone || status == programme.RunFailed {
-			return silkbridge.Conflict("prog.run.finished", "the run has already finished")
+			return silkbridge.Conflict("prog.run.already_finished", "the run has already finished")
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM programme_placements WHERE run_id = $1`, runID); err != nil {
-			return fmt.Errorf("finish run: %w", err)
+		_, err := tx.ExecContext(ctx, `DELETE FROM programme_placements WHERE run_id = $1`, runID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("finish run: %w", err)
+	}
+	for start := 0; start < len(out.Placements); start += placementsPerTx {
+		chunk := out.Placements[start:min(start+placementsPerTx, len(out.Placements))]
+		if err := s.inTx(ctx, func(tx *sql.Tx) error { return insertPlacements(ctx, tx, runID, chunk) }); err != nil {
+			return fmt.Errorf("finish run: placements: %w", err)
 		}
-		for start := 0; start < len(out.Placements); start += placementBatch {
-			end := min(start+placementBatch, len(out.Placements))
-			var args []any
-			var values []string
-			for _, pl := range out.Placements[start:end] {
-				args = append(args, runID, pl.ApplicationID, pl.PositionID, pl.Choice, jsonText(pl.Refusals))
-				n := len(args)
-				values = append(values, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d)", n-4, n-3, n-2, n-1, n))
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO programme_placements (run_id, application_id, position_id, choice, refusals) VALUES `+
-				strings.Join(values, ", "), args...); err != nil {
-				return fmt.Errorf("finish run: placements: %w", err)
-			}
-			if progress != nil {
-				progress(end, len(out.Placements))
-			}
+		if progress != nil {
+			progress(start+len(chunk), len(out.Placements))
 		}
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
 		t := ts(now())
 		if _, err := tx.ExecContext(ctx, `UPDATE programme_runs SET status = $2, stage = '', progress = 100, input_sha256 = $3, data_version = $4,
 			applicants = $5, seats = $6, matched = $7, proposals = $8, balance = $9, instance = $10, updated_at = $11, finished_at = $11
@@ -1162,6 +1166,42 @@ func (s *Store) FinishRun(ctx context.Context, runID string, version int64, out 
 		return s.audit(ctx, tx, Actor{UserID: by}, "complete", "programme_run", runID, "", nil, map[string]any{
 			"input_sha256": out.InputSHA256, "matched": out.Matched, "applicants": out.Balance.Applicants, "gini": out.Balance.Gini})
 	})
+}
+
+func insertPlacements(ctx context.Context, tx *sql.Tx, runID string, list []programme.Placement) error {
+	for start := 0; start < len(list); start += placementBatch {
+		var args []any
+		var values []string
+		for _, pl := range list[start:min(start+placementBatch, len(list))] {
+			args = append(args, runID, pl.ApplicationID, pl.PositionID, pl.Choice, jsonText(pl.Refusals))
+			n := len(args)
+			values = append(values, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d)", n-4, n-3, n-2, n-1, n))
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO programme_placements (run_id, application_id, position_id, choice, refusals) VALUES `+
+			strings.Join(values, ", "), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RunAssignment returns every talent's position in a finished run, by
+// application id ("" when not placed), in application id order.
+func (s *Store) RunAssignment(ctx context.Context, runID string) ([][2]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT application_id, position_id FROM programme_placements WHERE run_id = $1 ORDER BY application_id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("run assignment: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var p [2]string
+		if err := rows.Scan(&p[0], &p[1]); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
 
 // Run returns one run of a programme.
