@@ -1,0 +1,745 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"runtime/debug"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/match"
+	"github.com/silkbridge/silkbridge/programme"
+	"github.com/silkbridge/silkbridge/store"
+)
+
+// Matching runs: an officer runs a programme in scenario mode as often as
+// wanted (da, jrmp, fda, any lottery seed), compares runs side by side,
+// and publishes one. A run executes in the background on the app
+// instance that started it and records its progress in the database, so
+// the run's page (on any instance) shows how far it is.
+
+func init() { routeSets = append(routeSets, (*Server).programmeRunRoutes) }
+
+func (s *Server) programmeRunRoutes() {
+	s.handle("GET /programmes/{id}/runs", s.runsPage)
+	s.handle("POST /programmes/{id}/runs", s.startRun)
+	s.handle("GET /programmes/{id}/runs/{run}", s.runPage)
+	s.handle("GET /programmes/{id}/runs/{run}/status", s.runStatus)
+	s.handle("GET /programmes/{id}/runs/{run}/instance.json", s.runInstanceFile)
+	s.handle("GET /programmes/{id}/runs/{run}/matching.json", s.runMatchingFile)
+	s.handle("POST /programmes/{id}/runs/{run}/publish", s.publishRun)
+	s.handle("GET /programmes/{id}/compare", s.compareRuns)
+
+	s.handleAPI("GET /api/v1/programmes/{id}/runs", Op{Summary: "The programme's matching runs with their balance reports (its officer)", Tag: "programmes",
+		Response: []programme.Run{}, Auth: true}, s.apiRuns)
+	s.handleAPI("POST /api/v1/programmes/{id}/runs", Op{Summary: "Run the matching in scenario mode (its officer); poll the run until done", Tag: "programmes",
+		Request: programme.RunParams{}, Response: programme.Run{}, Auth: true, Status: http.StatusAccepted}, s.apiStartRun)
+	s.handleAPI("GET /api/v1/programmes/{id}/runs/{run}", Op{Summary: "One run: status, progress, input hash, balance report (its officer)", Tag: "programmes",
+		Response: programme.Run{}, Auth: true}, s.apiRun)
+	s.handleAPI("GET /api/v1/programmes/{id}/runs/{run}/placements", Op{Summary: "Every talent's result in a run, with reasons (its officer)", Tag: "programmes",
+		Response: List[programme.Placement]{}, Auth: true,
+		Query: map[string]string{"organisation_id": "only the talents placed at this host", "page": "page number", "per_page": "items per page"}}, s.apiPlacements)
+	s.handleAPI("POST /api/v1/programmes/{id}/runs/{run}/publish", Op{Summary: "Publish a run as the programme's result (its officer; the window must be closed)",
+		Tag: "programmes", Response: programme.Run{}, Auth: true}, s.apiPublishRun)
+	s.handleAPI("GET /api/v1/programmes/{id}/result", Op{Summary: "Your published result: where you were placed and why not higher", Tag: "programmes",
+		Response: resultOutput{}, Auth: true}, s.apiMyResult)
+	s.handleAPI("GET /api/v1/programmes/{id}/intake", Op{Summary: "A host's published intake (its managers, the officer)", Tag: "programmes",
+		Response: List[programme.Placement]{}, Auth: true, Query: map[string]string{"organisation_id": "the host organisation (required)"}}, s.apiIntake)
+}
+
+// Runs execute in the background. runSlots bounds how many one app
+// instance executes at once; runWorkers lets tests wait for them.
+var (
+	runSlots   = make(chan struct{}, 2)
+	runWorkers sync.WaitGroup
+)
+
+// runWait is how long starting a run waits for it to finish before
+// answering: a small programme's result shows at once, a large one's page
+// shows its progress.
+const runWait = 3 * time.Second
+
+// launchRun executes the run in the background and returns a channel
+// closed when it ends.
+func (s *Server) launchRun(run *programme.Run) <-chan struct{} {
+	done := make(chan struct{})
+	runWorkers.Add(1)
+	go func() {
+		defer runWorkers.Done()
+		defer close(done)
+		runSlots <- struct{}{}
+		defer func() { <-runSlots }()
+		s.executeRun(context.Background(), run)
+	}()
+	return done
+}
+
+// executeRun reads the programme, matches it, and stores the outcome,
+// reporting progress on the way; any failure is recorded on the run.
+func (s *Server) executeRun(ctx context.Context, run *programme.Run) {
+	fail := func(err error) {
+		s.log.Error("programme run failed", "run", run.ID, "programme", run.ProgrammeID, "err", err)
+		if ferr := s.store.FailRun(ctx, run.ID, err.Error()); ferr != nil {
+			s.log.Error("record failed run", "run", run.ID, "err", ferr)
+		}
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			fail(fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
+		}
+	}()
+	lastStage, lastPct := "", -1
+	report := func(stage string, pct int) {
+		// Write only what a reader would notice: a new stage or 5 points more.
+		if stage == lastStage && pct < lastPct+5 {
+			return
+		}
+		lastStage, lastPct = stage, pct
+		if err := s.store.RunProgress(ctx, run.ID, stage, pct); err != nil {
+			s.log.Warn("run progress", "run", run.ID, "err", err)
+		}
+	}
+	report("snapshot", 1)
+	snap, err := s.store.ProgrammeSnapshot(ctx, run.ProgrammeID)
+	if err != nil {
+		fail(err)
+		return
+	}
+	out, err := programme.Execute(snap, match.Algorithm(run.Algorithm), run.Seed, report)
+	if err != nil {
+		fail(err)
+		return
+	}
+	report("save", 92)
+	err = s.store.FinishRun(ctx, run.ID, snap.Version, out, func(done, total int) { report("save", 92+7*done/max(total, 1)) })
+	if err != nil {
+		fail(err)
+	}
+}
+
+// startRunFor records a run and launches it, waiting a moment for it to end.
+func (s *Server) startRunFor(ctx context.Context, actor store.Actor, p *programme.Programme, rp programme.RunParams) (*programme.Run, error) {
+	run, err := s.store.CreateRun(ctx, actor, p.ID, rp)
+	if err != nil {
+		return nil, err
+	}
+	done := s.launchRun(run)
+	select {
+	case <-done:
+	case <-time.After(runWait):
+	case <-ctx.Done():
+	}
+	return s.store.Run(ctx, p.ID, run.ID)
+}
+
+// runView is a run with what its page says about it.
+type runView struct {
+	*programme.Run
+	// Stale says the programme's data changed after the run read it.
+	Stale   bool
+	Stalled bool
+}
+
+func viewRun(p *programme.Programme, r *programme.Run) runView {
+	return runView{Run: r, Stale: r.Status == programme.RunDone && r.DataVersion != p.DataVersion, Stalled: r.Stalled(time.Now())}
+}
+
+func (s *Server) runsPageWith(w http.ResponseWriter, r *http.Request, p *programme.Programme, status int, err error) {
+	runs, rerr := s.store.Runs(r.Context(), p.ID)
+	if rerr != nil {
+		s.renderError(w, r, rerr)
+		return
+	}
+	views := make([]runView, len(runs))
+	for i, run := range runs {
+		views[i] = viewRun(p, run)
+	}
+	page := &Page{Title: s.T(r, "prog.runs.title", "Title", p.Title), Data: map[string]any{"Prog": p, "Runs": views,
+		"Algorithms": match.Algorithms, "State": p.State(time.Now())}}
+	if err != nil {
+		tr := s.translator(requestLanguage(r))
+		page.Errors, page.Error, page.Form = tr.FieldErrors(err), tr.Error(err), r.PostForm
+	} else {
+		page.Form = map[string][]string{"algorithm": {string(match.FDA)}}
+	}
+	clearFlash(w, r)
+	s.render(w, r, "programmes/runs", status, page)
+}
+
+func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
+	p, _, err := s.runProgramme(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.runsPageWith(w, r, p, http.StatusOK, nil)
+}
+
+func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
+	p, u, err := s.runProgramme(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := progParseForm(r); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	seed, err := programme.ParseSeed(r.PostForm.Get("seed"))
+	if err == nil {
+		rp := programme.RunParams{Algorithm: r.PostForm.Get("algorithm"), Seed: seed, Label: r.PostForm.Get("label")}
+		var run *programme.Run
+		if run, err = s.startRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp); err == nil {
+			s.redirectFlash(w, r, "/programmes/"+p.ID+"/runs/"+run.ID, "")
+			return
+		}
+	}
+	if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
+		s.renderError(w, r, err)
+		return
+	}
+	s.runsPageWith(w, r, p, http.StatusUnprocessableEntity, err)
+}
+
+// officerRun loads the programme and run named in the path for the programme's officer.
+func (s *Server) officerRun(r *http.Request) (*programme.Programme, *programme.Run, error) {
+	p, _, err := s.runProgramme(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := s.store.Run(r.Context(), p.ID, r.PathValue("run"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, run, nil
+}
+
+func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerRun(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	data := map[string]any{"Prog": p, "Run": viewRun(p, run), "State": p.State(time.Now())}
+	if run.Status == programme.RunDone {
+		page, err := queryInt(r, "page", 1)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		placements, pg, err := s.store.Placements(r.Context(), run.ID, store.PlacementFilter{Page: page, PerPage: 50})
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		rows := make([]placementRow, len(placements))
+		for i, pl := range placements {
+			rows[i] = s.placementRow(r, p, pl)
+		}
+		data["Placements"], data["Page"] = rows, pg
+	}
+	clearFlash(w, r)
+	s.render(w, r, "programmes/run", http.StatusOK, &Page{Title: s.T(r, "prog.run.title", "Algorithm", run.Algorithm), Data: data})
+}
+
+// placementRow is one line of a run's results table.
+type placementRow struct {
+	*programme.Placement
+	Position *programme.Position
+	Reasons  []string
+}
+
+func (s *Server) placementRow(r *http.Request, p *programme.Programme, pl *programme.Placement) placementRow {
+	row := placementRow{Placement: pl, Position: p.Position(pl.PositionID)}
+	for _, ref := range pl.Refusals {
+		title := ref.PositionID
+		if pos := p.Position(ref.PositionID); pos != nil {
+			title = pos.Title + " (" + pos.OrgName + ")"
+		}
+		row.Reasons = append(row.Reasons, title+": "+s.reasonText(r, p, ref))
+	}
+	return row
+}
+
+func (s *Server) runStatus(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerRun(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if run.Finished() && r.Header.Get("HX-Request") == "true" {
+		// The whole page now has the result to show.
+		w.Header().Set("HX-Refresh", "true")
+	}
+	s.render(w, r, "programmes/run_status", http.StatusOK, &Page{Title: s.T(r, "prog.run.title", "Algorithm", run.Algorithm),
+		Data: map[string]any{"Prog": p, "Run": viewRun(p, run)}})
+}
+
+func (s *Server) runInstanceFile(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerRun(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	b, err := s.store.RunInstance(r.Context(), p.ID, run.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="instance-%s.json"`, run.ID))
+	w.Write(b)
+}
+
+// runMatchingFile writes the run's result in the hr-matching/1 format,
+// with the hash of the instance file, so that an independent tool can
+// check it against instance.json.
+func (s *Server) runMatchingFile(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerRun(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	inst, err := s.store.RunInstance(r.Context(), p.ID, run.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	assignment, err := s.store.RunAssignment(r.Context(), run.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	sum := sha256.Sum256(inst)
+	version := "devel"
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		version = bi.Main.Version
+	}
+	b := []byte("{\n  \"format\": \"" + match.FormatMatching + "\",\n  \"instance_sha256\": \"" + hex.EncodeToString(sum[:]) +
+		"\",\n  \"solver\": \"silkbridge " + version + " " + run.Algorithm + "\",\n  \"optimal_for\": \"residents\",\n  \"assignment\": {")
+	for i, a := range assignment {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		id, _ := json.Marshal(a[0])
+		b = append(b, "\n    "...)
+		b = append(b, id...)
+		b = append(b, ": "...)
+		if a[1] == "" {
+			b = append(b, "null"...)
+		} else {
+			pos, _ := json.Marshal(a[1])
+			b = append(b, pos...)
+		}
+	}
+	if len(assignment) > 0 {
+		b = append(b, "\n  "...)
+	}
+	b = fmt.Appendf(b, "},\n  \"stats\": {\"matched\": %d, \"proposals\": %d},\n  \"timing_s\": {\"load\": 0, \"solve\": 0, \"write\": 0}\n}\n",
+		run.Matched, run.Proposals)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="matching-%s.json"`, run.ID))
+	w.Write(b)
+}
+
+func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerRun(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if err := s.store.PublishRun(r.Context(), store.Actor{UserID: currentUser(r).ID}, p.ID, run.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.run.published"))
+}
+
+// compareRuns shows finished runs side by side: placements, unfilled
+// seats, inequality, floor deficits, regions, countries, a Lorenz chart.
+func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
+	p, _, err := s.runProgramme(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	ids := r.URL.Query()["run"]
+	if len(ids) > 6 {
+		s.renderError(w, r, silkbridge.Invalid("run", "prog.field.compare_many", "compare at most 6 runs", map[string]any{"Max": 6}))
+		return
+	}
+	var runs []runView
+	for _, id := range ids {
+		if slices.ContainsFunc(runs, func(v runView) bool { return v.ID == id }) {
+			continue
+		}
+		run, err := s.store.Run(r.Context(), p.ID, id)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if run.Status != programme.RunDone {
+			s.renderError(w, r, silkbridge.Conflict("prog.run.not_done", "the run has not finished"))
+			return
+		}
+		runs = append(runs, viewRun(p, run))
+	}
+	data := map[string]any{"Prog": p, "Runs": runs, "State": p.State(time.Now())}
+	if len(runs) > 0 {
+		data["Chart"] = s.lorenzChart(r, runs)
+		data["Tables"] = balanceTables(p, runs)
+	}
+	s.render(w, r, "programmes/compare", http.StatusOK, &Page{Title: s.T(r, "prog.compare.title", "Title", p.Title), Data: data})
+}
+
+// runName names a run in charts and tables.
+func runName(v runView) string {
+	name := fmt.Sprintf("%s #%d", v.Algorithm, v.Seed)
+	if v.Label != "" {
+		name = v.Label + " (" + v.Algorithm + ")"
+	}
+	return name
+}
+
+// lorenzChart is the ECharts option of the runs' Lorenz curves.
+func (s *Server) lorenzChart(r *http.Request, runs []runView) map[string]any {
+	equality := s.T(r, "prog.lorenz.equality")
+	names := []string{equality}
+	series := []any{map[string]any{"name": equality, "type": "line", "data": [][2]float64{{0, 0}, {1, 1}}, "symbol": "none",
+		"lineStyle": map[string]any{"type": "dashed", "color": "#999"}}}
+	for _, v := range runs {
+		pts := make([][2]float64, len(v.Balance.Lorenz))
+		for i, pt := range v.Balance.Lorenz {
+			pts[i] = [2]float64{pt.X, pt.Y}
+		}
+		names = append(names, runName(v))
+		series = append(series, map[string]any{"name": runName(v), "type": "line", "data": pts, "symbolSize": 4})
+	}
+	return map[string]any{
+		"tooltip": map[string]any{"trigger": "axis"},
+		"legend":  map[string]any{"data": names, "top": 0},
+		"grid":    map[string]any{"left": 50, "right": 20, "top": 40, "bottom": 50},
+		"xAxis":   map[string]any{"type": "value", "min": 0, "max": 1, "name": s.T(r, "prog.lorenz.x"), "nameLocation": "middle", "nameGap": 30},
+		"yAxis":   map[string]any{"type": "value", "min": 0, "max": 1, "name": s.T(r, "prog.lorenz.y")},
+		"series":  series,
+	}
+}
+
+// balanceRow is one line of a side-by-side table: a label and a value per run.
+type balanceRow struct {
+	Label  string
+	Code   string // a country code or an id the template names
+	Values []string
+}
+
+// balanceSection is one table of the comparison.
+type balanceSection struct {
+	Key  string // names the section's heading message
+	Rows []balanceRow
+}
+
+// balanceTables lays the runs' balance reports side by side.
+func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
+	n := len(runs)
+	cell := func(f func(b *programme.Balance) string) []string {
+		out := make([]string, n)
+		for i, v := range runs {
+			out[i] = f(v.Balance)
+		}
+		return out
+	}
+	pct := func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
+	summary := balanceSection{Key: "summary", Rows: []balanceRow{
+		{Code: "applicants", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.Applicants) })},
+		{Code: "placed", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.Placed) })},
+		{Code: "seats", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.Seats) })},
+		{Code: "unfilled", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.Unfilled) })},
+		{Code: "gini", Values: cell(func(b *programme.Balance) string { return fmt.Sprintf("%.3f", b.Gini) })},
+		{Code: "top_decile", Values: cell(func(b *programme.Balance) string { return pct(b.TopDecileShare) })},
+		{Code: "floor_deficit", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.FloorDeficit) })},
+		{Code: "first_choice", Values: cell(func(b *programme.Balance) string {
+			if len(b.ChoiceRanks) == 0 {
+				return "0"
+			}
+			return fmt.Sprint(b.ChoiceRanks[0])
+		})},
+	}}
+	institutions := balanceSection{Key: "institutions"}
+	for _, h := range p.Hosts() {
+		row := balanceRow{Label: h.Name, Values: make([]string, n)}
+		for i, v := range runs {
+			for _, in := range v.Balance.Institutions {
+				if in.OrgID == h.OrgID {
+					row.Values[i] = fmt.Sprintf("%d / %d", in.Intake, in.Seats)
+				}
+			}
+		}
+		institutions.Rows = append(institutions.Rows, row)
+	}
+	regions := balanceSection{Key: "regions"}
+	for _, g := range p.Constraints.Regions {
+		row := balanceRow{Label: g.Name, Values: make([]string, n)}
+		for i, v := range runs {
+			for _, u := range v.Balance.Regions {
+				if u.ID == g.ID {
+					row.Values[i] = fmt.Sprintf("%d / %d", u.Placed, u.Cap)
+				}
+			}
+		}
+		regions.Rows = append(regions.Rows, row)
+	}
+	quotas := balanceSection{Key: "quotas"}
+	for _, q := range p.Constraints.CountryQuotas {
+		label := ""
+		if g := p.Constraints.Region(q.Region); g != nil {
+			label = g.Name
+		}
+		row := balanceRow{Label: label, Code: q.Country, Values: make([]string, n)}
+		for i, v := range runs {
+			for _, u := range v.Balance.Quotas {
+				if u.ID == q.ID {
+					row.Values[i] = fmt.Sprintf("%d / %d", u.Placed, u.Cap)
+				}
+			}
+		}
+		quotas.Rows = append(quotas.Rows, row)
+	}
+	countries := balanceSection{Key: "countries"}
+	var codes []string
+	for _, v := range runs {
+		for _, c := range v.Balance.Countries {
+			if !slices.Contains(codes, c.Country) {
+				codes = append(codes, c.Country)
+			}
+		}
+	}
+	slices.Sort(codes)
+	for _, code := range codes {
+		row := balanceRow{Code: code, Values: make([]string, n)}
+		for i, v := range runs {
+			for _, c := range v.Balance.Countries {
+				if c.Country == code {
+					row.Values[i] = fmt.Sprintf("%d / %d", c.Placed, c.Applicants)
+				}
+			}
+		}
+		countries.Rows = append(countries.Rows, row)
+	}
+	floors := balanceSection{Key: "floors"}
+	for _, pos := range p.Positions {
+		if pos.Floor == 0 {
+			continue
+		}
+		row := balanceRow{Label: pos.Title + " (" + pos.OrgName + ")", Values: make([]string, n)}
+		for i, v := range runs {
+			for _, pi := range v.Balance.Positions {
+				if pi.PositionID == pos.ID {
+					row.Values[i] = fmt.Sprintf("%d / %d (−%d)", pi.Intake, pi.Floor, pi.Deficit)
+				}
+			}
+		}
+		floors.Rows = append(floors.Rows, row)
+	}
+	lorenz := balanceSection{Key: "lorenz"}
+	if len(runs) > 0 {
+		for k, pt := range runs[0].Balance.Lorenz {
+			row := balanceRow{Label: pct(pt.X), Values: make([]string, n)}
+			for i, v := range runs {
+				if k < len(v.Balance.Lorenz) {
+					row.Values[i] = pct(v.Balance.Lorenz[k].Y)
+				}
+			}
+			lorenz.Rows = append(lorenz.Rows, row)
+		}
+	}
+	return []balanceSection{summary, institutions, regions, quotas, countries, floors, lorenz}
+}
+
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+	p, _, err := s.runProgramme(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	runs, err := s.store.Runs(r.Context(), p.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, runs)
+}
+
+func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
+	if err := writeAccess(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, u, err := s.runProgramme(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	var rp programme.RunParams
+	if err := decodeJSON(r, &rp); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	run, err := s.startRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/programmes/"+p.ID+"/runs/"+run.ID)
+	writeJSON(w, http.StatusAccepted, run)
+}
+
+func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
+	_, run, err := s.officerRun(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, run)
+}
+
+func (s *Server) apiPlacements(w http.ResponseWriter, r *http.Request) {
+	_, run, err := s.officerRun(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.writePlacements(w, r, run.ID, r.URL.Query().Get("organisation_id"))
+}
+
+func (s *Server) writePlacements(w http.ResponseWriter, r *http.Request, runID, orgID string) {
+	f := store.PlacementFilter{OrgID: orgID}
+	var err error
+	if f.Page, err = queryInt(r, "page", 1); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if f.PerPage, err = queryInt(r, "per_page", 50); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	list, pg, err := s.store.Placements(r.Context(), runID, f)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	items := make([]programme.Placement, len(list))
+	for i, pl := range list {
+		items[i] = *pl
+	}
+	writeJSON(w, http.StatusOK, List[programme.Placement]{Items: items, Page: pg.Number, PerPage: pg.PerPage, Total: pg.Total})
+}
+
+func (s *Server) apiPublishRun(w http.ResponseWriter, r *http.Request) {
+	if err := writeAccess(r); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	p, run, err := s.officerRun(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if err := s.store.PublishRun(r.Context(), store.Actor{UserID: currentUser(r).ID}, p.ID, run.ID); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if run, err = s.store.Run(r.Context(), p.ID, run.ID); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, run)
+}
+
+// resultOutput is a talent's published result in the API.
+type resultOutput struct {
+	RunID      string `json:"run_id"`
+	PositionID string `json:"position_id"`
+	// Choice is the place of the position on your list, 0 when not placed.
+	Choice   int             `json:"choice"`
+	Refusals []refusalOutput `json:"refusals"`
+}
+
+// refusalOutput says why a position you preferred went to others.
+type refusalOutput struct {
+	PositionID string `json:"position_id"`
+	Choice     int    `json:"choice"`
+	Reason     string `json:"reason"`
+	Constraint string `json:"constraint,omitempty"`
+	Message    string `json:"message"`
+}
+
+func (s *Server) apiMyResult(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if u == nil {
+		s.apiError(w, r, silkbridge.Unauthorized())
+		return
+	}
+	p, err := s.programmeOf(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	t, err := s.talentOf(r, u)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	a, err := s.store.ApplicationOf(r.Context(), p.ID, t.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	if p.PublishedRunID == "" {
+		s.apiError(w, r, silkbridge.Conflict("prog.result.not_yet", "the results are not published yet"))
+		return
+	}
+	pl, err := s.store.PlacementOf(r.Context(), p.PublishedRunID, a.ID)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	out := resultOutput{RunID: p.PublishedRunID, PositionID: pl.PositionID, Choice: pl.Choice, Refusals: []refusalOutput{}}
+	for _, ref := range pl.Refusals {
+		out.Refusals = append(out.Refusals, refusalOutput{PositionID: ref.PositionID, Choice: slices.Index(a.Choices, ref.PositionID) + 1,
+			Reason: ref.Reason, Constraint: ref.Constraint, Message: s.reasonText(r, p, ref)})
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) apiIntake(w http.ResponseWriter, r *http.Request) {
+	u := currentUser(r)
+	if u == nil {
+		s.apiError(w, r, silkbridge.Unauthorized())
+		return
+	}
+	p, err := s.programmeOf(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	orgID := r.URL.Query().Get("organisation_id")
+	if orgID == "" {
+		s.apiError(w, r, silkbridge.Invalid("organisation_id", "field.required", "this field is required", nil))
+		return
+	}
+	if !seesHost(u, p, orgID) {
+		s.apiError(w, r, silkbridge.Forbidden())
+		return
+	}
+	if p.PublishedRunID == "" {
+		s.apiError(w, r, silkbridge.Conflict("prog.result.not_yet", "the results are not published yet"))
+		return
+	}
+	s.writePlacements(w, r, p.PublishedRunID, orgID)
+}
