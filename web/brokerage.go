@@ -599,7 +599,7 @@ func (s *Server) runSchedule(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.redirectFlash(w, r, "/events/"+e.ID+"/schedule", s.T(r, "event.schedule.done", "Placed", sc.Placed, "Bound", sc.UpperBound))
+	s.redirectFlash(w, r, "/events/"+e.ID+"/schedule", s.T(r, "event.schedule.done", "Count", sc.Placed, "Placed", sc.Placed, "Bound", sc.UpperBound))
 }
 
 // agendaItem is one meeting in a participant's agenda.
