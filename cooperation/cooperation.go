@@ -201,6 +201,17 @@ func (c *Cooperation) Coordinator() (Partner, bool) {
 	return Partner{}, false
 }
 
+// CoordinatingPartner returns the coordinator, nil when none is named (for
+// templates, which cannot take Coordinator's two results).
+func (c *Cooperation) CoordinatingPartner() *Partner {
+	for i := range c.Partners {
+		if c.Partners[i].Role == RoleCoordinator {
+			return &c.Partners[i]
+		}
+	}
+	return nil
+}
+
 // HasPartner reports whether the organisation is a partner.
 func (c *Cooperation) HasPartner(orgID string) bool {
 	for _, p := range c.Partners {

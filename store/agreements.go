@@ -338,3 +338,28 @@ func (s *Store) CooperationsByID(ctx context.Context, ids []string) ([]*cooperat
 	}
 	return out, nil
 }
+
+// ProgrammeRef names a programme run under an agreement.
+type ProgrammeRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// AgreementProgrammes lists the talent-training programmes run under an
+// agreement, by title.
+func (s *Store) AgreementProgrammes(ctx context.Context, agreementID string) ([]ProgrammeRef, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, title FROM programmes WHERE agreement_id = $1 ORDER BY title, id`, agreementID)
+	if err != nil {
+		return nil, fmt.Errorf("agreement programmes: %w", err)
+	}
+	defer rows.Close()
+	out := []ProgrammeRef{}
+	for rows.Next() {
+		var p ProgrammeRef
+		if err := rows.Scan(&p.ID, &p.Title); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
