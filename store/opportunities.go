@@ -480,3 +480,13 @@ func orgExists(ctx context.Context, q queryer, field, id string) error {
 	}
 	return nil
 }
+
+// CountSampleOpportunities counts the sample listings, so that demo data
+// is loaded once.
+func (s *Store) CountSampleOpportunities(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM opportunities WHERE sample`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count sample opportunities: %w", err)
+	}
+	return n, nil
+}
