@@ -80,6 +80,9 @@ func TestBrowser_BrokerageMeetingFromRequestToBothAgendas(t *testing.T) {
 	newUser("li@example.org", "Li Wei")
 
 	b := newBrowser(t, ts.URL)
+	// The package's browser is shared: another test may have chosen
+	// another language.
+	b.open("/lang/en")
 	// Both register, publish a profile and say when they can meet: Nodira
 	// in the first two slots, Li in the last two, so they share the second.
 	for _, p := range []struct {
