@@ -210,7 +210,7 @@ func TestProgrammes_TheWholeStoryOverForms(t *testing.T) {
 		// Bilal wanted the large host first; its cap went to Aigerim, and
 		// the small host's one seat to Dana, scored higher.
 		res = w.talents[1].get("/programmes/" + pid)
-		mustContain(t, res.Body, "Bilal's page", "not placed", "the cap of 1 talents for “Large institutions” was reached",
+		mustContain(t, res.Body, "Bilal's page", "not placed", "the cap of “Large institutions” (1 in all) was reached",
 			"the position was full with applicants its host ranked higher")
 		res = w.talents[2].get("/programmes/" + pid)
 		mustContain(t, res.Body, "Dana's page", "You were placed at Water fellow — Small Institute (your choice 2)")
