@@ -501,6 +501,43 @@ func (d *decoder) stringBytes() ([]byte, error) {
 	return d.slowString()
 }
 
+// quickString consumes the next element of a list of strings when it is
+// the common case, lying wholly in the buffer: optional white space, a comma
+// unless first, white space, and a string of printable ASCII without
+// escapes. Otherwise it consumes nothing and reports false, and the general
+// path takes over (the end of the list included).
+func (d *decoder) quickString(first bool) ([]byte, bool) {
+	buf := d.buf[d.pos:d.end]
+	i := 0
+	for i < len(buf) && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' || buf[i] == '\r') {
+		i++
+	}
+	if !first {
+		if i >= len(buf) || buf[i] != ',' {
+			return nil, false
+		}
+		i++
+		for i < len(buf) && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t' || buf[i] == '\r') {
+			i++
+		}
+	}
+	if i >= len(buf) || buf[i] != '"' {
+		return nil, false
+	}
+	i++
+	// Ids are short: one pass finds the closing quote and checks the bytes.
+	for j := i; j < len(buf); j++ {
+		switch c := buf[j]; {
+		case c == '"':
+			d.pos += j + 1
+			return buf[i:j], true
+		case c < 0x20 || c == '\\' || c >= 0x80:
+			return nil, false
+		}
+	}
+	return nil, false
+}
+
 // slowString decodes a string with escapes or one that crosses a refill.
 func (d *decoder) slowString() ([]byte, error) {
 	d.str = d.str[:0]
@@ -1133,6 +1170,11 @@ func (d *decoder) refList(dst *[]int32, side *ids, kind, name string) error {
 	d.batch = d.batch[:0]
 	d.batchEnd = d.batchEnd[:0]
 	for first := true; ; first = false {
+		if s, ok := d.quickString(first); ok {
+			d.batch = append(d.batch, s...)
+			d.batchEnd = append(d.batchEnd, len(d.batch))
+			continue
+		}
 		ok, err := d.more(']', first)
 		if err != nil {
 			return fieldError(name, err)

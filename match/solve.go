@@ -372,6 +372,7 @@ type solver struct {
 	off       []int32 // each hospital's record in slab
 	slab      []uint64
 	hx        []hinfo
+	plainAt   []bool // hospitals in no binding region and with no cells
 	proposals int64
 	// arcGroup is the group of each arc's resident, when quotas apply.
 	arcGroup []int32
@@ -397,7 +398,20 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 		return nil, err
 	}
 	useGroups := alg != DA && len(p.cells) > 0
-	useRegions := alg == FDA && len(inst.Regions) > 0
+	// A region whose cap is not below its seats never binds: its choice is
+	// each hospital's own, so FDA can leave it out.
+	binding := make([]bool, len(inst.Regions))
+	useRegions := false
+	if alg == FDA {
+		for i, g := range inst.Regions {
+			var seats int64
+			for _, h := range g.Hospitals {
+				seats += int64(inst.Hospitals[h].Capacity)
+			}
+			binding[i] = int64(g.Cap) < seats
+			useRegions = useRegions || binding[i]
+		}
+	}
 	s := &solver{p: p, plain: !useGroups && !useRegions, thresh: make([]int32, m), off: make([]int32, m)}
 	if !s.plain {
 		s.hx = make([]hinfo, m)
@@ -424,6 +438,12 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 	}
 	if room > math.MaxInt32 {
 		return nil, fmt.Errorf("instance too large: %d seats and hospitals", room)
+	}
+	if !s.plain {
+		s.plainAt = make([]bool, m)
+		for h := range m {
+			s.plainAt[h] = s.hx[h].cell0 == s.hx[h].cell1
+		}
 	}
 	s.slab = make([]uint64, room)
 	adviseHugePages(s.slab)
@@ -460,10 +480,14 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 		s.rheap = make([]int32, 0, m)
 		off := int32(0)
 		for i, g := range inst.Regions {
+			if !binding[i] {
+				continue
+			}
 			size := int32(len(g.Hospitals))
 			s.rs[i] = rstate{cap: int32(g.Cap), off: off, size: size}
 			for j, h := range g.Hospitals {
 				s.hx[h].region, s.hx[h].pos = int32(i), int32(j)
+				s.plainAt[h] = false
 				s.rheap = append(s.rheap, h)
 				s.rpos[h] = off + int32(j)
 				s.rkey[h] = int64(j)
@@ -519,9 +543,10 @@ func (s *solver) runPlain() {
 	s.proposals = proposals
 }
 
-// run is deferred acceptance with group shares and FDA regions.
+// run is deferred acceptance with group shares and FDA regions. Hospitals
+// without either take the path of runPlain.
 func (s *solver) run() {
-	arcs, thresh := s.p.arcs, s.thresh
+	arcs, thresh, off, slab, plainAt := s.p.arcs, s.thresh, s.off, s.slab, s.plainAt
 	proposals := int64(0)
 	for _, k := range s.p.start[:len(s.p.start)-1] {
 		for k >= 0 {
@@ -534,7 +559,29 @@ func (s *solver) run() {
 				k++ // refused by a full hospital, whatever its region or quotas
 				continue
 			}
-			k = s.propose(a.h, uint64(a.rank)<<32|uint64(k))
+			e := uint64(a.rank)<<32 | uint64(k)
+			if !plainAt[a.h] {
+				k = s.propose(a.h, e)
+				continue
+			}
+			o := off[a.h]
+			header := slab[o]
+			count, capacity := uint32(header), uint32(header>>32)
+			if count < capacity {
+				held := slab[o+1 : o+2+int32(count)]
+				heapPush(held, e)
+				slab[o] = header + 1
+				if count+1 == capacity {
+					thresh[a.h] = int32(held[0] >> 32)
+				}
+				break
+			}
+			held := slab[o+1 : o+1+int32(count)]
+			w := held[0]
+			held[0] = e
+			heapDown(held, 0)
+			thresh[a.h] = int32(held[0] >> 32)
+			k = next(w)
 		}
 	}
 	s.proposals = proposals
@@ -596,7 +643,12 @@ func (s *solver) propose(h int32, e uint64) int32 {
 	if count >= hx.target {
 		key := int64(count-hx.target+1)*int64(rg.size) + int64(hx.pos)
 		if key > s.rkey[top] {
-			return s.replaceWorst(h, c, e)
+			// A full region stays full and its largest key never grows, so
+			// h cannot grow until it gives up a seat (removeWorst reopens
+			// it): until then it refuses whoever ranks below its worst.
+			k := s.replaceWorst(h, c, e)
+			s.close(h)
+			return k
 		}
 	}
 	w := s.removeWorst(top)
@@ -644,8 +696,8 @@ func (s *solver) replaceWorst(h int32, c *cstate, e uint64) int32 {
 	w := held[0]
 	held[0] = e
 	heapDown(held, 0)
-	if int32(len(held)) == s.capacity(h) {
-		s.thresh[h] = int32(held[0] >> 32)
+	if s.thresh[h] != math.MaxInt32 || int32(len(held)) == s.capacity(h) {
+		s.close(h)
 	}
 	s.leaveCell(h, w)
 	if c != nil {
@@ -655,7 +707,10 @@ func (s *solver) replaceWorst(h int32, c *cstate, e uint64) int32 {
 	return next(w)
 }
 
-// removeWorst drops the worst resident held at hospital h and returns its entry.
+// removeWorst drops the worst resident held at hospital h, the top of its
+// full region, and returns its entry. h can never grow again: its next extra
+// seat would have the key it just lost, the region's largest, and a full
+// region's largest key only falls. So h is closed at its new worst.
 func (s *solver) removeWorst(h int32) uint64 {
 	held := s.held(h)
 	w := held[0]
@@ -663,7 +718,7 @@ func (s *solver) removeWorst(h int32) uint64 {
 	held[0] = held[last]
 	heapDown(held[:last], 0)
 	s.slab[s.off[h]]--
-	s.thresh[h] = math.MaxInt32
+	s.close(h)
 	s.leaveCell(h, w)
 	return w
 }
@@ -696,8 +751,18 @@ func (s *solver) swapEntry(h int32, old, e uint64) {
 			break
 		}
 	}
-	if int32(len(held)) == s.capacity(h) {
+	if s.thresh[h] != math.MaxInt32 || int32(len(held)) == s.capacity(h) {
+		s.close(h)
+	}
+}
+
+// close makes hospital h, which cannot grow, refuse outright whoever it
+// ranks at or below its worst.
+func (s *solver) close(h int32) {
+	if held := s.held(h); len(held) > 0 {
 		s.thresh[h] = int32(held[0] >> 32)
+	} else {
+		s.thresh[h] = -1
 	}
 }
 
