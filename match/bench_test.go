@@ -142,3 +142,30 @@ func BenchmarkLoad(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWrite times writing a matching file.
+func BenchmarkWrite(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("residents=%d", n), func(b *testing.B) {
+			if n >= 1_000_000 && testing.Short() {
+				b.Skip("1M residents skipped in -short")
+			}
+			res, err := match.Solve(benchInstance(b, n, 8), match.DA)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := match.WriteMatching(&buf, res, match.Output{}); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(buf.Len()))
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := match.WriteMatching(&buf, res, match.Output{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
