@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -21,7 +22,51 @@ import (
 // institution see who listed its positions and rank them; the officer
 // sees every application.
 
-func init() { routeSets = append(routeSets, (*Server).programmeApplicationRoutes) }
+func init() {
+	routeSets = append(routeSets, (*Server).programmeApplicationRoutes)
+	personalDataExporters = append(personalDataExporters, exportProgrammeApplications)
+}
+
+// exportedApplication is one of a member's applications in their data download.
+type exportedApplication struct {
+	ProgrammeID    string                 `json:"programme_id"`
+	ProgrammeTitle string                 `json:"programme_title"`
+	Application    *programme.Application `json:"application"`
+	// Result is the published placement, once there is one.
+	Result *programme.Placement `json:"result,omitempty"`
+}
+
+// exportProgrammeApplications gathers a member's applications to
+// programmes, with their published results, for the data download.
+func exportProgrammeApplications(ctx context.Context, st *store.Store, userID string) (string, any, error) {
+	const name = "programme_applications"
+	out := []exportedApplication{}
+	t, err := st.TalentOfUser(ctx, userID)
+	if silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND {
+		return name, out, nil
+	}
+	if err != nil {
+		return name, nil, err
+	}
+	apps, err := st.ApplicationsOfTalent(ctx, t.ID)
+	if err != nil {
+		return name, nil, err
+	}
+	for _, a := range apps {
+		p, err := st.Programme(ctx, a.ProgrammeID)
+		if err != nil {
+			return name, nil, err
+		}
+		e := exportedApplication{ProgrammeID: p.ID, ProgrammeTitle: p.Title, Application: a}
+		if p.PublishedRunID != "" {
+			if pl, err := st.PlacementOf(ctx, p.PublishedRunID, a.ID); err == nil {
+				e.Result = pl
+			}
+		}
+		out = append(out, e)
+	}
+	return name, out, nil
+}
 
 func (s *Server) programmeApplicationRoutes() {
 	s.handle("GET /programmes/{id}/apply", s.applyForm)

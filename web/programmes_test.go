@@ -561,3 +561,17 @@ func TestProgrammes_PagesSpeakEveryLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestProgrammes_DataDownloadHoldsTheApplications proves that a member's
+// data download holds their applications.
+func TestProgrammes_DataDownloadHoldsTheApplications(t *testing.T) {
+	ts := newTestServer(t, store.SQLite)
+	w := newProgWorld(t, ts)
+	p, big, _ := w.programme(t)
+	mustStatus(t, w.talents[0].form("POST", "/programmes/"+p.ID+"/apply", url.Values{"choices": {big.ID}, "statement": {"My own words."}}),
+		http.StatusSeeOther, "apply")
+	res := w.talents[0].get("/api/v1/me/export")
+	mustStatus(t, res, http.StatusOK, "export")
+	mustContain(t, res.Body, "data download", `"programme_applications"`, p.Title, "My own words.")
+	mustContain(t, w.talents[1].get("/api/v1/me/export").Body, "another member's download", `"programme_applications":[]`)
+}
