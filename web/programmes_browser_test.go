@@ -168,4 +168,3 @@ func (w *progWorld) positionOf(t *testing.T, orgID string) string {
 	}
 	return id
 }
-
