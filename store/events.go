@@ -1444,3 +1444,10 @@ func (s *Store) EventDataOf(ctx context.Context, userID string) (*EventData, err
 	}
 	return d, rows.Err()
 }
+
+// CountSamples counts the sample events and sample lessons, so that the
+// demonstration data is loaded once.
+func (s *Store) CountSamples(ctx context.Context) (events, lessons int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM events WHERE sample), (SELECT COUNT(*) FROM lessons WHERE sample)`).Scan(&events, &lessons)
+	return events, lessons, err
+}
