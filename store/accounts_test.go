@@ -312,30 +312,39 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 	for _, tc := range []struct{ email, msg string }{
 		{"not-mail", "field.email"}, {"owner@example.org", "account.invite.already_manager"},
 	} {
-		if _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: tc.email}); messageID(err) != tc.msg {
+		if _, _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: tc.email}); messageID(err) != tc.msg {
 			t.Errorf("invite %s: %v, want %s", tc.email, err, tc.msg)
 		}
 	}
-	inv, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: " New@Example.org"})
-	if err != nil || inv.Email != "new@example.org" || inv.OrgName != "Invited Institute" {
+	inv, secret, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: " New@Example.org"})
+	if err != nil || inv.Email != "new@example.org" || inv.OrgName != "Invited Institute" || secret == "" {
 		t.Fatalf("invite: %v %+v", err, inv)
 	}
-	if _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "new@example.org"}); messageID(err) != "account.invite.pending" {
+	var stored int
+	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM org_invitations WHERE token_hash = $1`, secret).Scan(&stored)
+	if stored != 0 {
+		t.Error("the invitation's secret is stored in clear")
+	}
+	if _, _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "new@example.org"}); messageID(err) != "account.invite.pending" {
 		t.Errorf("second invitation: %v", err)
 	}
 	if list, _ := st.InvitationsFor(ctx, "new@example.org"); len(list) != 1 {
 		t.Errorf("invitee sees %d invitations", len(list))
 	}
-	if _, err := st.AcceptInvitation(ctx, inv.ID, other); silkbridge.ErrorCode(err) != silkbridge.EFORBIDDEN {
+	if _, err := st.AcceptInvitation(ctx, secret, other); silkbridge.ErrorCode(err) != silkbridge.EFORBIDDEN {
 		t.Fatalf("another user accepted: %v", err)
 	}
-	if _, err := st.AcceptInvitation(ctx, inv.ID, invitee); err != nil {
+	// The id alone, which managers see, does not accept: the link's secret does.
+	if _, err := st.AcceptInvitation(ctx, inv.ID, invitee); silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND {
+		t.Fatalf("accepted with the invitation's id: %v", err)
+	}
+	if _, err := st.AcceptInvitation(ctx, secret, invitee); err != nil {
 		t.Fatal(err)
 	}
 	if ok, _ := st.ManagesOrganisation(ctx, invitee.ID, o.ID); !ok {
 		t.Fatal("the invitee does not manage the organisation")
 	}
-	if _, err := st.AcceptInvitation(ctx, inv.ID, invitee); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
+	if _, err := st.AcceptInvitation(ctx, secret, invitee); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("accepted twice: %v", err)
 	}
 	managers, _ := st.Managers(ctx, o.ID)
@@ -347,19 +356,19 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 		t.Errorf("audit of the acceptance: %+v", entries)
 	}
 
-	late, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	late, lateSecret, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
 	st.DB().ExecContext(ctx, `UPDATE org_invitations SET expires_at = $1 WHERE id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), late.ID)
-	if _, err := st.AcceptInvitation(ctx, late.ID, other); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
+	if _, err := st.AcceptInvitation(ctx, lateSecret, other); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("expired invitation accepted: %v", err)
 	}
-	withdrawn, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	withdrawn, withdrawnSecret, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
 	if err := st.RevokeInvitation(ctx, actor, "another-org", withdrawn.ID); silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND {
 		t.Errorf("revoked through another organisation: %v", err)
 	}
 	if err := st.RevokeInvitation(ctx, actor, o.ID, withdrawn.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.AcceptInvitation(ctx, withdrawn.ID, other); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
+	if _, err := st.AcceptInvitation(ctx, withdrawnSecret, other); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("withdrawn invitation accepted: %v", err)
 	}
 
@@ -483,6 +492,12 @@ func testPersonalDataOf_GathersTheCoreRecords(t *testing.T, st *store.Store) {
 	o := newOrg("My Lab", "PK")
 	st.CreateOrganisation(ctx, actor, o)
 	st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "friend@example.org"})
+	elsewhere := newOrg("Their Lab", "PK")
+	st.CreateOrganisation(ctx, store.Actor{}, elsewhere)
+	declined, declinedSecret, _ := st.InviteManager(ctx, store.Actor{}, elsewhere.ID, account.Invite{Email: "me@example.org"})
+	if err := st.DeclineInvitation(ctx, declinedSecret, u); err != nil || declined == nil {
+		t.Fatalf("decline: %v", err)
+	}
 	st.CreateSession(ctx, u.ID)
 	st.CreateToken(ctx, actor, u.ID, "ci", store.ScopeRead)
 	d, err := st.PersonalDataOf(ctx, u.ID)
@@ -490,7 +505,7 @@ func testPersonalDataOf_GathersTheCoreRecords(t *testing.T, st *store.Store) {
 		t.Fatal(err)
 	}
 	if d.Account.Email != "me@example.org" || d.TalentProfile == nil || len(d.Organisations) != 1 || d.Organisations[0].Name != "My Lab" ||
-		len(d.Invitations) != 1 || len(d.Sessions) != 1 || len(d.APITokens) != 1 || len(d.AuditLog) < 4 {
+		len(d.Invitations) != 2 || len(d.Sessions) != 1 || len(d.APITokens) != 1 || len(d.AuditLog) < 4 {
 		t.Fatalf("personal data: %+v", d)
 	}
 }

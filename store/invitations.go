@@ -10,8 +10,11 @@ import (
 )
 
 // Organisation managers are added by invitation: a manager of the
-// organisation (or an admin) invites an e-mail address, and the holder of
-// that address accepts while signed in.
+// organisation (or an admin) invites an e-mail address; the invitee opens
+// the link sent to that address, which carries a secret, and accepts while
+// signed in with that address. Both are needed: the secret proves that the
+// link reached the address (addresses are not verified at sign-up), the
+// account says who becomes a manager.
 
 const invitationColumns = `i.id, i.org_id, o.name, i.email, COALESCE(i.invited_by, ''), COALESCE(u.name, ''),
 	i.created_at, i.expires_at, i.accepted_at, i.revoked_at`
@@ -67,11 +70,14 @@ func (s *Store) InvitationsFor(ctx context.Context, email string) ([]*account.In
 		account.NormaliseEmail(email), ts(now()))
 }
 
-// InviteManager invites the holder of an e-mail to manage the organisation.
-func (s *Store) InviteManager(ctx context.Context, actor Actor, orgID string, f account.Invite) (*account.Invitation, error) {
+// InviteManager invites the holder of an e-mail to manage the
+// organisation, and returns the secret of the invitation's link, which is
+// stored only as a hash.
+func (s *Store) InviteManager(ctx context.Context, actor Actor, orgID string, f account.Invite) (*account.Invitation, string, error) {
 	if err := f.Validate(); err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	secret, hash := account.NewToken()
 	var id string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.organisation(ctx, tx, orgID); err != nil {
@@ -94,27 +100,43 @@ func (s *Store) InviteManager(ctx context.Context, actor Actor, orgID string, f 
 			return silkbridge.Invalid("email", "account.invite.pending", "this address is invited already", nil)
 		}
 		id = silkbridge.NewID()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_invitations (id, org_id, email, invited_by, created_at, expires_at)
-			VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6)`, id, orgID, f.Email, actor.UserID, ts(t), ts(t.Add(account.InvitationTimeout))); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO org_invitations (id, org_id, email, invited_by, created_at, expires_at, token_hash)
+			VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7)`, id, orgID, f.Email, actor.UserID, ts(t), ts(t.Add(account.InvitationTimeout)), hash); err != nil {
 			return fmt.Errorf("invite manager: %w", err)
 		}
 		return s.audit(ctx, tx, actor, "invite_manager", "org_invitation", id, orgID, nil, map[string]string{"email": f.Email})
 	})
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	return s.Invitation(ctx, id)
+	inv, err := s.Invitation(ctx, id)
+	return inv, secret, err
 }
 
-// AcceptInvitation makes u a manager of the invitation's organisation,
-// when the invitation is open and addressed to u's e-mail.
-func (s *Store) AcceptInvitation(ctx context.Context, id string, u *account.User) (*account.Invitation, error) {
+// InvitationByToken returns the invitation whose link carries secret.
+func (s *Store) InvitationByToken(ctx context.Context, secret string) (*account.Invitation, error) {
+	return s.invitationByToken(ctx, s.db, secret)
+}
+
+func (s *Store) invitationByToken(ctx context.Context, q queryer, secret string) (*account.Invitation, error) {
+	if secret == "" {
+		return nil, silkbridge.NotFound("invitation")
+	}
+	i, err := scanInvitation(q.QueryRowContext(ctx, `SELECT `+invitationColumns+invitationFrom+` WHERE i.token_hash = $1`, account.HashToken(secret)))
+	return i, notFound(err, "invitation")
+}
+
+// AcceptInvitation makes u a manager of the organisation of the
+// invitation whose link carries secret, when it is open and addressed to
+// u's e-mail.
+func (s *Store) AcceptInvitation(ctx context.Context, secret string, u *account.User) (*account.Invitation, error) {
 	var inv *account.Invitation
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		if inv, err = s.invitation(ctx, tx, id); err != nil {
+		if inv, err = s.invitationByToken(ctx, tx, secret); err != nil {
 			return err
 		}
+		id := inv.ID
 		if inv.Email != account.NormaliseEmail(u.Email) {
 			return silkbridge.Errorf(silkbridge.EFORBIDDEN, "account.invite.other_email", "this invitation is addressed to another e-mail address")
 		}
@@ -135,9 +157,14 @@ func (s *Store) AcceptInvitation(ctx context.Context, id string, u *account.User
 	return inv, err
 }
 
-// DeclineInvitation closes an invitation addressed to u's e-mail.
-func (s *Store) DeclineInvitation(ctx context.Context, id string, u *account.User) error {
-	return s.closeInvitation(ctx, Actor{UserID: u.ID}, id, func(inv *account.Invitation) error {
+// DeclineInvitation closes the invitation whose link carries secret, when
+// it is addressed to u's e-mail.
+func (s *Store) DeclineInvitation(ctx context.Context, secret string, u *account.User) error {
+	inv, err := s.InvitationByToken(ctx, secret)
+	if err != nil {
+		return err
+	}
+	return s.closeInvitation(ctx, Actor{UserID: u.ID}, inv.ID, func(inv *account.Invitation) error {
 		if inv.Email != account.NormaliseEmail(u.Email) {
 			return silkbridge.Errorf(silkbridge.EFORBIDDEN, "account.invite.other_email", "this invitation is addressed to another e-mail address")
 		}

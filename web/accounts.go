@@ -44,7 +44,7 @@ func parseForm(r *http.Request) error {
 }
 
 func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "accounts/signup", http.StatusOK, &Page{Title: s.T(r, "signup.title")})
+	s.render(w, r, "accounts/signup", http.StatusOK, &Page{Title: s.T(r, "signup.title"), Form: map[string][]string{"back": {r.URL.Query().Get("back")}}})
 }
 
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
@@ -63,7 +63,12 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.redirectFlash(w, r, "/profile", s.T(r, "signup.welcome", "Name", u.Name))
+	// Someone who came to accept an invitation goes back to it.
+	back := r.PostForm.Get("back")
+	if !localPath(back) {
+		back = "/profile"
+	}
+	s.redirectFlash(w, r, back, s.T(r, "signup.welcome", "Name", u.Name))
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -167,14 +172,9 @@ func (s *Server) showAccount(w http.ResponseWriter, r *http.Request) {
 		}
 		orgs = append(orgs, o)
 	}
-	invitations, err := s.store.InvitationsFor(r.Context(), u.Email)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
 	clearFlash(w, r)
 	s.render(w, r, "accounts/account", http.StatusOK, &Page{Title: s.T(r, "account.title"), Data: map[string]any{
-		"Account": u, "Organisations": orgs, "Invitations": invitations}})
+		"Account": u, "Organisations": orgs}})
 }
 
 func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {

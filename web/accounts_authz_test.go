@@ -23,11 +23,13 @@ func memberToken(t *testing.T, fx *authzFixture) string {
 	return tok.ID
 }
 
-// invitationFor invites someone to manage fx.Org. For the member the
+// invitationFor invites someone to manage fx.Org and returns the
+// invitation's id and the secret of its link. For the member the
 // invitation is addressed to a fresh member who sends the request (so the
 // fixture's member does not become a manager); for every other role it is
-// addressed to somebody else, and they must be refused.
-func invitationFor(t *testing.T, fx *authzFixture, role authzRole) (string, *authzActor) {
+// addressed to somebody else, and they must be refused although they hold
+// the link.
+func invitationFor(t *testing.T, fx *authzFixture, role authzRole) (string, string, *authzActor) {
 	t.Helper()
 	var as *authzActor
 	email := fx.Unique("invitee") + "@example.org"
@@ -35,11 +37,11 @@ func invitationFor(t *testing.T, fx *authzFixture, role authzRole) (string, *aut
 		as = fx.Fresh(t, roleMember)
 		email = as.User.Email
 	}
-	inv, err := fx.St.InviteManager(context.Background(), store.Actor{UserID: fx.User(roleManager).ID}, fx.Org.ID, account.Invite{Email: email})
+	inv, secret, err := fx.St.InviteManager(context.Background(), store.Actor{UserID: fx.User(roleManager).ID}, fx.Org.ID, account.Invite{Email: email})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return inv.ID, as
+	return inv.ID, secret, as
 }
 
 func init() {
@@ -99,11 +101,11 @@ func init() {
 			return jsonRequest("POST", "/api/v1/organisations/"+fx.Org.ID+"/invitations", map[string]string{"email": fx.Unique("new-manager") + "@example.org"})
 		}},
 		"POST /organisations/{id}/invitations/{inv}/revoke": {Allow: allowOrgManagers, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
-			id, _ := invitationFor(t, fx, roleVisitor)
+			id, _, _ := invitationFor(t, fx, roleVisitor)
 			return formRequest("POST", "/organisations/"+fx.Org.ID+"/invitations/"+id+"/revoke", nil)
 		}},
 		"DELETE /api/v1/organisations/{id}/invitations/{inv}": {Allow: allowOrgManagers, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
-			id, _ := invitationFor(t, fx, roleVisitor)
+			id, _, _ := invitationFor(t, fx, roleVisitor)
 			return jsonRequest("DELETE", "/api/v1/organisations/"+fx.Org.ID+"/invitations/"+id, nil)
 		}},
 		"POST /organisations/{id}/managers/{user}/remove": {Allow: allowOrgManagers, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
@@ -113,21 +115,21 @@ func init() {
 			}
 			return formRequest("POST", "/organisations/"+fx.Org.ID+"/managers/"+u.ID+"/remove", nil)
 		}},
-		"POST /invitations/{id}/accept": {Allow: allowOnlyMember, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
-			id, as := invitationFor(t, fx, role)
-			req := formRequest("POST", "/invitations/"+id+"/accept", nil)
+		"POST /invitation/accept": {Allow: allowOnlyMember, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
+			_, secret, as := invitationFor(t, fx, role)
+			req := formRequest("POST", "/invitation/accept", url.Values{"token": {secret}})
 			req.As = as
 			return req
 		}},
-		"POST /api/v1/invitations/{id}/accept": {Allow: allowOnlyMember, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
-			id, as := invitationFor(t, fx, role)
-			req := jsonRequest("POST", "/api/v1/invitations/"+id+"/accept", nil)
+		"POST /api/v1/invitations/accept": {Allow: allowOnlyMember, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
+			_, secret, as := invitationFor(t, fx, role)
+			req := jsonRequest("POST", "/api/v1/invitations/accept", map[string]string{"token": secret})
 			req.As = as
 			return req
 		}},
-		"POST /invitations/{id}/decline": {Allow: allowOnlyMember, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
-			id, as := invitationFor(t, fx, role)
-			req := formRequest("POST", "/invitations/"+id+"/decline", nil)
+		"POST /invitation/decline": {Allow: allowOnlyMember, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
+			_, secret, as := invitationFor(t, fx, role)
+			req := formRequest("POST", "/invitation/decline", url.Values{"token": {secret}})
 			req.As = as
 			return req
 		}},

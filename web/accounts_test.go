@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -453,7 +454,6 @@ func TestInvitations_ManagerInvitesInviteeAcceptsAndBecomesManager(t *testing.T)
 	forEachEngine(t, func(t *testing.T, ts0 *testServer) {
 		ts, logs := serverOn(t, ts0.st, Config{})
 		manager, mu := ts.user(t, "boss@example.org", account.Member)
-		invitee, _ := ts.user(t, "deputy@example.org", account.Member)
 		stranger, _ := ts.user(t, "stranger@example.org", account.Member)
 		o := &organisation.Organisation{Name: "Tashkent Water Institute", Kind: organisation.University, Country: "UZ"}
 		ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o)
@@ -461,21 +461,40 @@ func TestInvitations_ManagerInvitesInviteeAcceptsAndBecomesManager(t *testing.T)
 			!strings.Contains(r.Body, `id="email-error"`) {
 			t.Fatalf("bad e-mail: %d", r.StatusCode)
 		}
-		if r := manager.form("POST", "/organisations/"+o.ID+"/invitations", url.Values{"email": {"Deputy@example.org"}}); r.StatusCode != http.StatusSeeOther {
-			t.Fatalf("invite: %d", r.StatusCode)
+		res := manager.form("POST", "/organisations/"+o.ID+"/invitations", url.Values{"email": {"Deputy@example.org"}})
+		if res.StatusCode != http.StatusCreated || !strings.Contains(res.Header.Get("Cache-Control"), "no-store") {
+			t.Fatalf("invite: %d", res.StatusCode)
 		}
-		page := manager.get("/organisations/" + o.ID + "/managers")
-		m := regexp.MustCompile(`/invitations/([0-9a-f-]{36})`).FindStringSubmatch(page.Body)
-		if m == nil || !strings.Contains(logs.String(), "/invitations/"+m[1]) {
-			t.Fatalf("the invitation link is neither shown nor logged")
+		m := regexp.MustCompile(`<code id="invitation-link">(http://[^<]+/invitation\?token=[A-Za-z0-9_%-]+)</code>`).FindStringSubmatch(res.Body)
+		if m == nil {
+			t.Fatal("the invitation link is not shown")
 		}
-		if r := invitee.get("/account"); !strings.Contains(r.Body, "/invitations/"+m[1]) {
-			t.Error("the invitee's account page does not list the invitation")
+		link := html.UnescapeString(m[1])
+		if !strings.Contains(logs.String(), link) {
+			t.Fatal("the invitation link is not logged for the operator")
 		}
-		if r := stranger.form("POST", "/invitations/"+m[1]+"/accept", nil); r.StatusCode != http.StatusForbidden {
-			t.Fatalf("a stranger accepted: %d", r.StatusCode)
+		if again := manager.get("/organisations/" + o.ID + "/managers"); strings.Contains(again.Body, link) || !strings.Contains(again.Body, "deputy@example.org") {
+			t.Fatal("the managers page shows the link again, or not the open invitation")
 		}
-		if r := invitee.form("POST", "/invitations/"+m[1]+"/accept", nil); r.StatusCode != http.StatusSeeOther {
+		path := strings.TrimPrefix(link, ts.URL)
+		token := strings.TrimPrefix(path, "/invitation?token=")
+		token, _ = url.QueryUnescape(token)
+		// The invitee has no account yet: the link leads through sign-up and back.
+		invitee := ts.client(t)
+		if r := invitee.get(path); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/signin?back=") {
+			t.Fatalf("a visitor opening the link: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		r := invitee.form("POST", "/signup", url.Values{"name": {"Deputy"}, "email": {"deputy@example.org"}, "password": {"a-long-password"}, "back": {path}})
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != path {
+			t.Fatalf("sign-up does not lead back to the invitation: %d %s", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := invitee.get(path); r.StatusCode != http.StatusOK || !strings.Contains(r.Body, `action="/invitation/accept"`) {
+			t.Fatalf("the invitation page: %d", r.StatusCode)
+		}
+		if r := stranger.form("POST", "/invitation/accept", url.Values{"token": {token}}); r.StatusCode != http.StatusForbidden {
+			t.Fatalf("a stranger with the link accepted: %d", r.StatusCode)
+		}
+		if r := invitee.form("POST", "/invitation/accept", url.Values{"token": {token}}); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("accept: %d", r.StatusCode)
 		}
 		if r := invitee.get("/organisations/" + o.ID + "/edit"); r.StatusCode != http.StatusOK {
@@ -488,6 +507,34 @@ func TestInvitations_ManagerInvitesInviteeAcceptsAndBecomesManager(t *testing.T)
 			t.Fatalf("a stranger sees the managers: %d", r.StatusCode)
 		}
 	})
+}
+
+// TestInvitations_AnAccountWithTheAddressIsNotEnough shows why the link's
+// secret is needed: addresses are not verified at sign-up, so someone may
+// hold an account with the invited address without having received the
+// invitation; without the link they cannot accept.
+func TestInvitations_AnAccountWithTheAddressIsNotEnough(t *testing.T) {
+	ts := newTestServer(t, store.SQLite)
+	manager, mu := ts.user(t, "boss@example.org", account.Member)
+	o := &organisation.Organisation{Name: "Bishkek Geology Institute", Kind: organisation.ResearchInstitute, Country: "KG"}
+	ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o)
+	manager.form("POST", "/organisations/"+o.ID+"/invitations", url.Values{"email": {"geologist@example.kg"}})
+	squatter, su := ts.user(t, "geologist@example.kg", account.Member)
+	if r := squatter.get("/account"); strings.Contains(r.Body, "Bishkek Geology Institute") {
+		t.Fatal("the account page reveals the invitation")
+	}
+	invs, _ := ts.st.OpenInvitations(context.Background(), o.ID)
+	if len(invs) != 1 {
+		t.Fatalf("%d open invitations", len(invs))
+	}
+	for _, token := range []string{"", invs[0].ID} {
+		if r := squatter.form("POST", "/invitation/accept", url.Values{"token": {token}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("accept with %q: %d", token, r.StatusCode)
+		}
+	}
+	if ok, _ := ts.st.ManagesOrganisation(context.Background(), su.ID, o.ID); ok {
+		t.Fatal("an account with the address became a manager without the link")
+	}
 }
 
 func TestAdminUsers_AdminSetsRolesButNotTheirOwn(t *testing.T) {
@@ -584,9 +631,9 @@ func TestAccountPages_RenderInEveryLanguage(t *testing.T) {
 	admin, au := ts.user(t, "pages@example.org", account.Admin)
 	o := &organisation.Organisation{Name: "Page Institute", Kind: organisation.University, Country: "RS"}
 	ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: au.ID}, o)
-	inv, _ := ts.st.InviteManager(context.Background(), store.Actor{UserID: au.ID}, o.ID, account.Invite{Email: "someone@example.org"})
+	_, secret, _ := ts.st.InviteManager(context.Background(), store.Actor{UserID: au.ID}, o.ID, account.Invite{Email: "someone@example.org"})
 	paths := []string{"/account", "/account/password", "/account/tokens", "/account/privacy", "/admin/users", "/audit",
-		"/organisations/" + o.ID + "/managers", "/invitations/" + inv.ID, "/password/forgot", "/signin"}
+		"/organisations/" + o.ID + "/managers", "/invitation?token=" + url.QueryEscape(secret), "/password/forgot", "/signin"}
 	for _, l := range Languages {
 		for _, p := range paths {
 			sep := "?"

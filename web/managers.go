@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/silkbridge/silkbridge"
@@ -10,10 +11,13 @@ import (
 )
 
 // An organisation's managers (and admins) see its managers, invite others
-// by e-mail and withdraw invitations; the invitee accepts while signed in
-// with the invited address. Without a mail server, the link to the
-// invitation is logged for the operator and shown to the managers, who may
-// pass it on themselves: it is of no use to anyone else.
+// by e-mail and withdraw invitations. The invitee opens the invitation's
+// link, which carries a secret, and accepts while signed in with the
+// invited address. Without a mail server, the link is logged for the
+// operator and shown once to the manager who invited, to pass on: it is of
+// no use to anyone signed in with another address. The secret travels in
+// the query string and the form body, never in the path, which the request
+// log records.
 
 func init() { routeSets = append(routeSets, (*Server).managerRoutes) }
 
@@ -22,18 +26,18 @@ func (s *Server) managerRoutes() {
 	s.handle("POST /organisations/{id}/invitations", s.inviteManager)
 	s.handle("POST /organisations/{id}/invitations/{inv}/revoke", s.revokeInvitation)
 	s.handle("POST /organisations/{id}/managers/{user}/remove", s.removeManager)
-	s.handle("GET /invitations/{id}", s.showInvitation)
-	s.handle("POST /invitations/{id}/accept", s.acceptInvitation)
-	s.handle("POST /invitations/{id}/decline", s.declineInvitation)
+	s.handle("GET /invitation", s.showInvitation)
+	s.handle("POST /invitation/accept", s.acceptInvitation)
+	s.handle("POST /invitation/decline", s.declineInvitation)
 
 	s.handleAPI("GET /api/v1/organisations/{id}/managers", Op{Summary: "The managers and open invitations of an organisation (its managers)",
 		Tag: "organisations", Response: managersOutput{}, Auth: true}, s.apiManagers)
 	s.handleAPI("POST /api/v1/organisations/{id}/invitations", Op{Summary: "Invite someone by e-mail to manage an organisation (its managers)",
-		Tag: "organisations", Request: inviteInput{}, Response: account.Invitation{}, Auth: true, Status: http.StatusCreated}, s.apiInvite)
+		Tag: "organisations", Request: inviteInput{}, Response: inviteOutput{}, Auth: true, Status: http.StatusCreated}, s.apiInvite)
 	s.handleAPI("DELETE /api/v1/organisations/{id}/invitations/{inv}", Op{Summary: "Withdraw an open invitation (the organisation's managers)",
 		Tag: "organisations", Auth: true, Status: http.StatusNoContent}, s.apiRevokeInvitation)
-	s.handleAPI("POST /api/v1/invitations/{id}/accept", Op{Summary: "Accept an invitation addressed to your e-mail: you become a manager",
-		Tag: "organisations", Response: account.Invitation{}, Auth: true}, s.apiAcceptInvitation)
+	s.handleAPI("POST /api/v1/invitations/accept", Op{Summary: "Accept an invitation addressed to your e-mail, with the token of its link: you become a manager",
+		Tag: "organisations", Request: acceptInput{}, Response: account.Invitation{}, Auth: true}, s.apiAcceptInvitation)
 }
 
 // managersOutput is what the API tells an organisation's managers.
@@ -45,6 +49,24 @@ type managersOutput struct {
 // inviteInput is the body of the API's invitation call.
 type inviteInput struct {
 	Email string `json:"email"`
+}
+
+// inviteOutput is the new invitation with its link, which is given only
+// this once.
+type inviteOutput struct {
+	*account.Invitation
+	Link string `json:"link"`
+}
+
+// acceptInput is the body of the API's acceptance call: the token of the
+// invitation's link.
+type acceptInput struct {
+	Token string `json:"token"`
+}
+
+// invitationLink is the address the invitee opens.
+func (s *Server) invitationLink(r *http.Request, secret string) string {
+	return s.absoluteURL(r, "/invitation?token="+url.QueryEscape(secret))
 }
 
 func (s *Server) managersData(r *http.Request, orgID string) (*managersOutput, error) {
@@ -65,7 +87,10 @@ func (s *Server) managersData(r *http.Request, orgID string) (*managersOutput, e
 	return &managersOutput{Managers: managers, Invitations: invitations}, nil
 }
 
-func (s *Server) managersPage(w http.ResponseWriter, r *http.Request, status int, p *Page) {
+// managersPage shows an organisation's managers and open invitations;
+// newLink, when not empty, is the link of the invitation just made, shown
+// this once.
+func (s *Server) managersPage(w http.ResponseWriter, r *http.Request, status int, p *Page, newLink string) {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -76,18 +101,17 @@ func (s *Server) managersPage(w http.ResponseWriter, r *http.Request, status int
 		s.renderError(w, r, err)
 		return
 	}
-	links := map[string]string{}
-	for _, inv := range m.Invitations {
-		links[inv.ID] = s.absoluteURL(r, "/invitations/"+inv.ID)
-	}
 	p.Title = s.T(r, "account.managers.title", "Name", o.Name)
-	p.Data = map[string]any{"Org": o, "Managers": m.Managers, "Invitations": m.Invitations, "Links": links}
+	p.Data = map[string]any{"Org": o, "Managers": m.Managers, "Invitations": m.Invitations, "NewLink": newLink}
+	if newLink != "" {
+		w.Header().Set("Cache-Control", "no-store")
+	}
 	s.render(w, r, "accounts/managers", status, p)
 }
 
 func (s *Server) showManagers(w http.ResponseWriter, r *http.Request) {
 	clearFlash(w, r)
-	s.managersPage(w, r, http.StatusOK, &Page{})
+	s.managersPage(w, r, http.StatusOK, &Page{}, "")
 }
 
 func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) {
@@ -100,23 +124,24 @@ func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	inv, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: r.PostForm.Get("email")})
+	inv, secret, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: r.PostForm.Get("email")})
 	if err != nil {
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
 			s.renderError(w, r, err)
 			return
 		}
 		tr := s.translator(requestLanguage(r))
-		s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)})
+		s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)}, "")
 		return
 	}
-	s.logInvitation(r, inv)
-	s.redirectFlash(w, r, "/organisations/"+o.ID+"/managers", s.T(r, "account.invite.sent", "Email", inv.Email))
+	link := s.invitationLink(r, secret)
+	s.logInvitation(inv, link)
+	s.managersPage(w, r, http.StatusCreated, &Page{Flash: s.T(r, "account.invite.sent", "Email", inv.Email)}, link)
 }
 
-func (s *Server) logInvitation(r *http.Request, inv *account.Invitation) {
+func (s *Server) logInvitation(inv *account.Invitation, link string) {
 	s.log.Info("manager invited: no mail server is configured, pass this link to the invitee",
-		"email", inv.Email, "organisation", inv.OrgID, "link", s.absoluteURL(r, "/invitations/"+inv.ID))
+		"email", inv.Email, "organisation", inv.OrgID, "link", link, "expires_in", account.InvitationTimeout.String())
 }
 
 func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) {
@@ -150,38 +175,36 @@ func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, to, s.T(r, "account.manager.removed"))
 }
 
-// invitationFor loads an invitation for the signed-in user; one addressed
-// to another e-mail is not theirs to see.
-func (s *Server) invitationFor(r *http.Request) (*account.Invitation, *account.User, error) {
+// showInvitation shows the invitation of a link to the signed-in user
+// (a visitor is sent to sign in first, and comes back).
+func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
 	u, err := signedIn(r)
 	if err != nil {
-		return nil, nil, err
+		s.renderError(w, r, err)
+		return
 	}
-	inv, err := s.store.Invitation(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return nil, nil, err
-	}
-	return inv, u, nil
-}
-
-func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
-	inv, u, err := s.invitationFor(r)
+	token := r.URL.Query().Get("token")
+	inv, err := s.store.InvitationByToken(r.Context(), token)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	mine := inv.Email == account.NormaliseEmail(u.Email)
+	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, "accounts/invitation", http.StatusOK, &Page{Title: s.T(r, "account.invitation.title", "Name", inv.OrgName),
-		Data: map[string]any{"Invitation": inv, "Mine": mine, "Open": inv.Open(time.Now())}})
+		Form: map[string][]string{"token": {token}}, Data: map[string]any{"Invitation": inv, "Mine": mine, "Open": inv.Open(time.Now())}})
 }
 
 func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
-	_, u, err := s.invitationFor(r)
+	u, err := signedIn(r)
+	if err == nil {
+		err = parseForm(r)
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	inv, err := s.store.AcceptInvitation(r.Context(), r.PathValue("id"), u)
+	inv, err := s.store.AcceptInvitation(r.Context(), r.PostForm.Get("token"), u)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -190,12 +213,15 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) {
-	_, u, err := s.invitationFor(r)
+	u, err := signedIn(r)
+	if err == nil {
+		err = parseForm(r)
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if err := s.store.DeclineInvitation(r.Context(), r.PathValue("id"), u); err != nil {
+	if err := s.store.DeclineInvitation(r.Context(), r.PostForm.Get("token"), u); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -231,14 +257,15 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	inv, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: in.Email})
+	inv, secret, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: in.Email})
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.logInvitation(r, inv)
-	w.Header().Set("Location", "/invitations/"+inv.ID)
-	writeJSON(w, http.StatusCreated, inv)
+	link := s.invitationLink(r, secret)
+	s.logInvitation(inv, link)
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusCreated, inviteOutput{Invitation: inv, Link: link})
 }
 
 func (s *Server) apiRevokeInvitation(w http.ResponseWriter, r *http.Request) {
@@ -263,7 +290,12 @@ func (s *Server) apiAcceptInvitation(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	inv, err := s.store.AcceptInvitation(r.Context(), r.PathValue("id"), currentUser(r))
+	var in acceptInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	inv, err := s.store.AcceptInvitation(r.Context(), in.Token, currentUser(r))
 	if err != nil {
 		s.apiError(w, r, err)
 		return
