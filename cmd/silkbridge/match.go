@@ -103,22 +103,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // matchRun is one run of `silkbridge match` and its figures.
 type matchRun struct {
-	alg                 match.Algorithm
-	residents           int
-	hospitals           int
-	res                 *match.Result
-	load, solve, write  time.Duration
-	prepare             time.Duration // part of load
-	inputBytes          int64
-	peakRSS             int64 // bytes, 0 if unknown
-	floorDeficit, seats int
+	alg                match.Algorithm
+	residents          int
+	hospitals          int
+	res                *match.Result
+	load, solve, write time.Duration
+	prepare            time.Duration // part of load
+	inputBytes         int64
+	peakRSS            int64 // bytes, 0 if unknown
+	floorDeficit       int
 }
 
 func (r *matchRun) summary() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: matched %d of %d residents over %d hospitals, %d proposals; load %.3fs (prepare %.3fs), solve %.3fs, write %.3fs",
+	fmt.Fprintf(&b, "%s: matched %d of %d residents over %d hospitals, %d proposals; load %.3fs (%d MB, prepare %.3fs), solve %.3fs, write %.3fs",
 		r.alg, r.res.Matched, r.residents, r.hospitals, r.res.Proposals,
-		r.load.Seconds(), r.prepare.Seconds(), r.solve.Seconds(), r.write.Seconds())
+		r.load.Seconds(), r.inputBytes>>20, r.prepare.Seconds(), r.solve.Seconds(), r.write.Seconds())
 	if r.floorDeficit > 0 {
 		fmt.Fprintf(&b, "; floors short by %d", r.floorDeficit)
 	}
@@ -185,8 +185,14 @@ func matchFile(inPath, outPath string, alg match.Algorithm, timing, progress boo
 		return nil, err
 	}
 	run.write = time.Since(began)
+	intake := make([]int, len(inst.Hospitals))
+	for _, h := range res.Assignment {
+		if h >= 0 {
+			intake[h]++
+		}
+	}
 	for h := range inst.Hospitals {
-		run.floorDeficit += max(inst.Hospitals[h].Floor-len(res.Intake(h)), 0)
+		run.floorDeficit += max(inst.Hospitals[h].Floor-intake[h], 0)
 	}
 	run.peakRSS = peakRSS()
 	return run, nil
