@@ -76,6 +76,8 @@ type solver struct {
 	// cut records that the depth limit stopped some branch, so that a
 	// deeper search could still find something.
 	cut bool
+	// out holds the meetings a walk step pushed out.
+	out []int32
 }
 
 // change records that request m was in slot from before a set.
@@ -92,7 +94,6 @@ func newSolver(p *problem) *solver {
 		at:      make([]int32, nM),
 		openAt:  make([]int32, nM),
 		onPath:  make([]bool, nM),
-		work:    workPerRequest*nM + workBase,
 	}
 	for i := range sv.busy {
 		sv.busy[i] = -1
@@ -111,14 +112,19 @@ func newSolver(p *problem) *solver {
 	return sv
 }
 
-// solve runs the steps after greedy and repair up to the upper bound that
-// bound computes from the number placed so far.
+// solve runs the four steps and returns the upper bound, which bound
+// computes once greedy and repair are done, from the number they placed.
 func (sv *solver) solve(bound func(placed int) int) int {
+	work := workPerRequest*len(sv.from) + workBase
+	sv.work = work
 	sv.greedy()
 	for !sv.done(len(sv.from)) && sv.repair() {
 	}
 	ub := bound(sv.placed)
 	sv.walk(ub)
+	// The last step has a budget of its own, so that a walk that spent
+	// everything still leaves the earlier requests their turn.
+	sv.work = work / 10
 	sv.earlierFirst()
 	return ub
 }
@@ -385,18 +391,21 @@ func (sv *solver) walk(bound int) {
 	rng := rand.New(rand.NewPCG(walkSeed, uint64(len(sv.from))))
 	for !sv.done(bound) {
 		e := sv.open[rng.IntN(len(sv.open))]
-		cs := sv.commonSlots(e)
-		s := cs[rng.IntN(len(cs))]
-		if sv.work--; sv.tables[s] == 0 {
+		s := sv.pickSlot(e, rng)
+		if sv.work--; s < 0 {
 			continue
 		}
 		before := sv.placed
-		out := sv.forceIn(e, s, rng)
-		for _, z := range out {
-			// The pushed-out meetings may fit elsewhere, and their
-			// sides' other requests may fit where they were.
+		sv.forceIn(e, s, rng)
+		for _, z := range sv.out {
+			// The pushed-out meetings may fit elsewhere, and the other
+			// requests of their sides that e did not take may fit where
+			// they were.
 			sv.augment(z, walkDepth, walkBudget)
 			for _, q := range [2]int32{sv.from[z], sv.to[z]} {
+				if q == sv.from[e] || q == sv.to[e] {
+					continue
+				}
 				for _, g := range sv.requestsOf(q) {
 					sv.augment(g, walkDepth, walkBudget)
 				}
@@ -409,24 +418,56 @@ func (sv *solver) walk(bound int) {
 	}
 }
 
+// pickSlot picks a random common slot of e among those where the fewest
+// meetings stand in the way, or -1 if e has no slot with tables.
+func (sv *solver) pickSlot(e int32, rng *rand.Rand) int32 {
+	a, b := int(sv.from[e])*sv.nS, int(sv.to[e])*sv.nS
+	best, fewest, ties := int32(-1), 4, 0
+	for _, s := range sv.commonSlots(e) {
+		if sv.tables[s] == 0 {
+			continue
+		}
+		n := 0
+		if sv.busy[a+int(s)] >= 0 {
+			n++
+		}
+		if sv.busy[b+int(s)] >= 0 {
+			n++
+		}
+		if n < 2 && sv.used[s] >= sv.tables[s] {
+			n++
+		}
+		switch {
+		case n < fewest:
+			best, fewest, ties = s, n, 1
+		case n == fewest:
+			// Reservoir sampling: each tied slot is kept with equal
+			// chance.
+			if ties++; rng.IntN(ties) == 0 {
+				best = s
+			}
+		}
+	}
+	return best
+}
+
 // forceIn places request e in slot s by unplacing the meetings of its two
 // sides there and, if the slot is still full, a random other meeting of
-// the slot. It returns the unplaced meetings.
-func (sv *solver) forceIn(e, s int32, rng *rand.Rand) []int32 {
-	var out []int32
+// the slot; it lists the unplaced meetings in sv.out.
+func (sv *solver) forceIn(e, s int32, rng *rand.Rand) {
+	sv.out = sv.out[:0]
 	for _, q := range [2]int32{sv.from[e], sv.to[e]} {
 		if z := sv.busy[int(q)*sv.nS+int(s)]; z >= 0 {
 			sv.set(z, -1)
-			out = append(out, z)
+			sv.out = append(sv.out, z)
 		}
 	}
 	if sv.used[s] >= sv.tables[s] {
 		z := sv.inSlot[s][rng.IntN(len(sv.inSlot[s]))]
 		sv.set(z, -1)
-		out = append(out, z)
+		sv.out = append(sv.out, z)
 	}
 	sv.set(e, s)
-	return out
 }
 
 // earlierFirst lets each unplaced request, from the earliest, take a common
