@@ -498,3 +498,20 @@ func TestExecute_ReportsProgressUpTo90Percent(t *testing.T) {
 		t.Fatalf("stages %v, last %d", stages, last)
 	}
 }
+
+func TestExecute_AnEmptyProgrammeGivesAnEmptyReport(t *testing.T) {
+	for name, s := range map[string]*Snapshot{
+		"no positions":    {Programme: &Programme{ID: "p"}},
+		"no applications": {Programme: twoHosts()},
+	} {
+		for _, alg := range match.Algorithms {
+			out, err := Execute(s, alg, 1, nil)
+			if err != nil {
+				t.Fatalf("%s, %s: %v", name, alg, err)
+			}
+			if out.Matched != 0 || out.Balance.Placed != 0 || len(out.Placements) != 0 || out.Balance.Gini != 0 {
+				t.Fatalf("%s, %s: %+v", name, alg, out.Balance)
+			}
+		}
+	}
+}
