@@ -621,10 +621,26 @@ func (s *Store) DepthHistories(ctx context.Context, f cooperation.Filter) ([]dep
 	if len(hs) == 0 {
 		return hs, nil
 	}
-	args = nil
-	where = " WHERE " + strings.Join(s.coopConds(f, &args), " AND ")
-	rows, err = s.db.QueryContext(ctx, `SELECT s.cooperation_id, s.from_stage, s.to_stage, s.date FROM stage_changes s
-		JOIN cooperations c ON c.id = s.cooperation_id`+where+` ORDER BY s.cooperation_id, s.date, s.created_at`, args...)
+	// The histories and partners of the selected cooperations: for a few,
+	// looked up by id; for many, read whole (sequential scans beat tens of
+	// thousands of index lookups) and matched in Go.
+	ids := make([]string, len(hs))
+	for i, h := range hs {
+		ids[i] = h.ID
+	}
+	var changeCond, partnerCond string
+	var idArgs []any
+	if len(ids) <= 500 {
+		ps := make([]string, len(ids))
+		for i, id := range ids {
+			idArgs = append(idArgs, id)
+			ps[i] = "$" + strconv.Itoa(i+1)
+		}
+		changeCond = " WHERE s.cooperation_id IN (" + strings.Join(ps, ", ") + ")"
+		partnerCond = " WHERE p.cooperation_id IN (" + strings.Join(ps, ", ") + ")"
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT s.cooperation_id, s.from_stage, s.to_stage, s.date FROM stage_changes s`+changeCond+
+		` ORDER BY s.cooperation_id, s.date, s.created_at`, idArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("depth histories: %w", err)
 	}
@@ -635,35 +651,69 @@ func (s *Store) DepthHistories(ctx context.Context, f cooperation.Filter) ([]dep
 			rows.Close()
 			return nil, err
 		}
+		i, ok := index[id]
+		if !ok {
+			continue
+		}
 		if date != "" {
 			ch.Date, _ = cooperation.ParseDate(date)
 		}
-		if i, ok := index[id]; ok {
-			hs[i].Changes = append(hs[i].Changes, ch)
-		}
+		hs[i].Changes = append(hs[i].Changes, ch)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	args = nil
-	where = " WHERE " + strings.Join(s.coopConds(f, &args), " AND ")
-	rows, err = s.db.QueryContext(ctx, `SELECT DISTINCT p.cooperation_id, o.country FROM cooperation_partners p
-		JOIN organisations o ON o.id = p.org_id JOIN cooperations c ON c.id = p.cooperation_id`+where, args...)
+	countries, err := s.orgCountries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT p.cooperation_id, p.org_id FROM cooperation_partners p`+partnerCond, idArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("depth histories: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id, country string
-		if err := rows.Scan(&id, &country); err != nil {
+		var id, org string
+		if err := rows.Scan(&id, &org); err != nil {
 			return nil, err
 		}
-		if i, ok := index[id]; ok {
-			hs[i].Countries = append(hs[i].Countries, country)
+		i, ok := index[id]
+		if !ok {
+			continue
+		}
+		if c := countries[org]; c != "" && !containsStr(hs[i].Countries, c) {
+			hs[i].Countries = append(hs[i].Countries, c)
 		}
 	}
 	return hs, rows.Err()
+}
+
+// orgCountries maps every organisation to its country.
+func (s *Store) orgCountries(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, country FROM organisations`)
+	if err != nil {
+		return nil, fmt.Errorf("organisation countries: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, c string
+		if err := rows.Scan(&id, &c); err != nil {
+			return nil, err
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
+}
+
+func containsStr(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // ShallowCooperations lists the cooperations that pass the filter and are
@@ -691,4 +741,23 @@ func (s *Store) ShallowCooperations(ctx context.Context, months int, f cooperati
 		return nil, p, err
 	}
 	return out, p, s.loadPartners(ctx, s.db, out)
+}
+
+// DepthVersion changes whenever anything the depth analytics read changes
+// (a cooperation created, edited, deleted or given a partner; a stage
+// change), so that a computed report can be kept until it does. Changes to
+// an organisation's country are not seen: callers bound how long they keep
+// a report.
+func (s *Store) DepthVersion(ctx context.Context) (string, error) {
+	var coops, changes int
+	var coopStamp, changeStamp string
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(updated_at), '') FROM cooperations`).Scan(&coops, &coopStamp)
+	if err != nil {
+		return "", fmt.Errorf("depth version: %w", err)
+	}
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(created_at), '') FROM stage_changes`).Scan(&changes, &changeStamp)
+	if err != nil {
+		return "", fmt.Errorf("depth version: %w", err)
+	}
+	return fmt.Sprintf("%d/%s/%d/%s", coops, coopStamp, changes, changeStamp), nil
 }

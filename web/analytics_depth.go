@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/silkbridge/silkbridge"
@@ -56,6 +59,60 @@ type depthReport struct {
 	*depth.Report
 }
 
+// depthReports keeps computed reports (the whole record takes a quarter of
+// a second of processor time) until the data they were computed from
+// changes, or for reportTTL at most; each app instance keeps its own.
+var depthReports = struct {
+	sync.Mutex
+	m map[string]depthEntry
+}{m: map[string]depthEntry{}}
+
+type depthEntry struct {
+	version string
+	at      time.Time
+	report  *depth.Report
+}
+
+const (
+	reportTTL   = 10 * time.Minute
+	reportsKept = 64
+)
+
+// cachedDepth returns the report of the filter and period, computed anew
+// when the data changed since it was last computed.
+func (s *Server) cachedDepth(ctx context.Context, f cooperation.Filter, period depth.Period) (*depth.Report, error) {
+	version, err := s.store.DepthVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprintf("%p|%+v|%s|%s", s, f, period.From.Format(time.DateOnly), period.To.Format(time.DateOnly))
+	depthReports.Lock()
+	e, ok := depthReports.m[key]
+	depthReports.Unlock()
+	if ok && e.version == version && time.Since(e.at) < reportTTL {
+		return copyReport(e.report), nil
+	}
+	hs, err := s.store.DepthHistories(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	report := depth.Compute(hs, period)
+	depthReports.Lock()
+	if len(depthReports.m) >= reportsKept {
+		clear(depthReports.m)
+	}
+	depthReports.m[key] = depthEntry{version: version, at: time.Now(), report: report}
+	depthReports.Unlock()
+	return copyReport(report), nil
+}
+
+// copyReport gives the caller a report it may trim without touching the
+// kept one.
+func copyReport(r *depth.Report) *depth.Report {
+	c := *r
+	return &c
+}
+
 // depthQuery reads the filter and period of the analytics; bad values are
 // field problems.
 func depthQuery(r *http.Request, ref *store.Reference) (cooperation.Filter, depth.Period, error) {
@@ -105,11 +162,11 @@ func (s *Server) depthReport(r *http.Request) (*depthReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	hs, err := s.store.DepthHistories(r.Context(), f)
+	report, err := s.cachedDepth(r.Context(), f, period)
 	if err != nil {
 		return nil, err
 	}
-	out := &depthReport{Report: depth.Compute(hs, period)}
+	out := &depthReport{Report: report}
 	if !period.From.IsZero() {
 		out.From = period.From.Format(cooperation.DateLayout)
 	}
@@ -160,10 +217,6 @@ func (s *Server) depthCharts(r *http.Request, rep *depthReport) map[string]any {
 	for i, st := range rep.Stages {
 		labels[i] = s.T(r, "coop.stage."+st)
 	}
-	funnel := make([]map[string]any, len(rep.Stages))
-	for i := range rep.Stages {
-		funnel[i] = map[string]any{"name": labels[i], "value": rep.Counts[i]}
-	}
 	var cells [][]int
 	peak := 1
 	for i, row := range rep.Transitions {
@@ -190,17 +243,22 @@ func (s *Server) depthCharts(r *http.Request, rep *depthReport) map[string]any {
 		yearSeries = append(yearSeries, map[string]any{"name": labels[i], "type": "bar", "stack": "stages", "data": data})
 	}
 	return map[string]any{
+		// The funnel is drawn as bars in ladder order, shallowest on top,
+		// so that a ladder that does not narrow shows as it is.
 		"Funnel": map[string]any{
-			"tooltip": map[string]any{"trigger": "item"},
-			"series": []map[string]any{{"type": "funnel", "sort": "none", "left": "10%", "width": "80%", "minSize": "8%",
-				"label": map[string]any{"show": true, "position": "inside"}, "data": funnel}},
+			"tooltip": map[string]any{"trigger": "axis"},
+			"grid":    map[string]any{"left": 150, "right": 40, "top": 10, "bottom": 30},
+			"xAxis":   map[string]any{"type": "value"},
+			"yAxis":   map[string]any{"type": "category", "data": labels, "inverse": true},
+			"series": []map[string]any{{"type": "bar", "data": rep.Counts, "barWidth": "60%",
+				"label": map[string]any{"show": true, "position": "right"}}},
 		},
 		"Transitions": map[string]any{
 			"tooltip": map[string]any{"position": "top"},
 			"grid":    map[string]any{"left": 140, "bottom": 90, "right": 20, "top": 20},
 			"xAxis": map[string]any{"type": "category", "data": labels, "name": s.T(r, "coop.depth.to"), "nameLocation": "middle", "nameGap": 70,
 				"axisLabel": map[string]any{"interval": 0, "rotate": 20}},
-			"yAxis":     map[string]any{"type": "category", "data": labels, "name": s.T(r, "coop.depth.from")},
+			"yAxis":     map[string]any{"type": "category", "data": labels, "inverse": true},
 			"visualMap": map[string]any{"min": 0, "max": peak, "calculable": true, "orient": "horizontal", "left": "center", "bottom": 0, "show": false},
 			"series":    []map[string]any{{"type": "heatmap", "data": cells, "label": map[string]any{"show": true}}},
 		},

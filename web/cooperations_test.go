@@ -261,8 +261,8 @@ func TestDepthAPI_HandBuiltFixtureGivesTheStatedMatrixAndMedians(t *testing.T) {
 		moves [][2]string // stage, date
 	}{
 		{"KZ", "CN", "2021-01-01", [][2]string{{"joint_research", "2022-01-01"}, {"joint_lab", "2022-07-01"}}}, // 365 days, 181 days
-		{"KZ", "DE", "2022-03-01", [][2]string{{"joint_research", "2022-06-01"}}},                             // 92 days
-		{"CN", "DE", "2022-01-15", [][2]string{{"technology_transfer", "2023-01-15"}}},                        // 365 days
+		{"KZ", "DE", "2022-03-01", [][2]string{{"joint_research", "2022-06-01"}}},                              // 92 days
+		{"CN", "DE", "2022-01-15", [][2]string{{"technology_transfer", "2023-01-15"}}},                         // 365 days
 		{"CN", "KZ", "2020-01-01", nil},
 	}
 	for _, h := range histories {
