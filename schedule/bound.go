@@ -2,8 +2,10 @@ package schedule
 
 import "math"
 
-// The upper bound comes from relaxations of the problem, each solved
-// exactly or approached from above, and each able only to make room:
+// The upper bound is the least of several relaxations of the problem:
+// each drops or loosens some rule, so every schedule is also a solution of
+// it, and its optimum, solved exactly or approached from above, is at least
+// the best schedule's size.
 //
 //   - Per person: each participant's own meetings, each allowed in its
 //     common slots, at most one per slot, is a bipartite matching. A
@@ -28,8 +30,9 @@ import "math"
 //     prices. The prices are fixed-point integers, so the sum is exact.
 //
 // The last two only run while the cheaper bounds sit above what the
-// solver placed, and the Lagrange steps stop once they reach it: then the
-// schedule is known to be the best possible.
+// solver placed. The Lagrange steps stop once they reach it (then the
+// schedule is known to be the best possible), or when a trial of steps has
+// not beaten the cheaper bounds.
 
 const (
 	// unit is 1 in the fixed-point prices of the Lagrange bound.
@@ -164,6 +167,8 @@ func upperBound(p *problem, placed int) int {
 // gave. The steps follow a smoothed subgradient (an average of recent
 // ones, as in the volume algorithm), split requests evenly between
 // equally cheap slots, and aim at placed, a number some schedule reaches.
+// They give up after lagrangeTrial steps that do not get below cheap, the
+// least of the cheaper bounds.
 func lagrange(p *problem, live []bool, lambda []int64, placed, cheap int) int {
 	nS := p.nS
 	steps := min(lagrangeSteps, lagrangeWork/(len(p.common)+4*len(lambda)+1))
