@@ -150,6 +150,13 @@ func TestBrowser_ProgrammeFromOpeningToAnExplainedRefusal(t *testing.T) {
 	b.mustContain("#my-result", "not placed", "Robotics fellow", "the cap of “Large institutions” (1 in all) was reached",
 		"Water fellow", "the position was full with applicants its host ranked higher")
 	b.screenshot("programme-refusal")
+	// The same, in Arabic, right to left.
+	b.open(programmeURL + "?lang=ar")
+	b.mustContain("#my-result", "لم يتم التنسيب", "بلغت مجموعة «Large institutions» حدّها")
+	if dir, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.documentElement.dir`)); err != nil || dir != "rtl" {
+		t.Fatalf("the Arabic page is not right to left: %q (%v)", dir, err)
+	}
+	b.screenshot("programme-refusal-ar")
 	progSignIn(b, "dana@example.kz")
 	b.open(programmeURL)
 	b.mustContain("#my-result", "You were placed at Water fellow — Small Institute (your choice 2)")
