@@ -228,6 +228,9 @@ func (s *Store) UpdateEvent(ctx context.Context, actor Actor, id string, update 
 	}
 	var after *event.Event
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockEvent(ctx, tx, id); err != nil {
+			return err
+		}
 		before, err := s.event(ctx, tx, id)
 		if err != nil {
 			return err
@@ -372,11 +375,30 @@ func (s *Store) EventOrganisedBy(ctx context.Context, eventID, userID string) (b
 	return n > 0, err
 }
 
+// lockEvent makes the transaction the only one that counts or changes the
+// event's places and schedule until it ends. SQLite's write transactions
+// are immediate and so one at a time already; PostgreSQL's read-committed
+// transactions are not, and two could both take the last place.
+func (s *Store) lockEvent(ctx context.Context, tx *sql.Tx, eventID string) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	var id string
+	err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE id = $1 FOR UPDATE`, eventID).Scan(&id)
+	if err != nil && err != sql.ErrNoRows {
+		return fmt.Errorf("lock event: %w", err)
+	}
+	return nil
+}
+
 // Register gives the user a place at the event, or a place in the waiting
 // line when the event is full. An event that has ended takes nobody.
 func (s *Store) Register(ctx context.Context, actor Actor, eventID, userID string) (*event.Registration, error) {
 	var reg *event.Registration
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockEvent(ctx, tx, eventID); err != nil {
+			return err
+		}
 		e, err := s.event(ctx, tx, eventID)
 		if err != nil {
 			return err
@@ -425,6 +447,9 @@ func (s *Store) CancelRegistration(ctx context.Context, actor Actor, eventID, us
 }
 
 func (s *Store) cancelRegistration(ctx context.Context, tx *sql.Tx, actor Actor, eventID, userID string) error {
+	if err := s.lockEvent(ctx, tx, eventID); err != nil {
+		return err
+	}
 	e, err := s.event(ctx, tx, eventID)
 	if err != nil {
 		return err
@@ -1241,6 +1266,9 @@ func (s *Store) RunSchedule(ctx context.Context, actor Actor, eventID string) (*
 		}
 		changed := false
 		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			if err := s.lockEvent(ctx, tx, eventID); err != nil {
+				return err
+			}
 			now, err := s.schedulerInput(ctx, tx, eventID)
 			if err != nil {
 				return err

@@ -1139,3 +1139,41 @@ func TestBrokerage_StoredScheduleKeepsEveryRule(t *testing.T) {
 		}
 	})
 }
+
+func TestEvents_ConcurrentRegistrationsNeverTakeMorePlacesThanThereAre(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		fx := newEventFixture(t, ts)
+		e := fx.event(t, event.Conference, 3)
+		var users []*account.User
+		for i := range 10 {
+			u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: fmt.Sprintf("c%d@example.org", i), Name: fmt.Sprintf("C%d", i), Password: "password-123"}, account.Member)
+			if err != nil {
+				t.Fatal(err)
+			}
+			users = append(users, u)
+		}
+		errs := make(chan error, len(users))
+		for _, u := range users {
+			go func() {
+				_, err := ts.st.Register(ctx, store.Actor{UserID: u.ID}, e.ID, u.ID)
+				errs <- err
+			}()
+		}
+		for range users {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _ := ts.st.Event(ctx, e.ID)
+		if got.Registered != 3 || got.Waiting != 7 {
+			t.Fatalf("%d registered and %d waiting, want 3 and 7", got.Registered, got.Waiting)
+		}
+		waiting, _ := ts.st.Registrations(ctx, e.ID, event.Waiting)
+		for i, r := range waiting {
+			if r.Position != i+1 {
+				t.Fatalf("waiting line positions: %+v", waiting)
+			}
+		}
+	})
+}
