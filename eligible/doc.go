@@ -40,11 +40,12 @@
 //     A first-level code matches every second-level code under it: the rule
 //     {"field":["2"]} admits an applicant in field "2.2". The reverse does not
 //     hold: an applicant who names only "2" is not in field "2.2".
-//   - class: micro, small, medium, large (the EU size classes).
+//   - class: small, medium, large (the platform's organisation size classes).
 //   - stage (cooperation): exchange, joint_research, joint_lab,
 //     technology_transfer, commercialisation, in this order of depth.
-//   - stage (career): student (R1, doctoral or master's candidate), early
-//     (R2, recognised researcher), mid (R3, established), senior (R4, leading).
+//   - stage (career): student (bachelor's or master's student), doctoral
+//     (R1, doctoral candidate), early (R2, recognised researcher), mid (R3,
+//     established), senior (R4, leading).
 //
 // Lists must be non-empty and may not repeat a value. A rule may nest at most
 // MaxDepth conditions deep and be at most MaxBytes long. To exclude, wrap a

@@ -305,15 +305,15 @@ var catalogue = map[MessageID]string{
 	"eligible.org_kind.cooperation_base":   "cooperation base",
 	"eligible.org_kind.other":              "other",
 
-	"eligible.size_class.micro":  "micro",
 	"eligible.size_class.small":  "small",
 	"eligible.size_class.medium": "medium",
 	"eligible.size_class.large":  "large",
 
-	"eligible.career_stage.student": "student",
-	"eligible.career_stage.early":   "early career",
-	"eligible.career_stage.mid":     "mid-career",
-	"eligible.career_stage.senior":  "senior",
+	"eligible.career_stage.student":  "student",
+	"eligible.career_stage.doctoral": "doctoral candidate",
+	"eligible.career_stage.early":    "early career",
+	"eligible.career_stage.mid":      "mid-career",
+	"eligible.career_stage.senior":   "senior",
 
 	"eligible.stage.exchange":            "exchange",
 	"eligible.stage.joint_research":      "joint research",

@@ -129,12 +129,15 @@ func (AchievementTRL) sealed()   {}
 func (CareerStage) sealed()      {}
 func (Nationality) sealed()      {}
 
-// The closed vocabularies of the language. Cooperation stages are in order of
-// depth, which cooperation_stage compares by.
+// The closed vocabularies of the language. They are the platform's own lists
+// (organisation.Kinds, organisation.SizeClasses, talent.CareerStages, the
+// cooperation stages), copied so that this package stays free of the domain
+// packages; a test proves the copies equal. Cooperation stages are in order
+// of depth, which cooperation_stage compares by.
 var (
 	orgKinds          = []string{"university", "research_institute", "enterprise", "government_agency", "park", "cooperation_base", "other"}
-	sizeClasses       = []string{"micro", "small", "medium", "large"}
-	careerStages      = []string{"student", "early", "mid", "senior"}
+	sizeClasses       = []string{"small", "medium", "large"}
+	careerStages      = []string{"student", "doctoral", "early", "mid", "senior"}
 	cooperationStages = []string{"exchange", "joint_research", "joint_lab", "technology_transfer", "commercialisation"}
 )
 
