@@ -59,7 +59,7 @@ func scanProgramme(row interface{ Scan(...any) error }) (*programme.Programme, e
 	return &p, nil
 }
 
-func jsonText(v any) string {
+func progJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
 }
@@ -233,7 +233,7 @@ func (s *Store) CreateProgramme(ctx context.Context, actor Actor, p *programme.P
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, ''), $15, $16, $17)`,
 			p.ID, p.AgreementID, p.Title, p.Summary, ts(p.OpensAt), ts(p.ClosesAt), p.MaxChoices,
 			jsonList(p.Eligibility.Nationalities), p.Eligibility.BRIPartners, jsonList(p.Eligibility.CareerStages), jsonList(p.Eligibility.Fields),
-			jsonText(p.Policies), jsonText(p.Constraints), p.OfficerID, p.Sample, ts(p.CreatedAt), ts(p.UpdatedAt))
+			progJSON(p.Policies), progJSON(p.Constraints), p.OfficerID, p.Sample, ts(p.CreatedAt), ts(p.UpdatedAt))
 		if IsForeignKeyViolation(err) {
 			return silkbridge.Invalid("officer_id", "field.choice", "not one of the choices", nil)
 		}
@@ -295,7 +295,7 @@ func (s *Store) UpdateProgramme(ctx context.Context, actor Actor, id string, upd
 			max_choices = $7, nationalities = $8, bri_partners = $9, career_stages = $10, fields = $11, policies = $12, updated_at = $13
 			WHERE id = $1`, p.ID, p.AgreementID, p.Title, p.Summary, ts(p.OpensAt), ts(p.ClosesAt), p.MaxChoices,
 			jsonList(p.Eligibility.Nationalities), p.Eligibility.BRIPartners, jsonList(p.Eligibility.CareerStages),
-			jsonList(p.Eligibility.Fields), jsonText(p.Policies), ts(p.UpdatedAt)); err != nil {
+			jsonList(p.Eligibility.Fields), progJSON(p.Policies), ts(p.UpdatedAt)); err != nil {
 			return fmt.Errorf("update programme: %w", err)
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT title FROM agreements WHERE id = $1`, p.AgreementID).Scan(&p.AgreementTitle); err != nil {
@@ -352,8 +352,8 @@ func (s *Store) DeleteProgramme(ctx context.Context, actor Actor, id string) err
 	})
 }
 
-// checkHost refuses a position's organisation when it does not exist.
-func checkHost(ctx context.Context, q queryer, orgID string) error {
+// checkProgrammeHost refuses a position's organisation when it does not exist.
+func checkProgrammeHost(ctx context.Context, q queryer, orgID string) error {
 	if orgID == "" {
 		return nil // Validate names the empty field
 	}
@@ -385,7 +385,7 @@ func (s *Store) AddPosition(ctx context.Context, actor Actor, programmeID string
 		if err := refuseIfPublished(p); err != nil {
 			return err
 		}
-		if err := checkHost(ctx, tx, pos.OrgID); err != nil {
+		if err := checkProgrammeHost(ctx, tx, pos.OrgID); err != nil {
 			return err
 		}
 		pos.ID, pos.ProgrammeID = silkbridge.NewID(), p.ID
@@ -398,7 +398,7 @@ func (s *Store) AddPosition(ctx context.Context, actor Actor, programmeID string
 			fields, language, stipend, rank_mode, rank_rule, target, floor, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 			pos.ID, pos.ProgrammeID, pos.OrgID, seq, pos.Title, pos.Description, pos.Capacity, jsonList(pos.Fields), pos.Language,
-			pos.Stipend, pos.RankMode, pos.RankRule, nullInt(pos.Target), pos.Floor, ts(pos.CreatedAt), ts(pos.UpdatedAt)); err != nil {
+			pos.Stipend, pos.RankMode, pos.RankRule, progNullInt(pos.Target), pos.Floor, ts(pos.CreatedAt), ts(pos.UpdatedAt)); err != nil {
 			return fmt.Errorf("add position: %w", err)
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT name, country FROM organisations WHERE id = $1`, pos.OrgID).Scan(&pos.OrgName, &pos.OrgCountry); err != nil {
@@ -411,7 +411,7 @@ func (s *Store) AddPosition(ctx context.Context, actor Actor, programmeID string
 	})
 }
 
-func nullInt(p *int) any {
+func progNullInt(p *int) any {
 	if p == nil {
 		return nil
 	}
@@ -456,7 +456,7 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, programmeID, po
 		if pos.OrgID != before.OrgID && before.Applicants > 0 {
 			return silkbridge.Invalid("organisation_id", "prog.field.host_fixed", "talents have listed this position: its host cannot change", nil)
 		}
-		if err := checkHost(ctx, tx, pos.OrgID); err != nil {
+		if err := checkProgrammeHost(ctx, tx, pos.OrgID); err != nil {
 			return err
 		}
 		*p.Position(positionID) = pos
@@ -467,7 +467,7 @@ func (s *Store) UpdatePosition(ctx context.Context, actor Actor, programmeID, po
 		if _, err := tx.ExecContext(ctx, `UPDATE programme_positions SET org_id = $2, title = $3, description = $4, capacity = $5,
 			fields = $6, language = $7, stipend = $8, rank_mode = $9, rank_rule = $10, target = $11, floor = $12, updated_at = $13
 			WHERE id = $1`, pos.ID, pos.OrgID, pos.Title, pos.Description, pos.Capacity, jsonList(pos.Fields), pos.Language,
-			pos.Stipend, pos.RankMode, pos.RankRule, nullInt(pos.Target), pos.Floor, ts(pos.UpdatedAt)); err != nil {
+			pos.Stipend, pos.RankMode, pos.RankRule, progNullInt(pos.Target), pos.Floor, ts(pos.UpdatedAt)); err != nil {
 			return fmt.Errorf("update position: %w", err)
 		}
 		if err := tx.QueryRowContext(ctx, `SELECT name, country FROM organisations WHERE id = $1`, pos.OrgID).Scan(&pos.OrgName, &pos.OrgCountry); err != nil {
@@ -547,12 +547,12 @@ func (s *Store) SetConstraints(ctx context.Context, actor Actor, programmeID str
 			return err
 		}
 		t := now()
-		if _, err := tx.ExecContext(ctx, `UPDATE programmes SET constraints = $2, updated_at = $3 WHERE id = $1`, p.ID, jsonText(p.Constraints), ts(t)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE programmes SET constraints = $2, updated_at = $3 WHERE id = $1`, p.ID, progJSON(p.Constraints), ts(t)); err != nil {
 			return fmt.Errorf("set constraints: %w", err)
 		}
 		for _, pos := range p.Positions {
 			if _, err := tx.ExecContext(ctx, `UPDATE programme_positions SET target = $2, floor = $3 WHERE id = $1`,
-				pos.ID, nullInt(pos.Target), pos.Floor); err != nil {
+				pos.ID, progNullInt(pos.Target), pos.Floor); err != nil {
 				return fmt.Errorf("set constraints: %w", err)
 			}
 		}
@@ -1049,8 +1049,8 @@ func scanRun(row interface{ Scan(...any) error }) (*programme.Run, error) {
 	return &r, nil
 }
 
-// randomSeed draws a lottery seed from the system's randomness.
-func randomSeed() int64 {
+// randomLotterySeed draws a lottery seed from the system's randomness.
+func randomLotterySeed() int64 {
 	var b [8]byte
 	rand.Read(b[:])
 	return int64(binary.BigEndian.Uint64(b[:]) >> 1)
@@ -1067,7 +1067,7 @@ func (s *Store) CreateRun(ctx context.Context, actor Actor, programmeID string, 
 	if rp.Seed != nil {
 		r.Seed = *rp.Seed
 	} else {
-		r.Seed = randomSeed()
+		r.Seed = randomLotterySeed()
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.programme(ctx, tx, programmeID); err != nil {
@@ -1160,7 +1160,7 @@ func (s *Store) FinishRun(ctx context.Context, runID string, version int64, out 
 		if _, err := tx.ExecContext(ctx, `UPDATE programme_runs SET status = $2, stage = '', progress = 100, input_sha256 = $3, data_version = $4,
 			applicants = $5, seats = $6, matched = $7, proposals = $8, balance = $9, instance = $10, updated_at = $11, finished_at = $11
 			WHERE id = $1`, runID, programme.RunDone, out.InputSHA256, version, out.Balance.Applicants, out.Balance.Seats, out.Matched,
-			out.Proposals, jsonText(out.Balance), gz.Bytes(), t); err != nil {
+			out.Proposals, progJSON(out.Balance), gz.Bytes(), t); err != nil {
 			return fmt.Errorf("finish run: %w", err)
 		}
 		return s.audit(ctx, tx, Actor{UserID: by}, "complete", "programme_run", runID, "", nil, map[string]any{
@@ -1173,7 +1173,7 @@ func insertPlacements(ctx context.Context, tx *sql.Tx, runID string, list []prog
 		var args []any
 		var values []string
 		for _, pl := range list[start:min(start+placementBatch, len(list))] {
-			args = append(args, runID, pl.ApplicationID, pl.PositionID, pl.Choice, jsonText(pl.Refusals))
+			args = append(args, runID, pl.ApplicationID, pl.PositionID, pl.Choice, progJSON(pl.Refusals))
 			n := len(args)
 			values = append(values, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d)", n-4, n-3, n-2, n-1, n))
 		}

@@ -50,7 +50,7 @@ func BenchmarkProgrammeRun_ThroughTheStore(b *testing.B) {
 		for k := range 10 {
 			choices = append(choices, ids[(i*7+k*k*13)%positions])
 		}
-		if _, _, err := st.SaveApplication(ctx, store.Actor{}, p.ID, t.ID, programme.Application{Choices: dedupe(choices), Statement: "x"}); err != nil {
+		if _, _, err := st.SaveApplication(ctx, store.Actor{}, p.ID, t.ID, programme.Application{Choices: progDedupe(choices), Statement: "x"}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -76,7 +76,7 @@ func BenchmarkProgrammeRun_ThroughTheStore(b *testing.B) {
 	}
 }
 
-func dedupe(list []string) []string {
+func progDedupe(list []string) []string {
 	seen := map[string]bool{}
 	out := list[:0]
 	for _, s := range list {

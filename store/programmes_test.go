@@ -84,7 +84,7 @@ func (f *progFixture) apply(t *testing.T, st *store.Store, i int, choices ...str
 	return a
 }
 
-func code(err error) string { return silkbridge.ErrorCode(err) }
+func progCode(err error) string { return silkbridge.ErrorCode(err) }
 
 func TestProgrammes_CreateReadsBackAndRefusesOtherAgreementKinds(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
@@ -111,7 +111,7 @@ func TestProgrammes_CreateReadsBackAndRefusesOtherAgreementKinds(t *testing.T) {
 		}
 		p := &programme.Programme{AgreementID: other.ID, Title: "X", MaxChoices: 1, OpensAt: time.Now(), ClosesAt: time.Now().Add(time.Hour)}
 		err = st.CreateProgramme(ctx, f.officer, p)
-		if fe := fieldsOf(err); !reflect.DeepEqual(fe, []string{"agreement_id"}) {
+		if fe := progFieldsOf(err); !reflect.DeepEqual(fe, []string{"agreement_id"}) {
 			t.Fatalf("a joint-lab agreement: %v", err)
 		}
 		if _, page, _ := st.Programmes(ctx, programme.Filter{}); page.Total != 1 {
@@ -120,7 +120,7 @@ func TestProgrammes_CreateReadsBackAndRefusesOtherAgreementKinds(t *testing.T) {
 	})
 }
 
-func fieldsOf(err error) []string {
+func progFieldsOf(err error) []string {
 	e, ok := err.(*silkbridge.Error)
 	if !ok {
 		return nil
@@ -140,12 +140,12 @@ func TestApplications_WindowEligibilityAndListRulesHold(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, _, err := st.SaveApplication(ctx, store.Actor{}, f.prog.ID, fr.ID, programme.Application{Choices: []string{f.big.ID}, Statement: "x"})
-		if got := fieldsOf(err); !reflect.DeepEqual(got, []string{"nationality"}) {
+		if got := progFieldsOf(err); !reflect.DeepEqual(got, []string{"nationality"}) {
 			t.Fatalf("a French talent: %v", err)
 		}
 		_, _, err = st.SaveApplication(ctx, store.Actor{}, f.prog.ID, f.talents[0].ID,
 			programme.Application{Choices: []string{f.big.ID, f.small.ID, f.big.ID}, Statement: "x"})
-		if got := fieldsOf(err); !reflect.DeepEqual(got, []string{"choices", "choices.2"}) {
+		if got := progFieldsOf(err); !reflect.DeepEqual(got, []string{"choices", "choices.2"}) {
 			t.Fatalf("a list too long: %v", err)
 		}
 		if n := countRows(t, st, "programme_applications"); n != 0 {
@@ -169,10 +169,10 @@ func TestApplications_WindowEligibilityAndListRulesHold(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, _, err = st.SaveApplication(ctx, store.Actor{}, f.prog.ID, f.talents[1].ID, programme.Application{Choices: []string{f.big.ID}, Statement: "x"})
-		if code(err) != silkbridge.ECONFLICT {
+		if progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("applying after the window closed: %v", err)
 		}
-		if err := st.WithdrawApplication(ctx, store.Actor{}, f.prog.ID, f.talents[0].ID); code(err) != silkbridge.ECONFLICT {
+		if err := st.WithdrawApplication(ctx, store.Actor{}, f.prog.ID, f.talents[0].ID); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("withdrawing after the window closed: %v", err)
 		}
 	})
@@ -192,7 +192,7 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 			t.Fatal(err)
 		}
 		err := st.SetRanking(ctx, store.Actor{}, f.prog.ID, f.small.ID, []programme.RankEntry{{ApplicationID: "stranger", Value: &one}})
-		if got := fieldsOf(err); !reflect.DeepEqual(got, []string{"entries.0.application_id"}) {
+		if got := progFieldsOf(err); !reflect.DeepEqual(got, []string{"entries.0.application_id"}) {
 			t.Fatalf("ranking a stranger: %v", err)
 		}
 		nine, five := 9.0, 5.0
@@ -248,7 +248,7 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 			t.Fatalf("the kept instance does not read: %v", err)
 		}
 
-		if err := st.PublishRun(ctx, f.officer, f.prog.ID, fda.ID); code(err) != silkbridge.ECONFLICT {
+		if err := st.PublishRun(ctx, f.officer, f.prog.ID, fda.ID); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("publishing while the window is open: %v", err)
 		}
 		if err := st.CloseApplications(ctx, f.officer, f.prog.ID); err != nil {
@@ -258,7 +258,7 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 		if err := st.SetRanking(ctx, store.Actor{}, f.prog.ID, f.small.ID, []programme.RankEntry{{ApplicationID: apps[2].ID, Value: &nine}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.PublishRun(ctx, f.officer, f.prog.ID, fda.ID); code(err) != silkbridge.ECONFLICT {
+		if err := st.PublishRun(ctx, f.officer, f.prog.ID, fda.ID); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("publishing a stale run: %v", err)
 		}
 		if err := st.SetRanking(ctx, store.Actor{}, f.prog.ID, f.small.ID, []programme.RankEntry{
@@ -273,13 +273,13 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 		if p.PublishedRunID != fda.ID || p.State(time.Now()) != programme.Published {
 			t.Fatalf("programme after publication: %+v", p)
 		}
-		if err := st.PublishRun(ctx, f.officer, f.prog.ID, da.ID); code(err) != silkbridge.ECONFLICT {
+		if err := st.PublishRun(ctx, f.officer, f.prog.ID, da.ID); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("publishing a second run: %v", err)
 		}
-		if err := st.SetRanking(ctx, store.Actor{}, f.prog.ID, f.big.ID, nil); code(err) != silkbridge.ECONFLICT {
+		if err := st.SetRanking(ctx, store.Actor{}, f.prog.ID, f.big.ID, nil); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("ranking after publication: %v", err)
 		}
-		if _, err := st.SetConstraints(ctx, f.officer, f.prog.ID, programme.ConstraintSet{}); code(err) != silkbridge.ECONFLICT {
+		if _, err := st.SetConstraints(ctx, f.officer, f.prog.ID, programme.ConstraintSet{}); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("constraints after publication: %v", err)
 		}
 		entries, _ := st.AuditLog(ctx, nil, "programme", f.prog.ID, 20)
@@ -294,11 +294,11 @@ func TestPositions_RefusedChangesLeaveEverythingAsItWas(t *testing.T) {
 		f := newProgFixture(t, st)
 		f.apply(t, st, 0, f.big.ID)
 		before, _ := st.Programme(ctx, f.prog.ID)
-		if err := st.DeletePosition(ctx, f.officer, f.prog.ID, f.big.ID); code(err) != silkbridge.ECONFLICT {
+		if err := st.DeletePosition(ctx, f.officer, f.prog.ID, f.big.ID); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("deleting a listed position: %v", err)
 		}
 		_, err := st.UpdatePosition(ctx, f.officer, f.prog.ID, f.big.ID, func(p *programme.Position) { p.OrgID = f.smallOrg })
-		if got := fieldsOf(err); !reflect.DeepEqual(got, []string{"organisation_id"}) {
+		if got := progFieldsOf(err); !reflect.DeepEqual(got, []string{"organisation_id"}) {
 			t.Fatalf("moving a listed position to another host: %v", err)
 		}
 		// The small host is in no region; deleting its only position is fine
@@ -307,12 +307,12 @@ func TestPositions_RefusedChangesLeaveEverythingAsItWas(t *testing.T) {
 			{ID: "large", Name: "Large", Hosts: []string{f.largeOrg}, Cap: 1}, {ID: "rest", Name: "Rest", Hosts: []string{f.smallOrg}, Cap: 1}}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.DeletePosition(ctx, f.officer, f.prog.ID, f.small.ID); code(err) != silkbridge.ECONFLICT {
+		if err := st.DeletePosition(ctx, f.officer, f.prog.ID, f.small.ID); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("deleting the last position of a host in a region: %v", err)
 		}
 		_, err = st.SetConstraints(ctx, f.officer, f.prog.ID, programme.ConstraintSet{Regions: []programme.Region{
 			{ID: "large", Name: "Large", Hosts: []string{f.largeOrg, "elsewhere"}, Cap: 1}}})
-		if got := fieldsOf(err); !reflect.DeepEqual(got, []string{"regions.0.hosts"}) {
+		if got := progFieldsOf(err); !reflect.DeepEqual(got, []string{"regions.0.hosts"}) {
 			t.Fatalf("a region with a stranger: %v", err)
 		}
 		after, _ := st.Programme(ctx, f.prog.ID)

@@ -108,14 +108,14 @@ func progCount(t *testing.T, st *store.Store, table string) int {
 	return n
 }
 
-func mustStatus(t *testing.T, res response, want int, what string) {
+func progMustStatus(t *testing.T, res response, want int, what string) {
 	t.Helper()
 	if res.StatusCode != want {
 		t.Fatalf("%s: status %d, want %d:\n%.2000s", what, res.StatusCode, want, res.Body)
 	}
 }
 
-func mustContain(t *testing.T, body string, what string, want ...string) {
+func progMustContain(t *testing.T, body string, what string, want ...string) {
 	t.Helper()
 	for _, s := range want {
 		if !strings.Contains(body, s) {
@@ -137,13 +137,13 @@ func TestProgrammes_TheWholeStoryOverForms(t *testing.T) {
 		res := w.officer.form("POST", "/programmes", url.Values{"agreement_id": {w.agreement.ID}, "title": {"Silk Road fellowships"},
 			"opens_at": {opens}, "closes_at": {closes}, "max_choices": {"2"}, "nationalities": {"kz"}, "bri_partners": {"1"},
 			"career_stages": {"doctoral", "early"}, "policies": {"Visa fast track https://example.org/visa"}})
-		mustStatus(t, res, http.StatusSeeOther, "create programme")
+		progMustStatus(t, res, http.StatusSeeOther, "create programme")
 		pid := strings.TrimPrefix(res.Header.Get("Location"), "/programmes/")
 		for _, pos := range []url.Values{
 			{"organisation_id": {w.bigOrg.ID}, "title": {"Robotics fellow"}, "capacity": {"2"}, "rank_mode": {"order"}, "rank_rule": {"Publications first"}},
 			{"organisation_id": {w.smallOrg.ID}, "title": {"Water fellow"}, "capacity": {"1"}, "rank_mode": {"score"}, "language": {"English"}},
 		} {
-			mustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/positions", pos), http.StatusSeeOther, "add position")
+			progMustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/positions", pos), http.StatusSeeOther, "add position")
 		}
 		p, err := ts.st.Programme(ctx, pid)
 		if err != nil {
@@ -154,21 +154,21 @@ func TestProgrammes_TheWholeStoryOverForms(t *testing.T) {
 			"regions.0.name": {"Large institutions"}, "regions.0.cap": {"1"}, "regions.0.hosts": {w.bigOrg.ID},
 			"seats.0.position_id": {big.ID}, "seats.0.floor": {"0"}, "seats.1.position_id": {small.ID}, "seats.1.floor": {"1"},
 			"country_quotas.0.country": {"PK"}, "country_quotas.0.cap": {"3"}})
-		mustStatus(t, res, http.StatusSeeOther, "save constraints")
+		progMustStatus(t, res, http.StatusSeeOther, "save constraints")
 
 		// The public page shows every constraint before anyone applies.
 		page := ts.client(t).get("/programmes/" + pid)
-		mustStatus(t, page, http.StatusOK, "public programme page")
-		mustContain(t, page.Body, "public page", "Robotics fellow", "Water fellow", "Large institutions", "Publications first", "Visa fast track",
+		progMustStatus(t, page, http.StatusOK, "public programme page")
+		progMustContain(t, page.Body, "public page", "Robotics fellow", "Water fellow", "Large institutions", "Publications first", "Visa fast track",
 			"Kazakhstan", "Pakistan", "Sign in to apply")
 
 		for i, c := range w.talents {
 			res := c.form("POST", "/programmes/"+pid+"/apply", url.Values{"choices": {big.ID, small.ID}, "statement": {"I build robots."}})
-			mustStatus(t, res, http.StatusSeeOther, "apply "+w.profiles[i].Name)
+			progMustStatus(t, res, http.StatusSeeOther, "apply "+w.profiles[i].Name)
 		}
 		res = w.hostBig.get("/programmes/" + pid + "/positions/" + big.ID + "/ranking")
-		mustStatus(t, res, http.StatusOK, "ranking page")
-		mustContain(t, res.Body, "ranking page", "Aigerim Bekova", "Bilal Khan", "Dana Seitova", "I build robots.")
+		progMustStatus(t, res, http.StatusOK, "ranking page")
+		progMustContain(t, res.Body, "ranking page", "Aigerim Bekova", "Bilal Khan", "Dana Seitova", "I build robots.")
 		apps := map[string]string{}
 		for _, pr := range w.profiles {
 			a, err := ts.st.ApplicationOf(ctx, pid, pr.ID)
@@ -179,46 +179,46 @@ func TestProgrammes_TheWholeStoryOverForms(t *testing.T) {
 		}
 		rank := url.Values{"app": {apps["Aigerim Bekova"], apps["Bilal Khan"], apps["Dana Seitova"]},
 			"value." + apps["Aigerim Bekova"]: {"1"}, "value." + apps["Bilal Khan"]: {"2"}, "value." + apps["Dana Seitova"]: {"3"}}
-		mustStatus(t, w.hostBig.form("POST", "/programmes/"+pid+"/positions/"+big.ID+"/ranking", rank), http.StatusSeeOther, "rank big")
+		progMustStatus(t, w.hostBig.form("POST", "/programmes/"+pid+"/positions/"+big.ID+"/ranking", rank), http.StatusSeeOther, "rank big")
 		score := url.Values{"app": {apps["Aigerim Bekova"], apps["Bilal Khan"], apps["Dana Seitova"]},
 			"value." + apps["Aigerim Bekova"]: {"1"}, "value." + apps["Bilal Khan"]: {"5"}, "value." + apps["Dana Seitova"]: {"9.5"}}
 		// The other host may not rank the large host's position.
-		mustStatus(t, w.hostSmall.form("POST", "/programmes/"+pid+"/positions/"+big.ID+"/ranking", score), http.StatusForbidden, "rank another host's position")
-		mustStatus(t, w.hostSmall.form("POST", "/programmes/"+pid+"/positions/"+small.ID+"/ranking", score), http.StatusSeeOther, "rank small")
+		progMustStatus(t, w.hostSmall.form("POST", "/programmes/"+pid+"/positions/"+big.ID+"/ranking", score), http.StatusForbidden, "rank another host's position")
+		progMustStatus(t, w.hostSmall.form("POST", "/programmes/"+pid+"/positions/"+small.ID+"/ranking", score), http.StatusSeeOther, "rank small")
 
 		// Publishing needs a closed window.
 		runID := func(alg string) string {
 			res := w.officer.form("POST", "/programmes/"+pid+"/runs", url.Values{"algorithm": {alg}, "seed": {"42"}})
-			mustStatus(t, res, http.StatusSeeOther, "run "+alg)
+			progMustStatus(t, res, http.StatusSeeOther, "run "+alg)
 			return strings.TrimPrefix(res.Header.Get("Location"), "/programmes/"+pid+"/runs/")
 		}
 		early := runID("fda")
-		mustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/runs/"+early+"/publish", nil), http.StatusConflict, "publish while open")
-		mustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/close", nil), http.StatusSeeOther, "close applications")
-		mustStatus(t, w.talents[0].form("POST", "/programmes/"+pid+"/apply", url.Values{"choices": {small.ID}, "statement": {"x"}}),
+		progMustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/runs/"+early+"/publish", nil), http.StatusConflict, "publish while open")
+		progMustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/close", nil), http.StatusSeeOther, "close applications")
+		progMustStatus(t, w.talents[0].form("POST", "/programmes/"+pid+"/apply", url.Values{"choices": {small.ID}, "statement": {"x"}}),
 			http.StatusConflict, "apply after closing")
 		da, fda := runID("da"), runID("fda")
 		res = w.officer.get("/programmes/" + pid + "/runs/" + fda)
-		mustStatus(t, res, http.StatusOK, "run page")
-		mustContain(t, res.Body, "fda run page", "42", "Dana Seitova", "Large institutions")
+		progMustStatus(t, res, http.StatusOK, "run page")
+		progMustContain(t, res.Body, "fda run page", "42", "Dana Seitova", "Large institutions")
 		res = w.officer.get("/programmes/" + pid + "/compare?run=" + da + "&run=" + fda)
-		mustStatus(t, res, http.StatusOK, "compare")
-		mustContain(t, res.Body, "comparison", "Gini coefficient", "Top-decile share", "Floor deficit", "chart-lorenz", "Placements per nationality",
+		progMustStatus(t, res, http.StatusOK, "compare")
+		progMustContain(t, res.Body, "comparison", "Gini coefficient", "Top-decile share", "Floor deficit", "chart-lorenz", "Placements per nationality",
 			`data-metric="placed"`)
-		mustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/runs/"+fda+"/publish", nil), http.StatusSeeOther, "publish fda")
+		progMustStatus(t, w.officer.form("POST", "/programmes/"+pid+"/runs/"+fda+"/publish", nil), http.StatusSeeOther, "publish fda")
 
 		// Bilal wanted the large host first; its cap went to Aigerim, and
 		// the small host's one seat to Dana, scored higher.
 		res = w.talents[1].get("/programmes/" + pid)
-		mustContain(t, res.Body, "Bilal's page", "not placed", "the cap of “Large institutions” (1 in all) was reached",
+		progMustContain(t, res.Body, "Bilal's page", "not placed", "the cap of “Large institutions” (1 in all) was reached",
 			"the position was full with applicants its host ranked higher")
 		res = w.talents[2].get("/programmes/" + pid)
-		mustContain(t, res.Body, "Dana's page", "You were placed at Water fellow — Small Institute (your choice 2)")
+		progMustContain(t, res.Body, "Dana's page", "You were placed at Water fellow — Small Institute (your choice 2)")
 		res = w.hostSmall.get("/programmes/" + pid + "/hosts/" + w.smallOrg.ID)
-		mustStatus(t, res, http.StatusOK, "host page")
-		mustContain(t, res.Body, "small host's intake", "Your intake", "Dana Seitova")
-		mustStatus(t, w.hostSmall.get("/programmes/"+pid+"/hosts/"+w.bigOrg.ID), http.StatusForbidden, "another host's page")
-		mustContain(t, ts.client(t).get("/programmes/"+pid).Body, "public results", "results published", "Gini")
+		progMustStatus(t, res, http.StatusOK, "host page")
+		progMustContain(t, res.Body, "small host's intake", "Your intake", "Dana Seitova")
+		progMustStatus(t, w.hostSmall.get("/programmes/"+pid+"/hosts/"+w.bigOrg.ID), http.StatusForbidden, "another host's page")
+		progMustContain(t, ts.client(t).get("/programmes/"+pid).Body, "public results", "results published", "Gini")
 	})
 }
 
@@ -280,8 +280,8 @@ func TestProgrammes_FormsRefuseBadInputAndChangeNothing(t *testing.T) {
 				before[tb] = progCount(t, ts.st, tb)
 			}
 			res := tc.as.form("POST", tc.path, tc.form)
-			mustStatus(t, res, http.StatusUnprocessableEntity, tc.name)
-			mustContain(t, res.Body, tc.name, tc.say, `class="field-error"`)
+			progMustStatus(t, res, http.StatusUnprocessableEntity, tc.name)
+			progMustContain(t, res.Body, tc.name, tc.say, `class="field-error"`)
 			for tb, n := range before {
 				if got := progCount(t, ts.st, tb); got != n {
 					t.Errorf("%s: %s went from %d to %d rows", tc.name, tb, n, got)
@@ -291,7 +291,7 @@ func TestProgrammes_FormsRefuseBadInputAndChangeNothing(t *testing.T) {
 	}
 	// The refused forms kept what was typed.
 	res := w.officer.form("POST", "/programmes/"+p.ID+"/constraints", url.Values{"regions.0.name": {"Kept name"}, "regions.0.cap": {"x"}})
-	mustContain(t, res.Body, "refused constraints", `value="Kept name"`)
+	progMustContain(t, res.Body, "refused constraints", `value="Kept name"`)
 	// Refusals of the changed programme's state are conflicts, not 500s.
 	after, _ := ts.st.Programme(context.Background(), p.ID)
 	if after.Title != p.Title || len(after.Constraints.Regions) != 1 || after.Positions[1].Target != nil {
@@ -310,18 +310,18 @@ func TestProgrammes_IneligibleTalentsReadWhy(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := c.get("/programmes/" + p.ID + "/apply")
-	mustStatus(t, res, http.StatusOK, "apply page")
-	mustContain(t, res.Body, "ineligible apply page", "You are not eligible", "nationals of FR are not among those the programme admits",
+	progMustStatus(t, res, http.StatusOK, "apply page")
+	progMustContain(t, res.Body, "ineligible apply page", "You are not eligible", "nationals of FR are not among those the programme admits",
 		"your career stage is not among those the programme admits")
 	res = c.form("POST", "/programmes/"+p.ID+"/apply", url.Values{"choices": {big.ID}, "statement": {"x"}})
-	mustStatus(t, res, http.StatusUnprocessableEntity, "ineligible application")
+	progMustStatus(t, res, http.StatusUnprocessableEntity, "ineligible application")
 	if n := progCount(t, ts.st, "programme_applications"); n != 0 {
 		t.Fatalf("an ineligible application was stored")
 	}
 	// Without a profile the page says to write one.
 	c2, _ := ts.user(t, "noprofile@example.org", account.Member)
-	mustContain(t, c2.get("/programmes/"+p.ID+"/apply").Body, "apply page without profile", "You need a talent profile")
-	mustStatus(t, c2.form("POST", "/programmes/"+p.ID+"/apply", url.Values{"choices": {big.ID}, "statement": {"x"}}), http.StatusConflict, "apply without profile")
+	progMustContain(t, c2.get("/programmes/"+p.ID+"/apply").Body, "apply page without profile", "You need a talent profile")
+	progMustStatus(t, c2.form("POST", "/programmes/"+p.ID+"/apply", url.Values{"choices": {big.ID}, "statement": {"x"}}), http.StatusConflict, "apply without profile")
 }
 
 // TestProgrammes_OnlyTheirOfficerRunsAProgramme refuses another officer
@@ -342,11 +342,11 @@ func TestProgrammes_OnlyTheirOfficerRunsAProgramme(t *testing.T) {
 			} else {
 				res = c.form("POST", req.path, url.Values{"algorithm": {"da"}})
 			}
-			mustStatus(t, res, http.StatusForbidden, req.method+" "+req.path)
+			progMustStatus(t, res, http.StatusForbidden, req.method+" "+req.path)
 		}
 	}
-	mustStatus(t, other.form("POST", "/programmes", url.Values{}), http.StatusUnprocessableEntity, "another officer may open programmes of their own")
-	mustStatus(t, w.talents[0].form("POST", "/programmes", url.Values{}), http.StatusForbidden, "a member may not open programmes")
+	progMustStatus(t, other.form("POST", "/programmes", url.Values{}), http.StatusUnprocessableEntity, "another officer may open programmes of their own")
+	progMustStatus(t, w.talents[0].form("POST", "/programmes", url.Values{}), http.StatusForbidden, "a member may not open programmes")
 }
 
 // TestProgrammeRuns_AStartedRunShowsItsProgress polls a run's status as
@@ -369,12 +369,12 @@ func TestProgrammeRuns_AStartedRunShowsItsProgress(t *testing.T) {
 		return w.officer.do(req)
 	}
 	res := poll()
-	mustStatus(t, res, http.StatusOK, "status while running")
-	mustContain(t, res.Body, "status while running", `<progress class="progress" max="100" value="45">`, "Explaining every result", `hx-trigger="every 1s"`)
+	progMustStatus(t, res, http.StatusOK, "status while running")
+	progMustContain(t, res.Body, "status while running", `<progress class="progress" max="100" value="45">`, "Explaining every result", `hx-trigger="every 1s"`)
 	if strings.Contains(res.Body, "<html") {
 		t.Fatal("the status poll got a whole page, not the fragment")
 	}
-	mustContain(t, w.officer.get("/programmes/"+p.ID+"/runs/"+run.ID).Body, "run page while running", `id="run-status"`, `http-equiv="refresh"`)
+	progMustContain(t, w.officer.get("/programmes/"+p.ID+"/runs/"+run.ID).Body, "run page while running", `id="run-status"`, `http-equiv="refresh"`)
 	snap, err := ts.st.ProgrammeSnapshot(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -398,27 +398,27 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		w := newProgWorld(t, ts)
 		res := w.officer.json("POST", "/api/v1/programmes", map[string]any{"agreement_id": w.agreement.ID, "title": "API fellowships",
 			"opens_at": time.Now().Add(-time.Hour).Format(time.RFC3339), "closes_at": time.Now().Add(time.Hour).Format(time.RFC3339), "max_choices": 2})
-		mustStatus(t, res, http.StatusCreated, "create programme")
+		progMustStatus(t, res, http.StatusCreated, "create programme")
 		var p programme.Programme
 		json.Unmarshal([]byte(res.Body), &p)
 		var big, small programme.Position
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/positions", map[string]any{"organisation_id": w.bigOrg.ID, "title": "A", "capacity": 2})
-		mustStatus(t, res, http.StatusCreated, "add big")
+		progMustStatus(t, res, http.StatusCreated, "add big")
 		json.Unmarshal([]byte(res.Body), &big)
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/positions", map[string]any{"organisation_id": w.smallOrg.ID, "title": "B", "capacity": 1})
-		mustStatus(t, res, http.StatusCreated, "add small")
+		progMustStatus(t, res, http.StatusCreated, "add small")
 		json.Unmarshal([]byte(res.Body), &small)
 		res = w.officer.json("PUT", "/api/v1/programmes/"+p.ID+"/constraints", map[string]any{
 			"regions": []any{map[string]any{"id": "large", "name": "Large", "hosts": []string{w.bigOrg.ID}, "cap": 1}},
 			"seats":   []any{map[string]any{"position_id": small.ID, "target": nil, "floor": 1}}})
-		mustStatus(t, res, http.StatusOK, "set constraints")
-		mustContain(t, ts.client(t).get("/api/v1/programmes/"+p.ID+"/constraints").Body, "public constraints", `"cap":1`, `"floor":1`)
+		progMustStatus(t, res, http.StatusOK, "set constraints")
+		progMustContain(t, ts.client(t).get("/api/v1/programmes/"+p.ID+"/constraints").Body, "public constraints", `"cap":1`, `"floor":1`)
 		for i, c := range w.talents {
 			res := c.json("PUT", "/api/v1/programmes/"+p.ID+"/application", map[string]any{"choices": []string{big.ID, small.ID}, "statement": "Hello"})
-			mustStatus(t, res, http.StatusOK, "apply "+w.profiles[i].Name)
+			progMustStatus(t, res, http.StatusOK, "apply "+w.profiles[i].Name)
 		}
 		res = w.hostBig.json("GET", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", nil)
-		mustStatus(t, res, http.StatusOK, "ranking")
+		progMustStatus(t, res, http.StatusOK, "ranking")
 		var rv rankingView
 		json.Unmarshal([]byte(res.Body), &rv)
 		if len(rv.Applicants) != 3 {
@@ -428,12 +428,12 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		for i, a := range rv.Applicants {
 			entries = append(entries, map[string]any{"application_id": a.ApplicationID, "value": i + 1})
 		}
-		mustStatus(t, w.hostBig.json("PUT", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", map[string]any{"entries": entries}), http.StatusOK, "rank")
-		mustStatus(t, w.hostSmall.json("PUT", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", map[string]any{"entries": entries}), http.StatusForbidden,
+		progMustStatus(t, w.hostBig.json("PUT", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", map[string]any{"entries": entries}), http.StatusOK, "rank")
+		progMustStatus(t, w.hostSmall.json("PUT", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", map[string]any{"entries": entries}), http.StatusForbidden,
 			"rank another host's position")
-		mustStatus(t, w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/close", nil), http.StatusOK, "close")
+		progMustStatus(t, w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/close", nil), http.StatusOK, "close")
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/runs", map[string]any{"algorithm": "fda", "seed": 3})
-		mustStatus(t, res, http.StatusAccepted, "run")
+		progMustStatus(t, res, http.StatusAccepted, "run")
 		var run programme.Run
 		json.Unmarshal([]byte(res.Body), &run)
 		for i := 0; run.Status != programme.RunDone && i < 100; i++ {
@@ -443,11 +443,11 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		if run.Status != programme.RunDone || run.Balance == nil || run.Balance.Regions[0].Placed != 1 || run.Seed != 3 || len(run.InputSHA256) != 64 {
 			t.Fatalf("run %+v", run)
 		}
-		mustStatus(t, w.talents[0].json("GET", "/api/v1/programmes/"+p.ID+"/result", nil), http.StatusConflict, "result before publication")
-		mustStatus(t, w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/runs/"+run.ID+"/publish", nil), http.StatusOK, "publish")
+		progMustStatus(t, w.talents[0].json("GET", "/api/v1/programmes/"+p.ID+"/result", nil), http.StatusConflict, "result before publication")
+		progMustStatus(t, w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/runs/"+run.ID+"/publish", nil), http.StatusOK, "publish")
 		for i, c := range w.talents {
 			res := c.json("GET", "/api/v1/programmes/"+p.ID+"/result", nil)
-			mustStatus(t, res, http.StatusOK, "result of "+w.profiles[i].Name)
+			progMustStatus(t, res, http.StatusOK, "result of "+w.profiles[i].Name)
 			var out resultOutput
 			json.Unmarshal([]byte(res.Body), &out)
 			if out.PositionID == "" && (len(out.Refusals) != 2 || out.Refusals[0].Reason != "regional-cap" || out.Refusals[0].Message == "") {
@@ -455,9 +455,9 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 			}
 		}
 		res = w.hostSmall.json("GET", "/api/v1/programmes/"+p.ID+"/intake?organisation_id="+w.smallOrg.ID, nil)
-		mustStatus(t, res, http.StatusOK, "intake")
-		mustContain(t, res.Body, "intake", `"total":1`)
-		mustStatus(t, w.hostSmall.json("GET", "/api/v1/programmes/"+p.ID+"/intake?organisation_id="+w.bigOrg.ID, nil), http.StatusForbidden, "another host's intake")
+		progMustStatus(t, res, http.StatusOK, "intake")
+		progMustContain(t, res.Body, "intake", `"total":1`)
+		progMustStatus(t, w.hostSmall.json("GET", "/api/v1/programmes/"+p.ID+"/intake?organisation_id="+w.bigOrg.ID, nil), http.StatusForbidden, "another host's intake")
 	})
 }
 
@@ -505,7 +505,7 @@ func TestProgrammesAPI_BadInputGetsProblemDetailsAndChangesNothing(t *testing.T)
 		t.Run(tc.name, func(t *testing.T) {
 			before := progFingerprint(t, ts.st)
 			res := tc.as.json(tc.method, tc.path, tc.body)
-			mustStatus(t, res, tc.status, tc.name)
+			progMustStatus(t, res, tc.status, tc.name)
 			var pd Problem
 			if err := json.Unmarshal([]byte(res.Body), &pd); err != nil || res.Header.Get("Content-Type") != "application/problem+json" {
 				t.Fatalf("not problem details: %s", res.Body)
@@ -538,7 +538,7 @@ func progFingerprint(t *testing.T, st *store.Store) string {
 	return b.String() + v
 }
 
-var messageID = regexp.MustCompile(`\bprog\.[a-z_]+(\.[a-z_]+)*`)
+var progMessageID = regexp.MustCompile(`\bprog\.[a-z_]+(\.[a-z_]+)*`)
 
 // TestProgrammes_PagesSpeakEveryLanguage renders the public page in the
 // six languages, with no message left untranslated.
@@ -554,8 +554,8 @@ func TestProgrammes_PagesSpeakEveryLanguage(t *testing.T) {
 				c = w.talents[0]
 			}
 			res := c.get(path + "?lang=" + l.Tag)
-			mustStatus(t, res, http.StatusOK, l.Tag+" "+path)
-			if id := messageID.FindString(res.Body); id != "" {
+			progMustStatus(t, res, http.StatusOK, l.Tag+" "+path)
+			if id := progMessageID.FindString(res.Body); id != "" {
 				t.Errorf("%s %s shows the message id %s", l.Tag, path, id)
 			}
 		}
@@ -568,10 +568,10 @@ func TestProgrammes_DataDownloadHoldsTheApplications(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
 	w := newProgWorld(t, ts)
 	p, big, _ := w.programme(t)
-	mustStatus(t, w.talents[0].form("POST", "/programmes/"+p.ID+"/apply", url.Values{"choices": {big.ID}, "statement": {"My own words."}}),
+	progMustStatus(t, w.talents[0].form("POST", "/programmes/"+p.ID+"/apply", url.Values{"choices": {big.ID}, "statement": {"My own words."}}),
 		http.StatusSeeOther, "apply")
 	res := w.talents[0].get("/api/v1/me/export")
-	mustStatus(t, res, http.StatusOK, "export")
-	mustContain(t, res.Body, "data download", `"programme_applications"`, p.Title, "My own words.")
-	mustContain(t, w.talents[1].get("/api/v1/me/export").Body, "another member's download", `"programme_applications":[]`)
+	progMustStatus(t, res, http.StatusOK, "export")
+	progMustContain(t, res.Body, "data download", `"programme_applications"`, p.Title, "My own words.")
+	progMustContain(t, w.talents[1].get("/api/v1/me/export").Body, "another member's download", `"programme_applications":[]`)
 }
