@@ -159,6 +159,7 @@ type authzFixture struct {
 	Org, OtherOrg *organisation.Organisation
 	actors        map[authzRole]*authzActor
 	seq           atomic.Int64
+	countSQL      string // counts the rows of every table, for dbFingerprint
 }
 
 // Actor returns the fixture's signed-in actor of a role.
@@ -303,31 +304,56 @@ func (a *authzActor) send(t *testing.T, req authzRequest, header http.Header, us
 // attempt is not a change of data.
 func dbFingerprint(t *testing.T, st *store.Store) map[string]int {
 	t.Helper()
-	ctx := context.Background()
+	return countRows(t, st, countRowsSQL(t, st))
+}
+
+// dbFingerprint is dbFingerprint with the counting query made once.
+func (fx *authzFixture) dbFingerprint(t *testing.T) map[string]int {
+	t.Helper()
+	if fx.countSQL == "" {
+		fx.countSQL = countRowsSQL(t, fx.St)
+	}
+	return countRows(t, fx.St, fx.countSQL)
+}
+
+// countRowsSQL returns one query that counts the rows of every table.
+func countRowsSQL(t *testing.T, st *store.Store) string {
+	t.Helper()
 	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
 	if st.Engine() == store.Postgres {
 		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 	}
-	rows, err := st.DB().QueryContext(ctx, q)
+	rows, err := st.DB().QueryContext(context.Background(), q)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tables []string
+	defer rows.Close()
+	var parts []string
 	for rows.Next() {
 		var n string
 		rows.Scan(&n)
 		if n != "attempts" && n != "goose_db_version" {
-			tables = append(tables, n)
+			parts = append(parts, fmt.Sprintf(`SELECT '%s', COUNT(*) FROM "%s"`, n, n))
 		}
 	}
-	rows.Close()
+	return strings.Join(parts, " UNION ALL ")
+}
+
+func countRows(t *testing.T, st *store.Store, query string) map[string]int {
+	t.Helper()
+	rows, err := st.DB().QueryContext(context.Background(), query)
+	if err != nil {
+		t.Fatalf("count rows: %v", err)
+	}
+	defer rows.Close()
 	out := map[string]int{}
-	for _, tb := range tables {
+	for rows.Next() {
+		var name string
 		var n int
-		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+tb).Scan(&n); err != nil {
-			t.Fatalf("count %s: %v", tb, err)
+		if err := rows.Scan(&name, &n); err != nil {
+			t.Fatal(err)
 		}
-		out[tb] = n
+		out[name] = n
 	}
 	return out
 }
@@ -404,9 +430,13 @@ func runAuthzCase(t *testing.T, fx *authzFixture, key string, c authzCase) {
 		if actor == nil {
 			actor = fx.Actor(role)
 		}
-		before := dbFingerprint(t, fx.St)
+		allowed := allows(c.Allow, role)
+		var before map[string]int
+		if !allowed {
+			before = fx.dbFingerprint(t)
+		}
 		res := actor.send(t, req, nil, true)
-		switch allowed := allows(c.Allow, role); {
+		switch {
 		case res.StatusCode >= 500:
 			t.Errorf("%s as %s: status %d: %.300s", key, role, res.StatusCode, res.Body)
 		case allowed && (res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden):
@@ -417,7 +447,7 @@ func runAuthzCase(t *testing.T, fx *authzFixture, key string, c authzCase) {
 		case !allowed && !refusal(res.StatusCode, c.Hidden):
 			t.Errorf("%s as %s: status %d, want refused (401 or 403%s)", key, role, res.StatusCode, map[bool]string{true: " or 404"}[c.Hidden])
 		case !allowed:
-			if d := diffFingerprints(before, dbFingerprint(t, fx.St)); d != "" {
+			if d := diffFingerprints(before, fx.dbFingerprint(t)); d != "" {
 				t.Errorf("%s as %s: refused with %d but changed %s", key, role, res.StatusCode, d)
 			}
 		}
@@ -441,11 +471,11 @@ func runAuthzCase(t *testing.T, fx *authzFixture, key string, c authzCase) {
 	if actor == nil {
 		actor = fx.Actor(role)
 	}
-	before := dbFingerprint(t, fx.St)
+	before := fx.dbFingerprint(t)
 	res := actor.send(t, req, http.Header{"Sec-Fetch-Site": {"cross-site"}, "Origin": {"https://evil.example"}}, true)
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("%s from another site as %s: status %d, want 403", key, role, res.StatusCode)
-	} else if d := diffFingerprints(before, dbFingerprint(t, fx.St)); d != "" {
+	} else if d := diffFingerprints(before, fx.dbFingerprint(t)); d != "" {
 		t.Errorf("%s from another site as %s: refused but changed %s", key, role, d)
 	}
 	// An API write with a read-scope token.
@@ -457,11 +487,11 @@ func runAuthzCase(t *testing.T, fx *authzFixture, key string, c authzCase) {
 	if actor == nil {
 		actor = fx.Actor(role)
 	}
-	before = dbFingerprint(t, fx.St)
+	before = fx.dbFingerprint(t)
 	res = actor.send(t, req, http.Header{"Authorization": {"Bearer " + actor.ReadToken}}, false)
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("%s with a read-scope token of %s: status %d, want 403", key, role, res.StatusCode)
-	} else if d := diffFingerprints(before, dbFingerprint(t, fx.St)); d != "" {
+	} else if d := diffFingerprints(before, fx.dbFingerprint(t)); d != "" {
 		t.Errorf("%s with a read-scope token of %s: refused but changed %s", key, role, d)
 	}
 }
