@@ -536,7 +536,7 @@ func TestMarket_SavedSearchNotifiesAndFeedsNewMatches(t *testing.T) {
 			t.Errorf("%d unread after marking all read", unread)
 		}
 
-		feed := ts.client(t).get("/feeds/market/" + ss.FeedToken)
+		feed := ts.client(t).get("/feeds/market?token=" + ss.FeedToken)
 		marketStatus(t, feed, http.StatusOK, "feed")
 		if ct := feed.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/atom+xml") {
 			t.Errorf("feed content type %q", ct)
@@ -571,16 +571,16 @@ func TestMarket_SavedSearchNotifiesAndFeedsNewMatches(t *testing.T) {
 				t.Errorf("updated %q is not an RFC 3339 date", s)
 			}
 		}
-		if again := ts.client(t).get("/feeds/market/" + ss.FeedToken); again.Body != feed.Body {
+		if again := ts.client(t).get("/feeds/market?token=" + ss.FeedToken); again.Body != feed.Body {
 			t.Error("the same feed read twice differs")
 		}
-		for _, bad := range []string{"nope", strings.Repeat("A", 43), ss.ID} {
-			if r := ts.client(t).get("/feeds/market/" + bad); r.StatusCode != http.StatusNotFound {
+		for _, bad := range []string{"", "nope", strings.Repeat("A", 43), ss.ID} {
+			if r := ts.client(t).get("/feeds/market?token=" + url.QueryEscape(bad)); r.StatusCode != http.StatusNotFound {
 				t.Errorf("feed with token %q: %d", bad, r.StatusCode)
 			}
 		}
 		marketStatus(t, member.form("POST", "/saved-searches/"+ss.ID+"/feed", nil), http.StatusSeeOther, "renew feed")
-		if r := ts.client(t).get("/feeds/market/" + ss.FeedToken); r.StatusCode != http.StatusNotFound {
+		if r := ts.client(t).get("/feeds/market?token=" + ss.FeedToken); r.StatusCode != http.StatusNotFound {
 			t.Errorf("the old feed address still works: %d", r.StatusCode)
 		}
 		if r := owner.form("POST", "/saved-searches/"+ss.ID+"/delete", nil); r.StatusCode != http.StatusNotFound {
@@ -594,33 +594,62 @@ func TestMarket_SavedSearchNotifiesAndFeedsNewMatches(t *testing.T) {
 
 // TestMarket_EveryMarketMessageIsInSixLanguages: each catalogue of the
 // marketplace has every message of the English one, with the same
-// placeholders.
+// placeholders in every plural form, and every message renders.
 func TestMarket_EveryMarketMessageIsInSixLanguages(t *testing.T) {
-	read := func(lang string) map[string]string {
+	// forms reads a catalogue: each message as its plural forms (a plain
+	// message is one form, "other").
+	forms := func(lang string) map[string]map[string]string {
 		b, err := localeFS.ReadFile("locales/market." + lang + ".json")
 		if err != nil {
 			t.Fatal(err)
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
+		raw := map[string]json.RawMessage{}
+		if err := json.Unmarshal(b, &raw); err != nil {
 			t.Fatalf("market.%s.json: %v", lang, err)
 		}
-		return m
+		out := map[string]map[string]string{}
+		for id, v := range raw {
+			var s string
+			if json.Unmarshal(v, &s) == nil {
+				out[id] = map[string]string{"other": s}
+				continue
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(v, &m); err != nil {
+				t.Fatalf("market.%s.json %s: %v", lang, id, err)
+			}
+			out[id] = m
+		}
+		return out
 	}
 	placeholder := regexp.MustCompile(`\{\{\.(\w+)\}\}`)
-	en := read("en")
-	for _, lang := range []string{"zh", "ru", "ar", "fr", "es"} {
-		m := read(lang)
+	en := forms("en")
+	srv := newTestServer(t, store.SQLite).srv
+	for _, lang := range []string{"en", "zh", "ru", "ar", "fr", "es"} {
+		m := forms(lang)
+		tr := srv.translator(Language{Tag: lang})
 		for id, text := range en {
-			tr, ok := m[id]
-			if !ok || strings.TrimSpace(tr) == "" {
+			got, ok := m[id]
+			if !ok || strings.TrimSpace(got["other"]) == "" {
 				t.Errorf("market.%s.json lacks %s", lang, id)
 				continue
 			}
-			want := placeholder.FindAllString(text, -1)
-			for _, p := range want {
-				if !strings.Contains(tr, p) {
-					t.Errorf("market.%s.json %s lacks %s", lang, id, p)
+			for form, s := range got {
+				for _, p := range placeholder.FindAllString(text["other"], -1) {
+					if !strings.Contains(s, p) {
+						t.Errorf("market.%s.json %s (%s) lacks %s", lang, id, form, p)
+					}
+				}
+			}
+			for _, n := range []int{0, 1, 2, 3, 5, 11, 21, 100} {
+				data := []any{"Max", 10, "Len", 12, "Value", "x", "Title", "t", "Date", "d", "Name", "n", "Kind", "k",
+					"Size", "s", "Country", "c", "Status", "s", "Via", "v", "Parts", "p", "Terms", "t", "Type", "y"}
+				if strings.Contains(text["other"], "{{.Count}}") {
+					// Only counted messages get a count: it selects the plural form.
+					data = append(data, "Count", n)
+				}
+				if out := tr.T(id, data...); out == id || out == "" {
+					t.Errorf("market.%s.json %s does not render for %d", lang, id, n)
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/xml"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -24,7 +25,7 @@ func (s *Server) savedSearchRoutes() {
 	s.handle("POST /saved-searches/{id}/feed", s.renewFeed)
 	s.handle("POST /saved-searches/{id}/delete", s.deleteSavedSearch)
 	s.handle("POST /market/notifications/read", s.readNotifications)
-	s.handle("GET /feeds/market/{token}", s.feed)
+	s.handle("GET /feeds/market", s.feed)
 
 	s.handleAPI("GET /api/v1/saved-searches", Op{Summary: "Your saved marketplace searches, with their feed addresses", Tag: "marketplace",
 		Response: []savedSearchView{}, Auth: true}, s.apiListSavedSearches)
@@ -92,7 +93,7 @@ func (s *Server) viewSaved(r *http.Request, ss *opportunity.SavedSearch) savedSe
 	if q != "" {
 		list += "?" + q
 	}
-	return savedSearchView{SavedSearch: ss, Query: q, ListURL: s.marketURL(r, list), FeedURL: s.marketURL(r, "/feeds/market/"+ss.FeedToken)}
+	return savedSearchView{SavedSearch: ss, Query: q, ListURL: s.marketURL(r, list), FeedURL: s.marketURL(r, feedPath(ss))}
 }
 
 // notificationList is what the notification calls answer.
@@ -329,11 +330,17 @@ type atomEntry struct {
 // feedEntries bounds a feed: readers poll, so the newest matches suffice.
 const feedEntries = 50
 
+// feedPath is the address of a saved search's feed. The token travels in
+// the query string, not the path, because the request log records paths.
+func feedPath(ss *opportunity.SavedSearch) string {
+	return "/feeds/market?token=" + url.QueryEscape(ss.FeedToken)
+}
+
 // feed serves the Atom feed of a saved search. Feed readers cannot sign
 // in, so the address's token is the only key; the feed shows what any
 // visitor may see (anonymous owners stay hidden).
 func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
-	ss, err := s.store.SavedSearchByFeedToken(r.Context(), strings.TrimSuffix(r.PathValue("token"), ".atom"))
+	ss, err := s.store.SavedSearchByFeedToken(r.Context(), r.URL.Query().Get("token"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -351,7 +358,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 		ID:        "urn:uuid:" + ss.ID,
 		Title:     tr.T("market.feed.title", "Name", ss.Name),
 		Subtitle:  tr.T("market.feed.subtitle"),
-		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.marketURL(r, "/feeds/market/"+ss.FeedToken)}, {Rel: "alternate", Type: "text/html", Href: s.marketURL(r, "/market?"+ss.Filter.Values().Encode())}},
+		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.marketURL(r, feedPath(ss))}, {Rel: "alternate", Type: "text/html", Href: s.marketURL(r, "/market?"+ss.Filter.Values().Encode())}},
 		Author:    atomPerson{Name: "Silkbridge"},
 		Generator: "Silkbridge",
 	}
