@@ -27,8 +27,8 @@ func init() {
 	personalDataExporters = append(personalDataExporters, exportProgrammeApplications)
 }
 
-// exportedApplication is one of a member's applications in their data download.
-type exportedApplication struct {
+// exportedProgrammeApplication is one of a member's applications in their data download.
+type exportedProgrammeApplication struct {
 	ProgrammeID    string                 `json:"programme_id"`
 	ProgrammeTitle string                 `json:"programme_title"`
 	Application    *programme.Application `json:"application"`
@@ -40,7 +40,7 @@ type exportedApplication struct {
 // programmes, with their published results, for the data download.
 func exportProgrammeApplications(ctx context.Context, st *store.Store, userID string) (string, any, error) {
 	const name = "programme_applications"
-	out := []exportedApplication{}
+	out := []exportedProgrammeApplication{}
 	t, err := st.TalentOfUser(ctx, userID)
 	if silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND {
 		return name, out, nil
@@ -57,7 +57,7 @@ func exportProgrammeApplications(ctx context.Context, st *store.Store, userID st
 		if err != nil {
 			return name, nil, err
 		}
-		e := exportedApplication{ProgrammeID: p.ID, ProgrammeTitle: p.Title, Application: a}
+		e := exportedProgrammeApplication{ProgrammeID: p.ID, ProgrammeTitle: p.Title, Application: a}
 		if p.PublishedRunID != "" {
 			if pl, err := st.PlacementOf(ctx, p.PublishedRunID, a.ID); err == nil {
 				e.Result = pl
@@ -69,18 +69,18 @@ func exportProgrammeApplications(ctx context.Context, st *store.Store, userID st
 }
 
 func (s *Server) programmeApplicationRoutes() {
-	s.handle("GET /programmes/{id}/apply", s.applyForm)
-	s.handle("POST /programmes/{id}/apply", s.apply)
-	s.handle("POST /programmes/{id}/withdraw", s.withdraw)
+	s.handle("GET /programmes/{id}/apply", s.programmeApplyForm)
+	s.handle("POST /programmes/{id}/apply", s.applyToProgramme)
+	s.handle("POST /programmes/{id}/withdraw", s.withdrawFromProgramme)
 	s.handle("GET /programmes/{id}/applications", s.programmeApplications)
-	s.handle("GET /programmes/{id}/hosts/{org}", s.hostPage)
-	s.handle("GET /programmes/{id}/positions/{pos}/ranking", s.rankingForm)
-	s.handle("POST /programmes/{id}/positions/{pos}/ranking", s.saveRanking)
+	s.handle("GET /programmes/{id}/hosts/{org}", s.programmeHostPage)
+	s.handle("GET /programmes/{id}/positions/{pos}/ranking", s.programmeRankingForm)
+	s.handle("POST /programmes/{id}/positions/{pos}/ranking", s.saveProgrammeRanking)
 
 	s.handleAPI("GET /api/v1/programmes/{id}/application", Op{Summary: "Your application to a programme", Tag: "programmes",
 		Response: programme.Application{}, Auth: true}, s.apiMyApplication)
 	s.handleAPI("PUT /api/v1/programmes/{id}/application", Op{Summary: "Apply, or replace your ranked list, while the window is open", Tag: "programmes",
-		Request: applicationInput{}, Response: programme.Application{}, Auth: true}, s.apiApply)
+		Request: programmeApplicationInput{}, Response: programme.Application{}, Auth: true}, s.apiApply)
 	s.handleAPI("DELETE /api/v1/programmes/{id}/application", Op{Summary: "Withdraw your application while the window is open", Tag: "programmes",
 		Auth: true, Status: http.StatusNoContent}, s.apiWithdraw)
 	s.handleAPI("GET /api/v1/programmes/{id}/applications", Op{Summary: "The programme's applications (its officer; a host's managers with organisation_id)",
@@ -88,21 +88,21 @@ func (s *Server) programmeApplicationRoutes() {
 		Query: map[string]string{"organisation_id": "only those listing this host's positions", "page": "page number", "per_page": "items per page"}},
 		s.apiApplications)
 	s.handleAPI("GET /api/v1/programmes/{id}/positions/{pos}/ranking", Op{Summary: "A position's applicants and the host's ranking (its managers, the officer)",
-		Tag: "programmes", Response: rankingView{}, Auth: true}, s.apiRanking)
+		Tag: "programmes", Response: programmeRankingView{}, Auth: true}, s.apiRanking)
 	s.handleAPI("PUT /api/v1/programmes/{id}/positions/{pos}/ranking", Op{Summary: "Rank a position's applicants (the host's managers)", Tag: "programmes",
-		Request: rankingInput{}, Response: rankingView{}, Auth: true}, s.apiSetRanking)
+		Request: programmeRankingInput{}, Response: programmeRankingView{}, Auth: true}, s.apiSetRanking)
 }
 
-// applicationInput is the body of the API's apply call.
-type applicationInput struct {
+// programmeApplicationInput is the body of the API's apply call.
+type programmeApplicationInput struct {
 	// Choices are position ids, best first.
 	Choices   []string `json:"choices"`
 	Statement string   `json:"statement"`
 }
 
-// talentOf returns the signed-in user's talent profile, or a conflict
+// programmeTalentOf returns the signed-in user's talent profile, or a conflict
 // telling them to write one first.
-func (s *Server) talentOf(r *http.Request, u *account.User) (*talent.Profile, error) {
+func (s *Server) programmeTalentOf(r *http.Request, u *account.User) (*talent.Profile, error) {
 	t, err := s.store.TalentOfUser(r.Context(), u.ID)
 	if silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND {
 		return nil, silkbridge.Conflict("prog.profile_first", "write your talent profile before you apply")
@@ -110,9 +110,9 @@ func (s *Server) talentOf(r *http.Request, u *account.User) (*talent.Profile, er
 	return t, err
 }
 
-// applyPage shows the application form, with what is needed first: a
+// programmeApplyPage shows the application form, with what is needed first: a
 // profile, an open window, eligibility.
-func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, u *account.User, form url.Values, status int, err error) {
+func (s *Server) programmeApplyPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, u *account.User, form url.Values, status int, err error) {
 	data := map[string]any{"Prog": p, "State": p.State(time.Now())}
 	page := &Page{Title: s.T(r, "prog.apply.title", "Title", p.Title), Form: form, Data: data}
 	t, terr := s.store.TalentOfUser(r.Context(), u.ID)
@@ -149,7 +149,7 @@ func (s *Server) applyPage(w http.ResponseWriter, r *http.Request, p *programme.
 	s.render(w, r, "programmes/apply", status, page)
 }
 
-func (s *Server) applyForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeApplyForm(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	if u == nil {
 		s.renderError(w, r, silkbridge.Unauthorized())
@@ -160,12 +160,12 @@ func (s *Server) applyForm(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.applyPage(w, r, p, u, nil, http.StatusOK, nil)
+	s.programmeApplyPage(w, r, p, u, nil, http.StatusOK, nil)
 }
 
-// choicesFromForm reads the ranked list: one select per place, blanks
+// programmeChoicesFromForm reads the ranked list: one select per place, blanks
 // skipped. It returns, for each kept choice, its place in the form.
-func choicesFromForm(r *http.Request) ([]string, map[string]string) {
+func programmeChoicesFromForm(r *http.Request) ([]string, map[string]string) {
 	var out []string
 	rename := map[string]string{}
 	for i, c := range r.PostForm["choices"] {
@@ -178,7 +178,7 @@ func choicesFromForm(r *http.Request) ([]string, map[string]string) {
 	return out, rename
 }
 
-func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
+func (s *Server) applyToProgramme(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	if u == nil {
 		s.renderError(w, r, silkbridge.Unauthorized())
@@ -193,12 +193,12 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	t, err := s.talentOf(r, u)
+	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	choices, rename := choicesFromForm(r)
+	choices, rename := programmeChoicesFromForm(r)
 	_, created, err := s.store.SaveApplication(r.Context(), store.Actor{UserID: u.ID}, p.ID, t.ID,
 		programme.Application{Choices: choices, Statement: r.PostForm.Get("statement")})
 	if err != nil {
@@ -206,7 +206,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		s.applyPage(w, r, p, u, r.PostForm, http.StatusUnprocessableEntity, renameFields(err, rename))
+		s.programmeApplyPage(w, r, p, u, r.PostForm, http.StatusUnprocessableEntity, progRenameFields(err, rename))
 		return
 	}
 	msg := "prog.apply.updated"
@@ -216,7 +216,7 @@ func (s *Server) apply(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, msg))
 }
 
-func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
+func (s *Server) withdrawFromProgramme(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	if u == nil {
 		s.renderError(w, r, silkbridge.Unauthorized())
@@ -227,7 +227,7 @@ func (s *Server) withdraw(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	t, err := s.talentOf(r, u)
+	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -259,13 +259,13 @@ func (s *Server) programmeApplications(w http.ResponseWriter, r *http.Request) {
 		Data: map[string]any{"Prog": p, "Applications": apps, "Page": pg}})
 }
 
-// seesHost reports whether the user may see a host's applicants and
+// seesProgrammeHost reports whether the user may see a host's applicants and
 // intake: its managers, and the programme's officer.
-func seesHost(u *account.User, p *programme.Programme, orgID string) bool {
+func seesProgrammeHost(u *account.User, p *programme.Programme, orgID string) bool {
 	return u.Manages(orgID) || runsProgramme(u, p)
 }
 
-func (s *Server) hostPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeHostPage(w http.ResponseWriter, r *http.Request) {
 	u := currentUser(r)
 	if u == nil {
 		s.renderError(w, r, silkbridge.Unauthorized())
@@ -287,7 +287,7 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, silkbridge.NotFound("host"))
 		return
 	}
-	if !seesHost(u, p, orgID) {
+	if !seesProgrammeHost(u, p, orgID) {
 		s.renderError(w, r, silkbridge.Forbidden())
 		return
 	}
@@ -304,9 +304,9 @@ func (s *Server) hostPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "programmes/host", http.StatusOK, &Page{Title: positions[0].OrgName + " · " + p.Title, Data: data})
 }
 
-// hostPosition loads the programme and position named in the path for
+// programmeHostPosition loads the programme and position named in the path for
 // someone who sees the host's applicants.
-func (s *Server) hostPosition(r *http.Request) (*programme.Programme, *programme.Position, *account.User, error) {
+func (s *Server) programmeHostPosition(r *http.Request) (*programme.Programme, *programme.Position, *account.User, error) {
 	u := currentUser(r)
 	if u == nil {
 		return nil, nil, nil, silkbridge.Unauthorized()
@@ -319,26 +319,26 @@ func (s *Server) hostPosition(r *http.Request) (*programme.Programme, *programme
 	if pos == nil {
 		return nil, nil, nil, silkbridge.NotFound("position")
 	}
-	if !seesHost(u, p, pos.OrgID) {
+	if !seesProgrammeHost(u, p, pos.OrgID) {
 		return nil, nil, nil, silkbridge.Forbidden()
 	}
 	return p, pos, u, nil
 }
 
-// rankingView is a position's applicants with the host's ranking.
-type rankingView struct {
+// programmeRankingView is a position's applicants with the host's ranking.
+type programmeRankingView struct {
 	PositionID string                `json:"position_id"`
 	Mode       string                `json:"rank_mode"`
 	Rule       string                `json:"rank_rule"`
 	Applicants []programme.Applicant `json:"applicants"`
 }
 
-// rankingInput is the body of the API's ranking call.
-type rankingInput struct {
+// programmeRankingInput is the body of the API's ranking call.
+type programmeRankingInput struct {
 	Entries []programme.RankEntry `json:"entries"`
 }
 
-func (s *Server) rankingPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position, u *account.User, form url.Values, status int, err error) {
+func (s *Server) programmeRankingPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position, u *account.User, form url.Values, status int, err error) {
 	applicants, aerr := s.store.PositionApplicants(r.Context(), p.ID, pos.ID)
 	if aerr != nil {
 		s.renderError(w, r, aerr)
@@ -364,19 +364,19 @@ func (s *Server) rankingPage(w http.ResponseWriter, r *http.Request, p *programm
 	s.render(w, r, "programmes/ranking", status, page)
 }
 
-func (s *Server) rankingForm(w http.ResponseWriter, r *http.Request) {
-	p, pos, u, err := s.hostPosition(r)
+func (s *Server) programmeRankingForm(w http.ResponseWriter, r *http.Request) {
+	p, pos, u, err := s.programmeHostPosition(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.rankingPage(w, r, p, pos, u, nil, http.StatusOK, nil)
+	s.programmeRankingPage(w, r, p, pos, u, nil, http.StatusOK, nil)
 }
 
-// rankingFromForm reads the ranking form: a value per applicant (blank
+// programmeRankingFromForm reads the ranking form: a value per applicant (blank
 // for none yet) and the applicants marked not acceptable. Problems are
 // named by the form's fields ("value.ID").
-func rankingFromForm(r *http.Request, read *silkbridge.Problems) ([]programme.RankEntry, map[string]string) {
+func programmeRankingFromForm(r *http.Request, read *silkbridge.Problems) ([]programme.RankEntry, map[string]string) {
 	f := r.PostForm
 	var entries []programme.RankEntry
 	rename := map[string]string{}
@@ -398,8 +398,8 @@ func rankingFromForm(r *http.Request, read *silkbridge.Problems) ([]programme.Ra
 	return entries, rename
 }
 
-func (s *Server) saveRanking(w http.ResponseWriter, r *http.Request) {
-	p, pos, u, err := s.hostPosition(r)
+func (s *Server) saveProgrammeRanking(w http.ResponseWriter, r *http.Request) {
+	p, pos, u, err := s.programmeHostPosition(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -413,18 +413,18 @@ func (s *Server) saveRanking(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var read silkbridge.Problems
-	entries, rename := rankingFromForm(r, &read)
+	entries, rename := programmeRankingFromForm(r, &read)
 	if read.Err() != nil {
 		err = read.Err()
 	} else {
-		err = renameFields(s.store.SetRanking(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID, entries), rename)
+		err = progRenameFields(s.store.SetRanking(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID, entries), rename)
 	}
 	if err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
 			s.renderError(w, r, err)
 			return
 		}
-		s.rankingPage(w, r, p, pos, u, r.PostForm, http.StatusUnprocessableEntity, err)
+		s.programmeRankingPage(w, r, p, pos, u, r.PostForm, http.StatusUnprocessableEntity, err)
 		return
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"/hosts/"+pos.OrgID, s.T(r, "prog.ranking.saved"))
@@ -436,7 +436,7 @@ func (s *Server) apiMyApplication(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, silkbridge.Unauthorized())
 		return
 	}
-	t, err := s.talentOf(r, u)
+	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -460,12 +460,12 @@ func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	var in applicationInput
+	var in programmeApplicationInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	t, err := s.talentOf(r, u)
+	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -484,7 +484,7 @@ func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	t, err := s.talentOf(r, u)
+	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -533,21 +533,21 @@ func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRanking(w http.ResponseWriter, r *http.Request) {
-	p, pos, _, err := s.hostPosition(r)
+	p, pos, _, err := s.programmeHostPosition(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeRanking(w, r, p, pos)
+	s.writeProgrammeRanking(w, r, p, pos)
 }
 
-func (s *Server) writeRanking(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position) {
+func (s *Server) writeProgrammeRanking(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position) {
 	applicants, err := s.store.PositionApplicants(r.Context(), p.ID, pos.ID)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rankingView{PositionID: pos.ID, Mode: pos.RankMode, Rule: pos.RankRule, Applicants: applicants})
+	writeJSON(w, http.StatusOK, programmeRankingView{PositionID: pos.ID, Mode: pos.RankMode, Rule: pos.RankRule, Applicants: applicants})
 }
 
 func (s *Server) apiSetRanking(w http.ResponseWriter, r *http.Request) {
@@ -555,7 +555,7 @@ func (s *Server) apiSetRanking(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	p, pos, u, err := s.hostPosition(r)
+	p, pos, u, err := s.programmeHostPosition(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -564,7 +564,7 @@ func (s *Server) apiSetRanking(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, silkbridge.Forbidden())
 		return
 	}
-	var in rankingInput
+	var in programmeRankingInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
@@ -573,5 +573,5 @@ func (s *Server) apiSetRanking(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writeRanking(w, r, p, pos)
+	s.writeProgrammeRanking(w, r, p, pos)
 }

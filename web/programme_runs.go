@@ -27,14 +27,14 @@ import (
 func init() { routeSets = append(routeSets, (*Server).programmeRunRoutes) }
 
 func (s *Server) programmeRunRoutes() {
-	s.handle("GET /programmes/{id}/runs", s.runsPage)
-	s.handle("POST /programmes/{id}/runs", s.startRun)
-	s.handle("GET /programmes/{id}/runs/{run}", s.runPage)
-	s.handle("GET /programmes/{id}/runs/{run}/status", s.runStatus)
-	s.handle("GET /programmes/{id}/runs/{run}/instance.json", s.runInstanceFile)
-	s.handle("GET /programmes/{id}/runs/{run}/matching.json", s.runMatchingFile)
-	s.handle("POST /programmes/{id}/runs/{run}/publish", s.publishRun)
-	s.handle("GET /programmes/{id}/compare", s.compareRuns)
+	s.handle("GET /programmes/{id}/runs", s.programmeRunsPage)
+	s.handle("POST /programmes/{id}/runs", s.startProgrammeRun)
+	s.handle("GET /programmes/{id}/runs/{run}", s.programmeRunPage)
+	s.handle("GET /programmes/{id}/runs/{run}/status", s.programmeRunStatus)
+	s.handle("GET /programmes/{id}/runs/{run}/instance.json", s.programmeRunInstanceFile)
+	s.handle("GET /programmes/{id}/runs/{run}/matching.json", s.programmeRunMatchingFile)
+	s.handle("POST /programmes/{id}/runs/{run}/publish", s.publishProgrammeRun)
+	s.handle("GET /programmes/{id}/compare", s.compareProgrammeRuns)
 
 	s.handleAPI("GET /api/v1/programmes/{id}/runs", Op{Summary: "The programme's matching runs with their balance reports (its officer)", Tag: "programmes",
 		Response: []programme.Run{}, Auth: true}, s.apiRuns)
@@ -48,41 +48,41 @@ func (s *Server) programmeRunRoutes() {
 	s.handleAPI("POST /api/v1/programmes/{id}/runs/{run}/publish", Op{Summary: "Publish a run as the programme's result (its officer; the window must be closed)",
 		Tag: "programmes", Response: programme.Run{}, Auth: true}, s.apiPublishRun)
 	s.handleAPI("GET /api/v1/programmes/{id}/result", Op{Summary: "Your published result: where you were placed and why not higher", Tag: "programmes",
-		Response: resultOutput{}, Auth: true}, s.apiMyResult)
+		Response: programmeResultOutput{}, Auth: true}, s.apiMyResult)
 	s.handleAPI("GET /api/v1/programmes/{id}/intake", Op{Summary: "A host's published intake (its managers, the officer)", Tag: "programmes",
 		Response: List[programme.Placement]{}, Auth: true, Query: map[string]string{"organisation_id": "the host organisation (required)"}}, s.apiIntake)
 }
 
-// Runs execute in the background. runSlots bounds how many one app
-// instance executes at once; runWorkers lets tests wait for them.
+// Runs execute in the background. programmeRunSlots bounds how many one app
+// instance executes at once; programmeRunWorkers lets tests wait for them.
 var (
-	runSlots   = make(chan struct{}, 2)
-	runWorkers sync.WaitGroup
+	programmeRunSlots   = make(chan struct{}, 2)
+	programmeRunWorkers sync.WaitGroup
 )
 
-// runWait is how long starting a run waits for it to finish before
+// programmeRunWait is how long starting a run waits for it to finish before
 // answering: a small programme's result shows at once, a large one's page
 // shows its progress.
-const runWait = 3 * time.Second
+const programmeRunWait = 3 * time.Second
 
-// launchRun executes the run in the background and returns a channel
+// launchProgrammeRun executes the run in the background and returns a channel
 // closed when it ends.
-func (s *Server) launchRun(run *programme.Run) <-chan struct{} {
+func (s *Server) launchProgrammeRun(run *programme.Run) <-chan struct{} {
 	done := make(chan struct{})
-	runWorkers.Add(1)
+	programmeRunWorkers.Add(1)
 	go func() {
-		defer runWorkers.Done()
+		defer programmeRunWorkers.Done()
 		defer close(done)
-		runSlots <- struct{}{}
-		defer func() { <-runSlots }()
-		s.executeRun(context.Background(), run)
+		programmeRunSlots <- struct{}{}
+		defer func() { <-programmeRunSlots }()
+		s.executeProgrammeRun(context.Background(), run)
 	}()
 	return done
 }
 
-// executeRun reads the programme, matches it, and stores the outcome,
+// executeProgrammeRun reads the programme, matches it, and stores the outcome,
 // reporting progress on the way; any failure is recorded on the run.
-func (s *Server) executeRun(ctx context.Context, run *programme.Run) {
+func (s *Server) executeProgrammeRun(ctx context.Context, run *programme.Run) {
 	fail := func(err error) {
 		s.log.Error("programme run failed", "run", run.ID, "programme", run.ProgrammeID, "err", err)
 		if ferr := s.store.FailRun(ctx, run.ID, err.Error()); ferr != nil {
@@ -123,42 +123,42 @@ func (s *Server) executeRun(ctx context.Context, run *programme.Run) {
 	}
 }
 
-// startRunFor records a run and launches it, waiting a moment for it to end.
-func (s *Server) startRunFor(ctx context.Context, actor store.Actor, p *programme.Programme, rp programme.RunParams) (*programme.Run, error) {
+// startProgrammeRunFor records a run and launches it, waiting a moment for it to end.
+func (s *Server) startProgrammeRunFor(ctx context.Context, actor store.Actor, p *programme.Programme, rp programme.RunParams) (*programme.Run, error) {
 	run, err := s.store.CreateRun(ctx, actor, p.ID, rp)
 	if err != nil {
 		return nil, err
 	}
-	done := s.launchRun(run)
+	done := s.launchProgrammeRun(run)
 	select {
 	case <-done:
-	case <-time.After(runWait):
+	case <-time.After(programmeRunWait):
 	case <-ctx.Done():
 	}
 	return s.store.Run(ctx, p.ID, run.ID)
 }
 
-// runView is a run with what its page says about it.
-type runView struct {
+// programmeRunView is a run with what its page says about it.
+type programmeRunView struct {
 	*programme.Run
 	// Stale says the programme's data changed after the run read it.
 	Stale   bool
 	Stalled bool
 }
 
-func viewRun(p *programme.Programme, r *programme.Run) runView {
-	return runView{Run: r, Stale: r.Status == programme.RunDone && r.DataVersion != p.DataVersion, Stalled: r.Stalled(time.Now())}
+func viewProgrammeRun(p *programme.Programme, r *programme.Run) programmeRunView {
+	return programmeRunView{Run: r, Stale: r.Status == programme.RunDone && r.DataVersion != p.DataVersion, Stalled: r.Stalled(time.Now())}
 }
 
-func (s *Server) runsPageWith(w http.ResponseWriter, r *http.Request, p *programme.Programme, status int, err error) {
+func (s *Server) programmeRunsPageWith(w http.ResponseWriter, r *http.Request, p *programme.Programme, status int, err error) {
 	runs, rerr := s.store.Runs(r.Context(), p.ID)
 	if rerr != nil {
 		s.renderError(w, r, rerr)
 		return
 	}
-	views := make([]runView, len(runs))
+	views := make([]programmeRunView, len(runs))
 	for i, run := range runs {
-		views[i] = viewRun(p, run)
+		views[i] = viewProgrammeRun(p, run)
 	}
 	page := &Page{Title: s.T(r, "prog.runs.title", "Title", p.Title), Data: map[string]any{"Prog": p, "Runs": views,
 		"Algorithms": match.Algorithms, "State": p.State(time.Now())}}
@@ -172,16 +172,16 @@ func (s *Server) runsPageWith(w http.ResponseWriter, r *http.Request, p *program
 	s.render(w, r, "programmes/runs", status, page)
 }
 
-func (s *Server) runsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeRunsPage(w http.ResponseWriter, r *http.Request) {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.runsPageWith(w, r, p, http.StatusOK, nil)
+	s.programmeRunsPageWith(w, r, p, http.StatusOK, nil)
 }
 
-func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) startProgrammeRun(w http.ResponseWriter, r *http.Request) {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -195,7 +195,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		rp := programme.RunParams{Algorithm: r.PostForm.Get("algorithm"), Seed: seed, Label: r.PostForm.Get("label")}
 		var run *programme.Run
-		if run, err = s.startRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp); err == nil {
+		if run, err = s.startProgrammeRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp); err == nil {
 			s.redirectFlash(w, r, "/programmes/"+p.ID+"/runs/"+run.ID, "")
 			return
 		}
@@ -204,11 +204,11 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.runsPageWith(w, r, p, http.StatusUnprocessableEntity, err)
+	s.programmeRunsPageWith(w, r, p, http.StatusUnprocessableEntity, err)
 }
 
-// officerRun loads the programme and run named in the path for the programme's officer.
-func (s *Server) officerRun(r *http.Request) (*programme.Programme, *programme.Run, error) {
+// officerProgrammeRun loads the programme and run named in the path for the programme's officer.
+func (s *Server) officerProgrammeRun(r *http.Request) (*programme.Programme, *programme.Run, error) {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
 		return nil, nil, err
@@ -220,13 +220,13 @@ func (s *Server) officerRun(r *http.Request) (*programme.Programme, *programme.R
 	return p, run, nil
 }
 
-func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
-	p, run, err := s.officerRun(r)
+func (s *Server) programmeRunPage(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	data := map[string]any{"Prog": p, "Run": viewRun(p, run), "State": p.State(time.Now())}
+	data := map[string]any{"Prog": p, "Run": viewProgrammeRun(p, run), "State": p.State(time.Now())}
 	if run.Status == programme.RunDone {
 		page, err := queryInt(r, "page", 1)
 		if err != nil {
@@ -238,9 +238,9 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, err)
 			return
 		}
-		rows := make([]placementRow, len(placements))
+		rows := make([]programmePlacementLine, len(placements))
 		for i, pl := range placements {
-			rows[i] = s.placementRow(r, p, pl)
+			rows[i] = s.programmePlacementRow(r, p, pl)
 		}
 		data["Placements"], data["Page"] = rows, pg
 	}
@@ -248,27 +248,27 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "programmes/run", http.StatusOK, &Page{Title: s.T(r, "prog.run.title", "Algorithm", run.Algorithm), Data: data})
 }
 
-// placementRow is one line of a run's results table.
-type placementRow struct {
+// programmePlacementLine is one line of a run's results table.
+type programmePlacementLine struct {
 	*programme.Placement
 	Position *programme.Position
 	Reasons  []string
 }
 
-func (s *Server) placementRow(r *http.Request, p *programme.Programme, pl *programme.Placement) placementRow {
-	row := placementRow{Placement: pl, Position: p.Position(pl.PositionID)}
+func (s *Server) programmePlacementRow(r *http.Request, p *programme.Programme, pl *programme.Placement) programmePlacementLine {
+	row := programmePlacementLine{Placement: pl, Position: p.Position(pl.PositionID)}
 	for _, ref := range pl.Refusals {
 		title := ref.PositionID
 		if pos := p.Position(ref.PositionID); pos != nil {
 			title = pos.Title + " (" + pos.OrgName + ")"
 		}
-		row.Reasons = append(row.Reasons, title+": "+s.reasonText(r, p, ref))
+		row.Reasons = append(row.Reasons, title+": "+s.programmeReasonText(r, p, ref))
 	}
 	return row
 }
 
-func (s *Server) runStatus(w http.ResponseWriter, r *http.Request) {
-	p, run, err := s.officerRun(r)
+func (s *Server) programmeRunStatus(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -278,11 +278,11 @@ func (s *Server) runStatus(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("HX-Refresh", "true")
 	}
 	s.render(w, r, "programmes/run_status", http.StatusOK, &Page{Title: s.T(r, "prog.run.title", "Algorithm", run.Algorithm),
-		Data: map[string]any{"Prog": p, "Run": viewRun(p, run)}})
+		Data: map[string]any{"Prog": p, "Run": viewProgrammeRun(p, run)}})
 }
 
-func (s *Server) runInstanceFile(w http.ResponseWriter, r *http.Request) {
-	p, run, err := s.officerRun(r)
+func (s *Server) programmeRunInstanceFile(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -297,11 +297,11 @@ func (s *Server) runInstanceFile(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-// runMatchingFile writes the run's result in the hr-matching/1 format,
+// programmeRunMatchingFile writes the run's result in the hr-matching/1 format,
 // with the hash of the instance file, so that an independent tool can
 // check it against instance.json.
-func (s *Server) runMatchingFile(w http.ResponseWriter, r *http.Request) {
-	p, run, err := s.officerRun(r)
+func (s *Server) programmeRunMatchingFile(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -348,8 +348,8 @@ func (s *Server) runMatchingFile(w http.ResponseWriter, r *http.Request) {
 	w.Write(b)
 }
 
-func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
-	p, run, err := s.officerRun(r)
+func (s *Server) publishProgrammeRun(w http.ResponseWriter, r *http.Request) {
+	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -361,9 +361,9 @@ func (s *Server) publishRun(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.run.published"))
 }
 
-// compareRuns shows finished runs side by side: placements, unfilled
+// compareProgrammeRuns shows finished runs side by side: placements, unfilled
 // seats, inequality, floor deficits, regions, countries, a Lorenz chart.
-func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) compareProgrammeRuns(w http.ResponseWriter, r *http.Request) {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -374,9 +374,9 @@ func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, silkbridge.Invalid("run", "prog.field.compare_many", "compare at most 6 runs", map[string]any{"Max": 6}))
 		return
 	}
-	var runs []runView
+	var runs []programmeRunView
 	for _, id := range ids {
-		if slices.ContainsFunc(runs, func(v runView) bool { return v.ID == id }) {
+		if slices.ContainsFunc(runs, func(v programmeRunView) bool { return v.ID == id }) {
 			continue
 		}
 		run, err := s.store.Run(r.Context(), p.ID, id)
@@ -388,18 +388,18 @@ func (s *Server) compareRuns(w http.ResponseWriter, r *http.Request) {
 			s.renderError(w, r, silkbridge.Conflict("prog.run.not_done", "the run has not finished"))
 			return
 		}
-		runs = append(runs, viewRun(p, run))
+		runs = append(runs, viewProgrammeRun(p, run))
 	}
 	data := map[string]any{"Prog": p, "Runs": runs, "State": p.State(time.Now())}
 	if len(runs) > 0 {
-		data["Chart"] = s.lorenzChart(r, runs)
-		data["Tables"] = balanceTables(p, runs)
+		data["Chart"] = s.programmeLorenzChart(r, runs)
+		data["Tables"] = programmeBalanceTables(p, runs)
 	}
 	s.render(w, r, "programmes/compare", http.StatusOK, &Page{Title: s.T(r, "prog.compare.title", "Title", p.Title), Data: data})
 }
 
-// runName names a run in charts and tables.
-func runName(v runView) string {
+// progRunName names a run in charts and tables.
+func progRunName(v programmeRunView) string {
 	name := fmt.Sprintf("%s #%d", v.Algorithm, v.Seed)
 	if v.Label != "" {
 		name = v.Label + " (" + v.Algorithm + ")"
@@ -407,8 +407,8 @@ func runName(v runView) string {
 	return name
 }
 
-// lorenzChart is the ECharts option of the runs' Lorenz curves.
-func (s *Server) lorenzChart(r *http.Request, runs []runView) map[string]any {
+// programmeLorenzChart is the ECharts option of the runs' Lorenz curves.
+func (s *Server) programmeLorenzChart(r *http.Request, runs []programmeRunView) map[string]any {
 	equality := s.T(r, "prog.lorenz.equality")
 	names := []string{equality}
 	series := []any{map[string]any{"name": equality, "type": "line", "data": [][2]float64{{0, 0}, {1, 1}}, "symbol": "none",
@@ -418,8 +418,8 @@ func (s *Server) lorenzChart(r *http.Request, runs []runView) map[string]any {
 		for i, pt := range v.Balance.Lorenz {
 			pts[i] = [2]float64{pt.X, pt.Y}
 		}
-		names = append(names, runName(v))
-		series = append(series, map[string]any{"name": runName(v), "type": "line", "data": pts, "symbolSize": 4})
+		names = append(names, progRunName(v))
+		series = append(series, map[string]any{"name": progRunName(v), "type": "line", "data": pts, "symbolSize": 4})
 	}
 	return map[string]any{
 		"tooltip": map[string]any{"trigger": "axis"},
@@ -431,21 +431,21 @@ func (s *Server) lorenzChart(r *http.Request, runs []runView) map[string]any {
 	}
 }
 
-// balanceRow is one line of a side-by-side table: a label and a value per run.
-type balanceRow struct {
+// programmeBalanceRow is one line of a side-by-side table: a label and a value per run.
+type programmeBalanceRow struct {
 	Label  string
 	Code   string // a country code or an id the template names
 	Values []string
 }
 
-// balanceSection is one table of the comparison.
-type balanceSection struct {
+// programmeBalanceSection is one table of the comparison.
+type programmeBalanceSection struct {
 	Key  string // names the section's heading message
-	Rows []balanceRow
+	Rows []programmeBalanceRow
 }
 
-// balanceTables lays the runs' balance reports side by side.
-func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
+// programmeBalanceTables lays the runs' balance reports side by side.
+func programmeBalanceTables(p *programme.Programme, runs []programmeRunView) []programmeBalanceSection {
 	n := len(runs)
 	cell := func(f func(b *programme.Balance) string) []string {
 		out := make([]string, n)
@@ -455,7 +455,7 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 		return out
 	}
 	pct := func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) }
-	summary := balanceSection{Key: "summary", Rows: []balanceRow{
+	summary := programmeBalanceSection{Key: "summary", Rows: []programmeBalanceRow{
 		{Code: "applicants", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.Applicants) })},
 		{Code: "placed", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.Placed) })},
 		{Code: "seats", Values: cell(func(b *programme.Balance) string { return fmt.Sprint(b.Seats) })},
@@ -470,9 +470,9 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 			return fmt.Sprint(b.ChoiceRanks[0])
 		})},
 	}}
-	institutions := balanceSection{Key: "institutions"}
+	institutions := programmeBalanceSection{Key: "institutions"}
 	for _, h := range p.Hosts() {
-		row := balanceRow{Label: h.Name, Values: make([]string, n)}
+		row := programmeBalanceRow{Label: h.Name, Values: make([]string, n)}
 		for i, v := range runs {
 			for _, in := range v.Balance.Institutions {
 				if in.OrgID == h.OrgID {
@@ -482,9 +482,9 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 		}
 		institutions.Rows = append(institutions.Rows, row)
 	}
-	regions := balanceSection{Key: "regions"}
+	regions := programmeBalanceSection{Key: "regions"}
 	for _, g := range p.Constraints.Regions {
-		row := balanceRow{Label: g.Name, Values: make([]string, n)}
+		row := programmeBalanceRow{Label: g.Name, Values: make([]string, n)}
 		for i, v := range runs {
 			for _, u := range v.Balance.Regions {
 				if u.ID == g.ID {
@@ -494,13 +494,13 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 		}
 		regions.Rows = append(regions.Rows, row)
 	}
-	quotas := balanceSection{Key: "quotas"}
+	quotas := programmeBalanceSection{Key: "quotas"}
 	for _, q := range p.Constraints.CountryQuotas {
 		label := ""
 		if g := p.Constraints.Region(q.Region); g != nil {
 			label = g.Name
 		}
-		row := balanceRow{Label: label, Code: q.Country, Values: make([]string, n)}
+		row := programmeBalanceRow{Label: label, Code: q.Country, Values: make([]string, n)}
 		for i, v := range runs {
 			for _, u := range v.Balance.Quotas {
 				if u.ID == q.ID {
@@ -510,7 +510,7 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 		}
 		quotas.Rows = append(quotas.Rows, row)
 	}
-	countries := balanceSection{Key: "countries"}
+	countries := programmeBalanceSection{Key: "countries"}
 	var codes []string
 	for _, v := range runs {
 		for _, c := range v.Balance.Countries {
@@ -521,7 +521,7 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 	}
 	slices.Sort(codes)
 	for _, code := range codes {
-		row := balanceRow{Code: code, Values: make([]string, n)}
+		row := programmeBalanceRow{Code: code, Values: make([]string, n)}
 		for i, v := range runs {
 			for _, c := range v.Balance.Countries {
 				if c.Country == code {
@@ -531,12 +531,12 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 		}
 		countries.Rows = append(countries.Rows, row)
 	}
-	floors := balanceSection{Key: "floors"}
+	floors := programmeBalanceSection{Key: "floors"}
 	for _, pos := range p.Positions {
 		if pos.Floor == 0 {
 			continue
 		}
-		row := balanceRow{Label: pos.Title + " (" + pos.OrgName + ")", Values: make([]string, n)}
+		row := programmeBalanceRow{Label: pos.Title + " (" + pos.OrgName + ")", Values: make([]string, n)}
 		for i, v := range runs {
 			for _, pi := range v.Balance.Positions {
 				if pi.PositionID == pos.ID {
@@ -546,10 +546,10 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 		}
 		floors.Rows = append(floors.Rows, row)
 	}
-	lorenz := balanceSection{Key: "lorenz"}
+	lorenz := programmeBalanceSection{Key: "lorenz"}
 	if len(runs) > 0 {
 		for k, pt := range runs[0].Balance.Lorenz {
-			row := balanceRow{Label: pct(pt.X), Values: make([]string, n)}
+			row := programmeBalanceRow{Label: pct(pt.X), Values: make([]string, n)}
 			for i, v := range runs {
 				if k < len(v.Balance.Lorenz) {
 					row.Values[i] = pct(v.Balance.Lorenz[k].Y)
@@ -558,7 +558,7 @@ func balanceTables(p *programme.Programme, runs []runView) []balanceSection {
 			lorenz.Rows = append(lorenz.Rows, row)
 		}
 	}
-	return []balanceSection{summary, institutions, regions, quotas, countries, floors, lorenz}
+	return []programmeBalanceSection{summary, institutions, regions, quotas, countries, floors, lorenz}
 }
 
 func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
@@ -590,7 +590,7 @@ func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	run, err := s.startRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp)
+	run, err := s.startProgrammeRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -600,7 +600,7 @@ func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
-	_, run, err := s.officerRun(r)
+	_, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -609,15 +609,15 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiPlacements(w http.ResponseWriter, r *http.Request) {
-	_, run, err := s.officerRun(r)
+	_, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	s.writePlacements(w, r, run.ID, r.URL.Query().Get("organisation_id"))
+	s.writeProgrammePlacements(w, r, run.ID, r.URL.Query().Get("organisation_id"))
 }
 
-func (s *Server) writePlacements(w http.ResponseWriter, r *http.Request, runID, orgID string) {
+func (s *Server) writeProgrammePlacements(w http.ResponseWriter, r *http.Request, runID, orgID string) {
 	f := store.PlacementFilter{OrgID: orgID}
 	var err error
 	if f.Page, err = queryInt(r, "page", 1); err != nil {
@@ -645,7 +645,7 @@ func (s *Server) apiPublishRun(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	p, run, err := s.officerRun(r)
+	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -661,17 +661,17 @@ func (s *Server) apiPublishRun(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, run)
 }
 
-// resultOutput is a talent's published result in the API.
-type resultOutput struct {
+// programmeResultOutput is a talent's published result in the API.
+type programmeResultOutput struct {
 	RunID      string `json:"run_id"`
 	PositionID string `json:"position_id"`
 	// Choice is the place of the position on your list, 0 when not placed.
-	Choice   int             `json:"choice"`
-	Refusals []refusalOutput `json:"refusals"`
+	Choice   int                      `json:"choice"`
+	Refusals []programmeRefusalOutput `json:"refusals"`
 }
 
-// refusalOutput says why a position you preferred went to others.
-type refusalOutput struct {
+// programmeRefusalOutput says why a position you preferred went to others.
+type programmeRefusalOutput struct {
 	PositionID string `json:"position_id"`
 	Choice     int    `json:"choice"`
 	Reason     string `json:"reason"`
@@ -690,7 +690,7 @@ func (s *Server) apiMyResult(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	t, err := s.talentOf(r, u)
+	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -709,10 +709,10 @@ func (s *Server) apiMyResult(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	out := resultOutput{RunID: p.PublishedRunID, PositionID: pl.PositionID, Choice: pl.Choice, Refusals: []refusalOutput{}}
+	out := programmeResultOutput{RunID: p.PublishedRunID, PositionID: pl.PositionID, Choice: pl.Choice, Refusals: []programmeRefusalOutput{}}
 	for _, ref := range pl.Refusals {
-		out.Refusals = append(out.Refusals, refusalOutput{PositionID: ref.PositionID, Choice: slices.Index(a.Choices, ref.PositionID) + 1,
-			Reason: ref.Reason, Constraint: ref.Constraint, Message: s.reasonText(r, p, ref)})
+		out.Refusals = append(out.Refusals, programmeRefusalOutput{PositionID: ref.PositionID, Choice: slices.Index(a.Choices, ref.PositionID) + 1,
+			Reason: ref.Reason, Constraint: ref.Constraint, Message: s.programmeReasonText(r, p, ref)})
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -733,7 +733,7 @@ func (s *Server) apiIntake(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, silkbridge.Invalid("organisation_id", "field.required", "this field is required", nil))
 		return
 	}
-	if !seesHost(u, p, orgID) {
+	if !seesProgrammeHost(u, p, orgID) {
 		s.apiError(w, r, silkbridge.Forbidden())
 		return
 	}
@@ -741,5 +741,5 @@ func (s *Server) apiIntake(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, silkbridge.Conflict("prog.result.not_yet", "the results are not published yet"))
 		return
 	}
-	s.writePlacements(w, r, p.PublishedRunID, orgID)
+	s.writeProgrammePlacements(w, r, p.PublishedRunID, orgID)
 }

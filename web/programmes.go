@@ -44,8 +44,8 @@ func (s *Server) programmeRoutes() {
 	s.handle("GET /programmes/{id}/positions/{pos}/edit", s.editPositionForm)
 	s.handle("POST /programmes/{id}/positions/{pos}", s.updatePosition)
 	s.handle("POST /programmes/{id}/positions/{pos}/delete", s.deletePosition)
-	s.handle("GET /programmes/{id}/constraints", s.constraintsForm)
-	s.handle("POST /programmes/{id}/constraints", s.saveConstraints)
+	s.handle("GET /programmes/{id}/constraints", s.programmeConstraintsForm)
+	s.handle("POST /programmes/{id}/constraints", s.saveProgrammeConstraints)
 
 	s.handleAPI("GET /api/v1/programmes", Op{Summary: "List talent-training programmes", Tag: "programmes",
 		Response: List[programme.Programme]{}, Query: map[string]string{"q": "free-text search", "country": "a country of the agreement's parties",
@@ -62,9 +62,9 @@ func (s *Server) programmeRoutes() {
 	s.handleAPI("POST /api/v1/programmes/{id}/close", Op{Summary: "Close applications now (its officer)", Tag: "programmes",
 		Response: programme.Programme{}, Auth: true}, s.apiCloseProgramme)
 	s.handleAPI("POST /api/v1/programmes/{id}/positions", Op{Summary: "Add a host position (the programme's officer)", Tag: "programmes",
-		Request: positionInput{}, Response: programme.Position{}, Auth: true, Status: http.StatusCreated}, s.apiCreatePosition)
+		Request: programmePositionInput{}, Response: programme.Position{}, Auth: true, Status: http.StatusCreated}, s.apiCreatePosition)
 	s.handleAPI("PUT /api/v1/programmes/{id}/positions/{pos}", Op{Summary: "Replace a host position (the programme's officer)", Tag: "programmes",
-		Request: positionInput{}, Response: programme.Position{}, Auth: true}, s.apiUpdatePosition)
+		Request: programmePositionInput{}, Response: programme.Position{}, Auth: true}, s.apiUpdatePosition)
 	s.handleAPI("DELETE /api/v1/programmes/{id}/positions/{pos}", Op{Summary: "Delete a position nobody listed (the programme's officer)", Tag: "programmes",
 		Auth: true, Status: http.StatusNoContent}, s.apiDeletePosition)
 	s.handleAPI("GET /api/v1/programmes/{id}/constraints", Op{Summary: "The programme's constraint set: regions with caps, country quotas, targets and floors",
@@ -242,9 +242,9 @@ func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := currentUser(r)
-	var mine []myApplication
+	var mine []myProgrammeApplication
 	if u != nil {
-		if mine, err = s.myApplications(r.Context(), u); err != nil {
+		if mine, err = s.myProgrammeApplications(r.Context(), u); err != nil {
 			s.renderError(w, r, err)
 			return
 		}
@@ -256,13 +256,13 @@ func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) {
 	}})
 }
 
-// myApplication is one of the signed-in talent's applications, for the list page.
-type myApplication struct {
+// myProgrammeApplication is one of the signed-in talent's applications, for the list page.
+type myProgrammeApplication struct {
 	Programme   *programme.Programme
 	Application *programme.Application
 }
 
-func (s *Server) myApplications(ctx context.Context, u *account.User) ([]myApplication, error) {
+func (s *Server) myProgrammeApplications(ctx context.Context, u *account.User) ([]myProgrammeApplication, error) {
 	t, err := s.store.TalentOfUser(ctx, u.ID)
 	if silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND {
 		return nil, nil
@@ -274,50 +274,50 @@ func (s *Server) myApplications(ctx context.Context, u *account.User) ([]myAppli
 	if err != nil {
 		return nil, err
 	}
-	out := make([]myApplication, 0, len(apps))
+	out := make([]myProgrammeApplication, 0, len(apps))
 	for _, a := range apps {
 		p, err := s.store.Programme(ctx, a.ProgrammeID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, myApplication{Programme: p, Application: a})
+		out = append(out, myProgrammeApplication{Programme: p, Application: a})
 	}
 	return out, nil
 }
 
-// refusalView is why a talent was not placed at a position it preferred,
+// programmeRefusalView is why a talent was not placed at a position it preferred,
 // said in the reader's language.
-type refusalView struct {
+type programmeRefusalView struct {
 	Position *programme.Position
 	Choice   int
 	Reason   string
 	Message  string
 }
 
-// resultView is a talent's published result.
-type resultView struct {
+// programmeResultView is a talent's published result.
+type programmeResultView struct {
 	Placed   *programme.Position
 	Choice   int
-	Refusals []refusalView
+	Refusals []programmeRefusalView
 }
 
-// explainPlacement says a placement in words: where the talent was placed
+// explainProgrammePlacement says a placement in words: where the talent was placed
 // and why each better choice went to others.
-func (s *Server) explainPlacement(r *http.Request, p *programme.Programme, a *programme.Application, pl *programme.Placement) resultView {
-	v := resultView{Placed: p.Position(pl.PositionID), Choice: pl.Choice}
+func (s *Server) explainProgrammePlacement(r *http.Request, p *programme.Programme, a *programme.Application, pl *programme.Placement) programmeResultView {
+	v := programmeResultView{Placed: p.Position(pl.PositionID), Choice: pl.Choice}
 	for _, ref := range pl.Refusals {
-		rv := refusalView{Position: p.Position(ref.PositionID), Choice: slices.Index(a.Choices, ref.PositionID) + 1, Reason: ref.Reason}
+		rv := programmeRefusalView{Position: p.Position(ref.PositionID), Choice: slices.Index(a.Choices, ref.PositionID) + 1, Reason: ref.Reason}
 		if rv.Position == nil {
 			rv.Position = &programme.Position{ID: ref.PositionID, Title: ref.PositionID}
 		}
-		rv.Message = s.reasonText(r, p, ref)
+		rv.Message = s.programmeReasonText(r, p, ref)
 		v.Refusals = append(v.Refusals, rv)
 	}
 	return v
 }
 
-// reasonText says one refusal reason in the request's language.
-func (s *Server) reasonText(r *http.Request, p *programme.Programme, ref programme.Refusal) string {
+// programmeReasonText says one refusal reason in the request's language.
+func (s *Server) programmeReasonText(r *http.Request, p *programme.Programme, ref programme.Refusal) string {
 	switch ref.Reason {
 	case "full":
 		return s.T(r, "prog.reason.full")
@@ -387,7 +387,7 @@ func (s *Server) showProgramme(w http.ResponseWriter, r *http.Request) {
 				data["MyChoices"] = mine
 				if p.PublishedRunID != "" {
 					if pl, err := s.store.PlacementOf(ctx, p.PublishedRunID, a.ID); err == nil {
-						data["Result"] = s.explainPlacement(r, p, a, pl)
+						data["Result"] = s.explainProgrammePlacement(r, p, a, pl)
 					}
 				}
 			}
@@ -467,7 +467,7 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) {
 		err = s.store.CreateProgramme(r.Context(), store.Actor{UserID: u.ID}, &p)
 	} else {
 		p.Normalise()
-		err = progCombine(&read, p.Validate(s.mustRef(r)))
+		err = progCombine(&read, p.Validate(s.programmeRef(r)))
 	}
 	if err != nil {
 		s.programmeFormError(w, r, &p, s.T(r, "prog.new.title"), err)
@@ -476,9 +476,9 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.created"))
 }
 
-// mustRef returns the reference data; it is loaded at start, so a failure
+// programmeRef returns the reference data; it is loaded at start, so a failure
 // here leaves validation without countries (every code then unknown).
-func (s *Server) mustRef(r *http.Request) organisation.Checker {
+func (s *Server) programmeRef(r *http.Request) organisation.Checker {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
 		return &store.Reference{}
@@ -565,9 +565,9 @@ func (s *Server) deleteProgramme(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, "/programmes", s.T(r, "deleted"))
 }
 
-// positionInput is the body of the API's position calls and what the
+// programmePositionInput is the body of the API's position calls and what the
 // position form holds.
-type positionInput struct {
+type programmePositionInput struct {
 	OrgID       string   `json:"organisation_id"`
 	Title       string   `json:"title"`
 	Description string   `json:"description"`
@@ -581,20 +581,20 @@ type positionInput struct {
 	Floor       int      `json:"floor"`
 }
 
-func (in positionInput) apply(pos *programme.Position) {
+func (in programmePositionInput) apply(pos *programme.Position) {
 	pos.OrgID, pos.Title, pos.Description, pos.Capacity, pos.Fields = in.OrgID, in.Title, in.Description, in.Capacity, in.Fields
 	pos.Language, pos.Stipend, pos.RankMode, pos.RankRule, pos.Target, pos.Floor = in.Language, in.Stipend, in.RankMode, in.RankRule, in.Target, in.Floor
 }
 
-func positionFromForm(r *http.Request, read *silkbridge.Problems) positionInput {
+func programmePositionFromForm(r *http.Request, read *silkbridge.Problems) programmePositionInput {
 	f := r.PostForm
-	return positionInput{OrgID: f.Get("organisation_id"), Title: f.Get("title"), Description: f.Get("description"),
+	return programmePositionInput{OrgID: f.Get("organisation_id"), Title: f.Get("title"), Description: f.Get("description"),
 		Capacity: progInt(read, "capacity", f.Get("capacity"), 0), Fields: f["fields"], Language: f.Get("language"),
 		Stipend: f.Get("stipend"), RankMode: f.Get("rank_mode"), RankRule: f.Get("rank_rule"),
 		Target: progOptInt(read, "target", f.Get("target")), Floor: progInt(read, "floor", f.Get("floor"), 0)}
 }
 
-func positionForm(pos *programme.Position) url.Values {
+func programmePositionForm(pos *programme.Position) url.Values {
 	target := ""
 	if pos.Target != nil {
 		target = strconv.Itoa(*pos.Target)
@@ -604,9 +604,9 @@ func positionForm(pos *programme.Position) url.Values {
 		"rank_mode": {pos.RankMode}, "rank_rule": {pos.RankRule}, "target": {target}, "floor": {strconv.Itoa(pos.Floor)}}
 }
 
-// hostChoices lists the organisations a position's form offers: the
+// programmeHostChoices lists the organisations a position's form offers: the
 // programme's hosts, the current one, and those matching the search.
-func (s *Server) hostChoices(r *http.Request, p *programme.Programme, current string) ([]*organisation.Organisation, error) {
+func (s *Server) programmeHostChoices(r *http.Request, p *programme.Programme, current string) ([]*organisation.Organisation, error) {
 	ctx := r.Context()
 	seen := map[string]bool{}
 	var out []*organisation.Organisation
@@ -643,7 +643,7 @@ func (s *Server) positionFormData(r *http.Request, p *programme.Programme, pos *
 	if err != nil {
 		return nil, err
 	}
-	hosts, err := s.hostChoices(r, p, pos.OrgID)
+	hosts, err := s.programmeHostChoices(r, p, pos.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -687,10 +687,10 @@ func (s *Server) createPosition(w http.ResponseWriter, r *http.Request) {
 	}
 	var read silkbridge.Problems
 	var pos programme.Position
-	positionFromForm(r, &read).apply(&pos)
+	programmePositionFromForm(r, &read).apply(&pos)
 	if read.Err() != nil {
 		pos.Normalise()
-		err = progCombine(&read, pos.Validate(s.mustRef(r)))
+		err = progCombine(&read, pos.Validate(s.programmeRef(r)))
 	} else {
 		err = s.store.AddPosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, &pos)
 	}
@@ -701,8 +701,8 @@ func (s *Server) createPosition(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"#positions", s.T(r, "prog.position.added"))
 }
 
-// officerPosition loads the programme and position named in the path for the programme's officer.
-func (s *Server) officerPosition(r *http.Request) (*programme.Programme, *programme.Position, *account.User, error) {
+// programmeOfficerPosition loads the programme and position named in the path for the programme's officer.
+func (s *Server) programmeOfficerPosition(r *http.Request) (*programme.Programme, *programme.Position, *account.User, error) {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
 		return nil, nil, nil, err
@@ -715,7 +715,7 @@ func (s *Server) officerPosition(r *http.Request) (*programme.Programme, *progra
 }
 
 func (s *Server) editPositionForm(w http.ResponseWriter, r *http.Request) {
-	p, pos, _, err := s.officerPosition(r)
+	p, pos, _, err := s.programmeOfficerPosition(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -725,11 +725,11 @@ func (s *Server) editPositionForm(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, "programmes/position_form", http.StatusOK, &Page{Title: s.T(r, "prog.position.edit"), Data: data, Form: positionForm(pos)})
+	s.render(w, r, "programmes/position_form", http.StatusOK, &Page{Title: s.T(r, "prog.position.edit"), Data: data, Form: programmePositionForm(pos)})
 }
 
 func (s *Server) updatePosition(w http.ResponseWriter, r *http.Request) {
-	p, pos, u, err := s.officerPosition(r)
+	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -739,12 +739,12 @@ func (s *Server) updatePosition(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var read silkbridge.Problems
-	in := positionFromForm(r, &read)
+	in := programmePositionFromForm(r, &read)
 	if read.Err() != nil {
 		probe := *pos
 		in.apply(&probe)
 		probe.Normalise()
-		err = progCombine(&read, probe.Validate(s.mustRef(r)))
+		err = progCombine(&read, probe.Validate(s.programmeRef(r)))
 	} else {
 		_, err = s.store.UpdatePosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID, in.apply)
 	}
@@ -756,7 +756,7 @@ func (s *Server) updatePosition(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) deletePosition(w http.ResponseWriter, r *http.Request) {
-	p, pos, u, err := s.officerPosition(r)
+	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -768,14 +768,14 @@ func (s *Server) deletePosition(w http.ResponseWriter, r *http.Request) {
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"#positions", s.T(r, "deleted"))
 }
 
-// constraintRows is how many empty rows the constraints form offers for
+// programmeConstraintRows is how many empty rows the constraints form offers for
 // new regions and quotas.
-const constraintRows = 2
+const programmeConstraintRows = 2
 
-// constraintsFromForm reads the constraints form. Rows left blank are
+// programmeConstraintsFromForm reads the constraints form. Rows left blank are
 // dropped, and rows marked for removal; the result maps each kept row to
 // its index in the form, so that problems show beside the right row.
-func constraintsFromForm(r *http.Request, read *silkbridge.Problems) (programme.ConstraintSet, map[string]string) {
+func programmeConstraintsFromForm(r *http.Request, read *silkbridge.Problems) (programme.ConstraintSet, map[string]string) {
 	f := r.PostForm
 	rows := func(prefix string) []int {
 		seen := map[int]bool{}
@@ -838,8 +838,8 @@ func constraintsFromForm(r *http.Request, read *silkbridge.Problems) (programme.
 	return cs, rename
 }
 
-// renameFields maps the fields of a validation error to the form's names.
-func renameFields(err error, rename map[string]string) error {
+// progRenameFields maps the fields of a validation error to the form's names.
+func progRenameFields(err error, rename map[string]string) error {
 	e, ok := err.(*silkbridge.Error)
 	if !ok {
 		return err
@@ -855,8 +855,8 @@ func renameFields(err error, rename map[string]string) error {
 	return &c
 }
 
-// constraintsFormValues fills the constraints form from the programme.
-func constraintsFormValues(p *programme.Programme) url.Values {
+// programmeConstraintsFormValues fills the constraints form from the programme.
+func programmeConstraintsFormValues(p *programme.Programme) url.Values {
 	v := url.Values{}
 	for i, g := range p.Constraints.Regions {
 		k := fmt.Sprintf("regions.%d.", i)
@@ -883,9 +883,9 @@ func constraintsFormValues(p *programme.Programme) url.Values {
 	return v
 }
 
-// constraintRowsOf counts the rows the constraints form shows: those
-// submitted or stored, and constraintRows blank ones more.
-func constraintRowsOf(form url.Values, prefix string) []int {
+// programmeConstraintRowsOf counts the rows the constraints form shows: those
+// submitted or stored, and programmeConstraintRows blank ones more.
+func programmeConstraintRowsOf(form url.Values, prefix string) []int {
 	n := 0
 	for k := range form {
 		if rest, ok := strings.CutPrefix(k, prefix+"."); ok {
@@ -895,10 +895,10 @@ func constraintRowsOf(form url.Values, prefix string) []int {
 			}
 		}
 	}
-	return seq(n + constraintRows)
+	return seq(n + programmeConstraintRows)
 }
 
-func (s *Server) constraintsPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, form url.Values, status int, err error) {
+func (s *Server) programmeConstraintsPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, form url.Values, status int, err error) {
 	ref, rerr := s.store.Reference(r.Context())
 	if rerr != nil {
 		s.renderError(w, r, rerr)
@@ -906,7 +906,7 @@ func (s *Server) constraintsPage(w http.ResponseWriter, r *http.Request, p *prog
 	}
 	page := &Page{Title: s.T(r, "prog.constraints.title", "Title", p.Title), Form: form, Data: map[string]any{
 		"Prog": p, "Hosts": p.Hosts(), "Targets": p.Targets(), "Countries": ref.SortedCountries(requestLanguage(r).Tag),
-		"RegionRows": constraintRowsOf(form, "regions"), "QuotaRows": constraintRowsOf(form, "country_quotas"),
+		"RegionRows": programmeConstraintRowsOf(form, "regions"), "QuotaRows": programmeConstraintRowsOf(form, "country_quotas"),
 	}}
 	if err != nil {
 		tr := s.translator(requestLanguage(r))
@@ -915,16 +915,16 @@ func (s *Server) constraintsPage(w http.ResponseWriter, r *http.Request, p *prog
 	s.render(w, r, "programmes/constraints", status, page)
 }
 
-func (s *Server) constraintsForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeConstraintsForm(w http.ResponseWriter, r *http.Request) {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.constraintsPage(w, r, p, constraintsFormValues(p), http.StatusOK, nil)
+	s.programmeConstraintsPage(w, r, p, programmeConstraintsFormValues(p), http.StatusOK, nil)
 }
 
-func (s *Server) saveConstraints(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveProgrammeConstraints(w http.ResponseWriter, r *http.Request) {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -935,20 +935,20 @@ func (s *Server) saveConstraints(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var read silkbridge.Problems
-	cs, rename := constraintsFromForm(r, &read)
+	cs, rename := programmeConstraintsFromForm(r, &read)
 	if read.Err() != nil {
 		probe := *p
-		err = progCombine(&read, renameFields(cs.Apply(&probe, s.mustRef(r)), rename))
+		err = progCombine(&read, progRenameFields(cs.Apply(&probe, s.programmeRef(r)), rename))
 	} else {
 		_, err = s.store.SetConstraints(r.Context(), store.Actor{UserID: u.ID}, p.ID, cs)
-		err = renameFields(err, rename)
+		err = progRenameFields(err, rename)
 	}
 	if err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
 			s.renderError(w, r, err)
 			return
 		}
-		s.constraintsPage(w, r, p, r.PostForm, http.StatusUnprocessableEntity, err)
+		s.programmeConstraintsPage(w, r, p, r.PostForm, http.StatusUnprocessableEntity, err)
 		return
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"#constraints", s.T(r, "prog.constraints.saved"))
@@ -1002,7 +1002,7 @@ func (s *Server) apiCreateProgramme(w http.ResponseWriter, r *http.Request) {
 	var err error
 	if read.Err() != nil {
 		p.Normalise()
-		err = progCombine(&read, p.Validate(s.mustRef(r)))
+		err = progCombine(&read, p.Validate(s.programmeRef(r)))
 	} else {
 		err = s.store.CreateProgramme(r.Context(), store.Actor{UserID: u.ID}, &p)
 	}
@@ -1086,7 +1086,7 @@ func (s *Server) apiCreatePosition(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	var in positionInput
+	var in programmePositionInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
@@ -1106,12 +1106,12 @@ func (s *Server) apiUpdatePosition(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	p, pos, u, err := s.officerPosition(r)
+	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return
 	}
-	var in positionInput
+	var in programmePositionInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.apiError(w, r, err)
 		return
@@ -1129,7 +1129,7 @@ func (s *Server) apiDeletePosition(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	p, pos, u, err := s.officerPosition(r)
+	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
 		s.apiError(w, r, err)
 		return

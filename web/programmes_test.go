@@ -37,7 +37,7 @@ type progWorld struct {
 func newProgWorld(t *testing.T, ts *testServer) *progWorld {
 	t.Helper()
 	// Runs execute in the background: let them end before the database closes.
-	t.Cleanup(runWorkers.Wait)
+	t.Cleanup(programmeRunWorkers.Wait)
 	ctx := context.Background()
 	w := &progWorld{ts: ts}
 	w.officer, w.officerUser = ts.user(t, "officer@most.example", account.Officer)
@@ -419,7 +419,7 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		}
 		res = w.hostBig.json("GET", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", nil)
 		progMustStatus(t, res, http.StatusOK, "ranking")
-		var rv rankingView
+		var rv programmeRankingView
 		json.Unmarshal([]byte(res.Body), &rv)
 		if len(rv.Applicants) != 3 {
 			t.Fatalf("applicants %+v", rv)
@@ -448,7 +448,7 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		for i, c := range w.talents {
 			res := c.json("GET", "/api/v1/programmes/"+p.ID+"/result", nil)
 			progMustStatus(t, res, http.StatusOK, "result of "+w.profiles[i].Name)
-			var out resultOutput
+			var out programmeResultOutput
 			json.Unmarshal([]byte(res.Body), &out)
 			if out.PositionID == "" && (len(out.Refusals) != 2 || out.Refusals[0].Reason != "regional-cap" || out.Refusals[0].Message == "") {
 				t.Fatalf("an unplaced talent's result says no reason: %s", res.Body)
