@@ -660,3 +660,55 @@ func TestMarket_EveryMarketMessageIsInSixLanguages(t *testing.T) {
 		}
 	}
 }
+
+// TestMarket_DeletingAnAccountErasesItsMarketplaceData: a member's
+// download holds their interests and saved searches; deleting the account
+// removes their personal interests (or keeps them without the person,
+// when they choose to), their saved searches and notifications, and keeps
+// an interest sent for an organisation, which is the organisation's.
+func TestMarket_DeletingAnAccountErasesItsMarketplaceData(t *testing.T) {
+	for _, anonymise := range []bool{false, true} {
+		t.Run(map[bool]string{false: "remove", true: "anonymise"}[anonymise], func(t *testing.T) {
+			forEachEngine(t, func(t *testing.T, ts *testServer) {
+				ctx := context.Background()
+				_, ownerUser := ts.user(t, "owner@example.org", account.Member)
+				member, memberUser := ts.user(t, "member@example.org", account.Member)
+				org := marketOrg(t, ts.st, ownerUser, "Baku Oil Lab", "AZ", "")
+				memberOrg := marketOrg(t, ts.st, memberUser, "Ganja Startups", "AZ", "")
+				x := marketListing(t, ts.st, org.ID, opportunity.Published)
+				personal := &opportunity.Interest{OpportunityID: x.ID, WhoWeAre: "Me", WhatWePropose: "Help"}
+				forOrg := &opportunity.Interest{OpportunityID: x.ID, FromOrgID: memberOrg.ID, WhoWeAre: "Us", WhatWePropose: "Help"}
+				for _, i := range []*opportunity.Interest{personal, forOrg} {
+					if err := ts.st.CreateInterest(ctx, store.Actor{UserID: memberUser.ID}, i); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if err := ts.st.CreateSavedSearch(ctx, store.Actor{UserID: memberUser.ID}, &opportunity.SavedSearch{Name: "Oil", Filter: opportunity.Filter{Query: "oil"}}); err != nil {
+					t.Fatal(err)
+				}
+				export := member.get("/api/v1/me/export")
+				marketStatus(t, export, http.StatusOK, "export")
+				if !strings.Contains(export.Body, `"marketplace"`) || !strings.Contains(export.Body, personal.ID) || !strings.Contains(export.Body, `"Oil"`) {
+					t.Fatalf("the download lacks the marketplace data: %.500s", export.Body)
+				}
+				if err := ts.st.DeleteUser(ctx, store.Actor{UserID: memberUser.ID}, memberUser.ID, anonymise); err != nil {
+					t.Fatalf("delete the account: %v", err)
+				}
+				_, err := ts.st.Interest(ctx, personal.ID)
+				if kept := err == nil; kept != anonymise {
+					t.Errorf("personal interest kept: %v, want %v", kept, anonymise)
+				}
+				kept, err := ts.st.Interest(ctx, forOrg.ID)
+				if err != nil || kept.FromUserID != "" || kept.From.PersonName != store.AnonymousName || kept.FromOrgID != memberOrg.ID {
+					t.Errorf("the organisation's interest: %+v, %v", kept, err)
+				}
+				if ss, _ := ts.st.SavedSearches(ctx, memberUser.ID); len(ss) != 0 {
+					t.Errorf("%d saved searches left", len(ss))
+				}
+				if n, _, _ := ts.st.Notifications(ctx, memberUser.ID, 10); len(n) != 0 {
+					t.Errorf("%d notifications left", len(n))
+				}
+			})
+		})
+	}
+}
