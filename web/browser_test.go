@@ -77,7 +77,9 @@ func browserTab(t *testing.T) context.Context {
 		}
 		t.Skip(browserErr)
 	}
-	tab, cancel := chromedp.NewContext(browserCtx)
+	// A browser context of its own per test: cookies (the session, the
+	// chosen language) never leak from one test into the next.
+	tab, cancel := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	tab, cancelTimeout := context.WithTimeout(tab, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancel() })
 	return tab

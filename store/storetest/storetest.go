@@ -86,6 +86,11 @@ func newPostgresDB(t testing.TB) string {
 	if _, err := db.Exec("CREATE DATABASE " + name); err != nil {
 		t.Fatalf("create test database: %v", err)
 	}
+	// A test database is thrown away: waiting for the disk on every commit
+	// only slows the suite down.
+	if _, err := db.Exec("ALTER DATABASE " + name + " SET synchronous_commit = off"); err != nil {
+		t.Fatalf("configure test database: %v", err)
+	}
 	t.Cleanup(func() {
 		db, err := sql.Open("pgx", admin)
 		if err != nil {
