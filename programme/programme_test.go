@@ -8,6 +8,7 @@ import (
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/match"
+	"github.com/silkbridge/silkbridge/match/check"
 	"github.com/silkbridge/silkbridge/talent"
 )
 
@@ -511,6 +512,58 @@ func TestExecute_AnEmptyProgrammeGivesAnEmptyReport(t *testing.T) {
 			}
 			if out.Matched != 0 || out.Balance.Placed != 0 || len(out.Placements) != 0 || out.Balance.Gini != 0 {
 				t.Fatalf("%s, %s: %+v", name, alg, out.Balance)
+			}
+		}
+	}
+}
+
+// TestExecute_ResultsPassTheIndependentChecker runs a concentrated
+// programme with a capped region and nested country quotas, and has the
+// match/check package judge every algorithm's result on the instance the
+// run kept.
+func TestExecute_ResultsPassTheIndependentChecker(t *testing.T) {
+	s := benchSnapshot(500, 60)
+	inner := s.Programme.Constraints.CountryQuotas[0]
+	s.Programme.Constraints.CountryQuotas = append(s.Programme.Constraints.CountryQuotas,
+		CountryQuota{ID: "kz-all", Country: "KZ", Cap: inner.Cap + 10})
+	for _, alg := range match.Algorithms {
+		out, err := Execute(s, alg, 11, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inst, err := match.ReadInstance(strings.NewReader(string(out.Instance)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		hospital := map[string]int32{}
+		for h := range inst.Hospitals {
+			hospital[inst.Hospitals[h].ID] = int32(h)
+		}
+		asg := make([]int32, len(inst.Residents))
+		for r, pl := range out.Placements {
+			if inst.Residents[r].ID != pl.ApplicationID {
+				t.Fatalf("placement %d is of %s, resident %s", r, pl.ApplicationID, inst.Residents[r].ID)
+			}
+			asg[r] = -1
+			if pl.PositionID != "" {
+				asg[r] = hospital[pl.PositionID]
+			}
+		}
+		if err := check.Matching(inst, alg, asg); err != nil {
+			t.Errorf("%s: %v", alg, err)
+		}
+		if alg != match.DA {
+			for _, f := range []func(*match.Instance, []int32) error{check.RegionalCaps, check.GroupQuotas} {
+				if err := f(inst, asg); err != nil {
+					t.Errorf("%s: %v", alg, err)
+				}
+			}
+		}
+		for _, pl := range out.Placements {
+			for _, ref := range pl.Refusals {
+				if ref.Reason == string(match.ReasonUnexplained) {
+					t.Fatalf("%s: %s refused at %s without a reason", alg, pl.ApplicationID, ref.PositionID)
+				}
 			}
 		}
 	}
