@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"time"
 
@@ -44,7 +45,7 @@ of the process. With --rerun it also times a second import over the first
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	fmt.Printf("Horizon 2020 import, %d CPUs, %s\n", runtime.NumCPU(), runtime.Version())
+	fmt.Printf("Horizon 2020 import, %d CPUs, %s%s\n", runtime.NumCPU(), runtime.Version(), loadAverage())
 	dir, err := os.MkdirTemp("", "silkbridge-bench-import-")
 	if err != nil {
 		return err
@@ -80,6 +81,7 @@ func benchImportOn(ctx context.Context, name, dsn string, paths cordis.Paths, re
 	}
 	for _, run := range runs {
 		start := time.Now()
+		user0, sys0 := cpuTime()
 		ref, err := st.Reference(ctx)
 		if err != nil {
 			return err
@@ -101,9 +103,13 @@ func benchImportOn(ctx context.Context, name, dsn string, paths cordis.Paths, re
 			return err
 		}
 		total := time.Since(start)
+		user1, sys1 := cpuTime()
 		db := res.InDatabase
-		fmt.Printf("%-8s %-13s %6.2f s (read %.2f s%s)  %7.0f participations/s  in the database: %d projects, %d organisations, %d participations, %d countries\n",
-			name, run, total.Seconds(), read.Seconds(), phases, float64(res.Rows)/total.Seconds(),
+		// The processor time of this process says how much work the run
+		// was when other work shares the machine (a PostgreSQL server's
+		// own time is not in it).
+		fmt.Printf("%-8s %-13s %6.2f s (read %.2f s%s; this process used %.2f s of processor time)  %7.0f participations/s  in the database: %d projects, %d organisations, %d participations, %d countries\n",
+			name, run, total.Seconds(), read.Seconds(), phases, (user1 - user0 + sys1 - sys0).Seconds(), float64(res.Rows)/total.Seconds(),
 			db.Projects, db.Organisations, db.Participations, db.Countries)
 	}
 	return nil
@@ -149,6 +155,20 @@ func cpuTime() (user, sys time.Duration) {
 		return 0, 0
 	}
 	return time.Duration(ru.Utime.Nano()), time.Duration(ru.Stime.Nano())
+}
+
+// loadAverage says how busy the machine is (Linux), so that a reader can
+// tell a slow run from a crowded machine.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return ""
+	}
+	return ", load average " + strings.Join(f[:3], " ")
 }
 
 // maxRSS returns the peak resident memory of the process in bytes.
