@@ -503,85 +503,136 @@ func (p *Prepared) newSolver(alg Algorithm) (*solver, error) {
 }
 
 // runPlain is deferred acceptance with each hospital keeping its best
-// applicants up to capacity. Each resident's chain of proposals runs until
-// someone is held without displacing anybody, or a list is exhausted.
+// applicants up to capacity. A chain of proposals starts from each resident
+// and runs until someone is held without displacing anybody, or a list is
+// exhausted. Several chains advance in turn, one proposal each: a proposal
+// mostly waits on memory, and the next chain's loads, not depending on it,
+// overlap the wait. The outcome of deferred acceptance does not depend on
+// the order of proposals.
 func (s *solver) runPlain() {
+	const chains = 8
 	arcs, thresh, off, slab := s.p.arcs, s.thresh, s.off, s.slab
+	starts := s.p.start[:len(s.p.start)-1]
 	proposals := int64(0)
-	for _, k := range s.p.start[:len(s.p.start)-1] {
-		for {
-			a := arcs[k]
-			if a.h < 0 {
-				break // the list is exhausted
-			}
-			proposals++
-			if a.rank >= thresh[a.h] {
-				k++ // refused by a full hospital (or one without seats)
+	var k [chains]int32
+	active := 0
+	for c := range chains {
+		k[c] = -1
+		if len(starts) > 0 {
+			k[c], starts = starts[0], starts[1:]
+			active++
+		}
+	}
+	for active > 0 {
+		for c := range chains {
+			kc := k[c]
+			if kc < 0 {
 				continue
 			}
-			e := uint64(a.rank)<<32 | uint64(k)
-			o := off[a.h]
-			header := slab[o]
-			count, capacity := uint32(header), uint32(header>>32)
-			if count < capacity {
-				held := slab[o+1 : o+2+int32(count)]
-				heapPush(held, e)
-				slab[o] = header + 1
-				if count+1 == capacity {
-					thresh[a.h] = int32(held[0] >> 32)
+			a := arcs[kc]
+			if a.h >= 0 {
+				proposals++
+				if a.rank >= thresh[a.h] {
+					k[c] = kc + 1 // refused by a full hospital (or one without seats)
+					continue
 				}
-				break
+				e := uint64(a.rank)<<32 | uint64(kc)
+				o := off[a.h]
+				header := slab[o]
+				count, capacity := uint32(header), uint32(header>>32)
+				if count < capacity {
+					held := slab[o+1 : o+2+int32(count)]
+					heapPush(held, e)
+					slab[o] = header + 1
+					if count+1 == capacity {
+						thresh[a.h] = int32(held[0] >> 32)
+					}
+				} else {
+					held := slab[o+1 : o+1+int32(count)]
+					w := held[0]
+					held[0] = e
+					heapDown(held, 0)
+					thresh[a.h] = int32(held[0] >> 32)
+					k[c] = next(w) // the displaced resident's next choice
+					continue
+				}
 			}
-			held := slab[o+1 : o+1+int32(count)]
-			w := held[0]
-			held[0] = e
-			heapDown(held, 0)
-			thresh[a.h] = int32(held[0] >> 32)
-			k = int32(uint32(w)) + 1 // the displaced resident's next choice
+			// The chain ends (held, or list exhausted): start the next resident.
+			if len(starts) > 0 {
+				k[c], starts = starts[0], starts[1:]
+			} else {
+				k[c] = -1
+				active--
+			}
 		}
 	}
 	s.proposals = proposals
 }
 
-// run is deferred acceptance with group shares and FDA regions. Hospitals
-// without either take the path of runPlain.
+// run is deferred acceptance with group shares and FDA regions, its chains
+// interleaved as in runPlain. Hospitals without either take runPlain's path.
 func (s *solver) run() {
+	const chains = 8
 	arcs, thresh, off, slab, plainAt := s.p.arcs, s.thresh, s.off, s.slab, s.plainAt
+	starts := s.p.start[:len(s.p.start)-1]
 	proposals := int64(0)
-	for _, k := range s.p.start[:len(s.p.start)-1] {
-		for k >= 0 {
-			a := arcs[k]
-			if a.h < 0 {
-				break
-			}
-			proposals++
-			if a.rank >= thresh[a.h] {
-				k++ // refused by a full hospital, whatever its region or quotas
+	var k [chains]int32
+	active := 0
+	for c := range chains {
+		k[c] = -1
+		if len(starts) > 0 {
+			k[c], starts = starts[0], starts[1:]
+			active++
+		}
+	}
+	for active > 0 {
+		for c := range chains {
+			kc := k[c]
+			if kc < 0 {
 				continue
 			}
-			e := uint64(a.rank)<<32 | uint64(k)
-			if !plainAt[a.h] {
-				k = s.propose(a.h, e)
-				continue
-			}
-			o := off[a.h]
-			header := slab[o]
-			count, capacity := uint32(header), uint32(header>>32)
-			if count < capacity {
-				held := slab[o+1 : o+2+int32(count)]
-				heapPush(held, e)
-				slab[o] = header + 1
-				if count+1 == capacity {
-					thresh[a.h] = int32(held[0] >> 32)
+			a := arcs[kc]
+			if a.h >= 0 {
+				proposals++
+				if a.rank >= thresh[a.h] {
+					k[c] = kc + 1 // refused by a full hospital, whatever its region or quotas
+					continue
 				}
-				break
+				e := uint64(a.rank)<<32 | uint64(kc)
+				if !plainAt[a.h] {
+					if kn := s.propose(a.h, e); kn >= 0 {
+						k[c] = kn
+						continue
+					}
+				} else {
+					o := off[a.h]
+					header := slab[o]
+					count, capacity := uint32(header), uint32(header>>32)
+					if count < capacity {
+						held := slab[o+1 : o+2+int32(count)]
+						heapPush(held, e)
+						slab[o] = header + 1
+						if count+1 == capacity {
+							thresh[a.h] = int32(held[0] >> 32)
+						}
+					} else {
+						held := slab[o+1 : o+1+int32(count)]
+						w := held[0]
+						held[0] = e
+						heapDown(held, 0)
+						thresh[a.h] = int32(held[0] >> 32)
+						k[c] = next(w)
+						continue
+					}
+				}
 			}
-			held := slab[o+1 : o+1+int32(count)]
-			w := held[0]
-			held[0] = e
-			heapDown(held, 0)
-			thresh[a.h] = int32(held[0] >> 32)
-			k = next(w)
+			// The chain ends (held, or list exhausted): start the next resident.
+			if len(starts) > 0 {
+				k[c], starts = starts[0], starts[1:]
+			} else {
+				k[c] = -1
+				active--
+			}
 		}
 	}
 	s.proposals = proposals
