@@ -325,3 +325,40 @@ func TestDepthHistories_FeedTheAnalyticsAndShallowListsTheWaiting(t *testing.T) 
 		}
 	})
 }
+
+func TestCooperations_UpdateChangesDetailsOnlyAndDeleteRemovesEverything(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		kz, cn, _ := coopFixture(t, st)
+		c := newCoop(kz, cn)
+		if err := st.CreateCooperation(ctx, store.Actor{}, c); err != nil {
+			t.Fatal(err)
+		}
+		after, err := st.UpdateCooperation(ctx, store.Actor{}, c.ID, func(x *cooperation.Cooperation) {
+			x.Title, x.Keywords = "Solar desalination pilots", []string{"membranes", "brackish water"}
+			x.Stage, x.Partners = cooperation.Commercialisation, nil // not the details' to change
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := st.Cooperation(ctx, c.ID)
+		if got.Title != "Solar desalination pilots" || got.Stage != cooperation.Exchange || len(got.Partners) != 2 || after.Stage != cooperation.Exchange {
+			t.Errorf("after update: %q at %s with %d partners", got.Title, got.Stage, len(got.Partners))
+		}
+		if _, p, _ := st.Cooperations(ctx, cooperation.Filter{Query: "brackish"}); p.Total != 1 {
+			t.Errorf("the new keywords are not searchable: %d", p.Total)
+		}
+		_, err = st.UpdateCooperation(ctx, store.Actor{}, c.ID, func(x *cooperation.Cooperation) { x.EndDate = "2000-01-01" })
+		assertFieldError(t, err, "end_date")
+		if err := st.DeleteCooperation(ctx, store.Actor{}, c.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, table := range []string{"cooperations", "cooperation_partners", "stage_changes"} {
+			if n := countRows(t, st, table); n != 0 {
+				t.Errorf("%d rows left in %s", n, table)
+			}
+		}
+		if _, p, _ := st.Cooperations(ctx, cooperation.Filter{Query: "brackish"}); p.Total != 0 {
+			t.Errorf("a deleted cooperation is still found")
+		}
+	})
+}
