@@ -416,7 +416,7 @@ func (o *Output) Validate(today time.Time) error {
 	if p.Required("title", o.Title) {
 		p.MaxLen("title", o.Title, 500)
 	}
-	if d, ok := checkDate(&p, "date", o.Date, true); ok && d.After(today) {
+	if d, ok := checkDate(&p, "date", o.Date, true); ok && inFuture(d, today) {
 		p.Add("date", "coop.field.future", "the date is in the future", nil)
 	}
 	if o.Kind == OutputPeopleTrained && o.Count < 1 {
@@ -451,7 +451,7 @@ func ValidateChange(current, lastDate string, ch *StageChange, today time.Time) 
 		p.Add("stage", "coop.field.same_stage", "the cooperation is already at this stage", nil)
 	}
 	if d, ok := checkDate(&p, "date", ch.Date, true); ok {
-		if d.After(today) {
+		if inFuture(d, today) {
 			p.Add("date", "coop.field.future", "the date is in the future", nil)
 		} else if lastDate != "" && ch.Date < lastDate {
 			p.Add("date", "coop.field.before_last", "the date is before the last stage change ({{.Last}})", map[string]any{"Last": lastDate})
@@ -471,6 +471,13 @@ func ValidateChange(current, lastDate string, ch *StageChange, today time.Time) 
 		p.Add("evidence_kind", "field.choice", "choose one of the values listed", map[string]any{"Value": ch.Evidence.Kind})
 	}
 	return p.Err()
+}
+
+// inFuture reports whether day is later than today anywhere on Earth: the
+// server's UTC date may be a day behind its user's.
+func inFuture(day, today time.Time) bool {
+	y, m, d := today.UTC().Date()
+	return day.After(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1))
 }
 
 // ParseDate reads a date written as YYYY-MM-DD.

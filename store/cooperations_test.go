@@ -146,7 +146,7 @@ func TestCooperations_ChangeStageKeepsHistoryAndRefusesBadChanges(t *testing.T) 
 			t.Fatal(err)
 		}
 		note := cooperation.Evidence{Kind: cooperation.EvidenceNote, Note: "joint proposal funded"}
-		tomorrow := time.Now().UTC().AddDate(0, 0, 2).Format(cooperation.DateLayout)
+		later := time.Now().UTC().AddDate(0, 0, 2).Format(cooperation.DateLayout)
 		bad := []struct {
 			name, stage, date string
 			ev                cooperation.Evidence
@@ -155,7 +155,7 @@ func TestCooperations_ChangeStageKeepsHistoryAndRefusesBadChanges(t *testing.T) 
 			{"same stage", cooperation.Exchange, "2023-09-01", note, "stage"},
 			{"unknown stage", "marriage", "2023-09-01", note, "stage"},
 			{"before the last change", cooperation.JointResearch, "2023-01-01", note, "date"},
-			{"in the future", cooperation.JointResearch, tomorrow, note, "date"},
+			{"in the future", cooperation.JointResearch, later, note, "date"},
 			{"not a date", cooperation.JointResearch, "1 Sept", note, "date"},
 			{"no evidence", cooperation.JointResearch, "2023-09-01", cooperation.Evidence{Kind: cooperation.EvidenceNote}, "evidence"},
 			{"unknown output", cooperation.JointResearch, "2023-09-01", cooperation.Evidence{Kind: cooperation.EvidenceOutput, Ref: silkbridge.NewID()}, "evidence_ref"},
