@@ -31,6 +31,21 @@ func (o Outcome) String() string {
 // MarshalText writes the outcome as "eligible", "not_eligible" or "unknown".
 func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
 
+// UnmarshalText reads an outcome written by MarshalText.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "eligible":
+		*o = Eligible
+	case "not_eligible":
+		*o = NotEligible
+	case "unknown":
+		*o = Unknown
+	default:
+		return fmt.Errorf("eligible: %q is not an outcome", b)
+	}
+	return nil
+}
+
 // Message returns the outcome as a translatable word.
 func (o Outcome) Message() Message { return Message{ID: MessageID("eligible.outcome." + o.String())} }
 
