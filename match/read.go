@@ -125,24 +125,24 @@ type ids struct {
 }
 
 // A slot of the id table; k is the interned index + 1, or 0 when empty.
-// Names of up to 8 bytes are kept in the slot too, so that comparing them
+// Names of up to 16 bytes are kept in the slot too, so that comparing them
 // touches no other memory.
 type slot struct {
 	hash       uint32
 	k          int32
 	start, end int32
-	short      uint64
+	short      [2]uint64
 }
 
-// shortName packs a name of up to 8 bytes into an integer; longer names give 0
-// and are compared in the arena.
-func shortName(b []byte) uint64 {
-	if len(b) > 8 {
-		return 0
+// shortName packs a name of up to 16 bytes into two integers; longer names
+// give zeros and are compared in the arena.
+func shortName(b []byte) [2]uint64 {
+	var x [2]uint64
+	if len(b) > 16 {
+		return x
 	}
-	var x uint64
 	for i, c := range b {
-		x |= uint64(c) << (8 * i)
+		x[i/8] |= uint64(c) << (8 * (i % 8))
 	}
 	return x
 }
@@ -248,7 +248,7 @@ func (s *ids) internHashed(b []byte, h uint64) (int32, error) {
 		if t.hash != uint32(h) || t.end-t.start != n || t.short != short {
 			continue
 		}
-		if n <= 8 || string(s.arena[t.start:t.end]) == string(b) {
+		if n <= 16 || string(s.arena[t.start:t.end]) == string(b) {
 			return t.k - 1, nil
 		}
 	}
@@ -1162,7 +1162,8 @@ func (s *ids) nameOf(k int32) string {
 // duplicates inside the list. The whole list is parsed first, then looked
 // up in a tight loop of loads that do not depend on each other, which the
 // processor overlaps: each is otherwise a cache miss in the index of a
-// million ids. With the hash table, a first pass touches every id's slot.
+// million ids. With the hash table, a first pass touches every id's slot,
+// and a second the name of every long id in the arena.
 func (d *decoder) refList(dst *[]int32, side *ids, kind, name string) error {
 	if err := d.expect('['); err != nil {
 		return fieldError(name, err)
@@ -1220,6 +1221,13 @@ func (d *decoder) refList(dst *[]int32, side *ids, kind, name string) error {
 		for j, h := range d.batchHash {
 			touched += side.table[h&mask].hash
 			keys[j] = -1
+		}
+		// Then the names of long ids, compared in the arena: same again.
+		table, arena := side.table, side.arena
+		for _, h := range d.batchHash {
+			if t := &table[h&mask]; t.hash == uint32(h) && t.end-t.start > 16 {
+				touched += uint32(arena[t.start])
+			}
 		}
 		d.touched += touched
 	}

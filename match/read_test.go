@@ -3,6 +3,7 @@ package match_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -198,6 +199,11 @@ func TestReadInstance_NumberedLookingIDsResolveExactly(t *testing.T) {
 		{"number far beyond the count", `"r0", "r999999999", "r1"`, `"r1", "r999999999", "r0"`, "r1 r999999999 r0"},
 		{"other prefix", `"r0", "s1", "r1"`, `"s1", "r1"`, "s1 r1"},
 		{"no number", `"alice", "bob"`, `"bob", "alice"`, "bob alice"},
+		{"long ids sharing a prefix", `"participant-000000001", "participant-000000002", "participant-00000000"`,
+			`"participant-000000002", "participant-00000000", "participant-000000001"`,
+			"participant-000000002 participant-00000000 participant-000000001"},
+		{"sixteen bytes differing last", `"abcdefghijklmnop", "abcdefghijklmnoq"`, `"abcdefghijklmnoq", "abcdefghijklmnop"`,
+			"abcdefghijklmnoq abcdefghijklmnop"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,5 +229,38 @@ func TestReadInstance_NumberedLookingIDsResolveExactly(t *testing.T) {
 				t.Fatalf("prefs resolve to %v, want %s", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestWriteInstance_RoundTripsArbitraryIDs(t *testing.T) {
+	// Ids of every length from 1 to 40 bytes, many sharing long prefixes,
+	// enough to grow the id table several times.
+	in, err := gen.Generate(gen.Config{Residents: 5000, Regions: 2, Seed: 4, MinList: 2, MaxList: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := func(prefix string, i int) string {
+		s := fmt.Sprintf("%s%x", prefix, i*7919)
+		return (s + strings.Repeat("-", 40))[:1+i%40]
+	}
+	seen := map[string]bool{}
+	for i := range in.Residents {
+		id := name("resident/", i)
+		for seen[id] {
+			id += "+"
+		}
+		seen[id] = true
+		in.Residents[i].ID = id
+	}
+	for i := range in.Hospitals {
+		in.Hospitals[i].ID = fmt.Sprintf("host %d \"%d\"", i, i)
+	}
+	first := dump(in)
+	back, err := match.ReadInstance(strings.NewReader(first))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dump(back) != first {
+		t.Fatal("arbitrary ids changed on a round trip")
 	}
 }
