@@ -253,7 +253,7 @@ func TestWriteInstance_RoundTripsArbitraryIDs(t *testing.T) {
 		in.Residents[i].ID = id
 	}
 	for i := range in.Hospitals {
-		in.Hospitals[i].ID = fmt.Sprintf("host %d \"%d\"", i, i)
+		in.Hospitals[i].ID = fmt.Sprintf("hôte %d \"%d\" 医院\\", i, i)
 	}
 	first := dump(in)
 	back, err := match.ReadInstance(strings.NewReader(first))
