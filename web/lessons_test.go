@@ -51,9 +51,9 @@ func lessonsFound(t *testing.T, c *client, query string) []string {
 
 // TestLessons_RussianLessonIsFoundInRussianAndShownForACooperationOfItsField
 // is the knowledge base's end-to-end path: a lesson written in Russian on
-// the form is found with another form of a Russian word, and it is among
-// the detours that s.detoursFor gives for a cooperation of the same field
-// (what the cooperation page shows with the "detours" template).
+// the form is found with another form of a Russian word, and it shows on
+// the cooperation page of the same field ("others took these detours"),
+// and not on the page of a cooperation in another field.
 func TestLessons_RussianLessonIsFoundInRussianAndShownForACooperationOfItsField(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, ts *testServer) {
 		ctx := context.Background()
@@ -113,6 +113,10 @@ func TestLessons_RussianLessonIsFoundInRussianAndShownForACooperationOfItsField(
 			}
 			if found != tc.shown {
 				t.Errorf("cooperation %q (fields %v): lesson among its detours %v, want %v", tc.coop.Title, tc.coop.Fields, found, tc.shown)
+			}
+			onPage := strings.Contains(visitor.get("/cooperations/"+tc.coop.ID).Body, title)
+			if onPage != tc.shown {
+				t.Errorf("cooperation page %q shows the lesson: %v, want %v", tc.coop.Title, onPage, tc.shown)
 			}
 		}
 	})
