@@ -45,7 +45,7 @@ func TestInfluence_CountsEachFigureByTheFormula(t *testing.T) {
 		Transfers: []Transfer{
 			{OwnerID: "m1", ReceiverID: "e9", CompletedOn: "2024-05-01"},
 			{OwnerID: "o9", ReceiverID: "m2", CompletedOn: "2024-07-01"}, // m2 had left
-			{OwnerID: "m1", ReceiverID: "e8"},                             // not completed
+			{OwnerID: "m1", ReceiverID: "e8"},                            // not completed
 		},
 	}
 	ps := Influence(r, asOf)
