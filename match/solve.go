@@ -307,14 +307,17 @@ func (p *Prepared) prepareGroups() {
 }
 
 func checkDisjoint(inst *Instance) error {
-	owner := make(map[int32]int, 0)
+	if len(inst.Regions) == 0 {
+		return nil
+	}
+	owner := make([]int32, len(inst.Hospitals)) // region index + 1, or 0
 	for i, g := range inst.Regions {
 		for _, h := range g.Hospitals {
-			if j, ok := owner[h]; ok {
+			if j := int(owner[h]) - 1; j >= 0 {
 				return fmt.Errorf("%s: hospital %q is also in %s; flexible deferred acceptance needs disjoint regions",
 					where("regions", i, g.ID), inst.Hospitals[h].ID, where("regions", j, inst.Regions[j].ID))
 			}
-			owner[h] = i
+			owner[h] = int32(i + 1)
 		}
 	}
 	return nil
