@@ -2,6 +2,7 @@ package match_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -337,5 +338,40 @@ func TestSolve_AllocatesNothingPerProposal(t *testing.T) {
 		if allocs[0] != allocs[1] {
 			t.Errorf("%s: %v allocations at 200 residents, %v at 5,000", alg, allocs[0], allocs[1])
 		}
+	}
+}
+
+func TestSolve_EdgeCasesGiveValidOutput(t *testing.T) {
+	tests := []struct{ name, doc, want string }{
+		{"empty", `{"format": "hr-instance/1", "residents": [], "hospitals": []}`, ""},
+		{"no hospitals listed", `{"format": "hr-instance/1", "residents": [{"id": "r", "prefs": []}], "hospitals": [{"id": "h", "capacity": 2, "prefs": []}]}`, "r:-"},
+		{"no seats", `{"format": "hr-instance/1", "residents": [{"id": "r", "prefs": ["h"]}], "hospitals": [{"id": "h", "capacity": 0, "prefs": ["r"]}]}`, "r:-"},
+		{"region capped at zero", `{"format": "hr-instance/1", "residents": [{"id": "r", "prefs": ["h"]}], "hospitals": [{"id": "h", "capacity": 1, "prefs": ["r"]}],
+			"regions": [{"id": "g", "hospitals": ["h"], "cap": 0}]}`, "r:-"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := mustRead(t, tt.doc)
+			for _, alg := range []match.Algorithm{match.JRMP, match.FDA} {
+				res := mustSolve(t, in, alg)
+				if got := assignmentByID(in, res.Assignment); got != tt.want {
+					t.Errorf("%s: %s, want %s", alg, got, tt.want)
+				}
+				for r := range in.Residents {
+					for _, why := range res.Refusals(r) {
+						if why.Reason == match.ReasonUnexplained {
+							t.Errorf("%s: refusal without a reason", alg)
+						}
+					}
+				}
+				if b := res.Balance(nil); len(b.Lorenz) < 2 {
+					t.Errorf("%s: Lorenz curve %v", alg, b.Lorenz)
+				}
+				var out bytes.Buffer
+				if err := match.WriteMatching(&out, res, match.Output{}); err != nil || !json.Valid(out.Bytes()) {
+					t.Errorf("%s: wrote %q (%v)", alg, out.String(), err)
+				}
+			}
+		})
 	}
 }
