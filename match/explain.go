@@ -120,15 +120,8 @@ func (res *Result) refusal(r, h, rank int32) Refusal {
 		return Refusal{Hospital: h, Reason: ReasonUnexplained}
 	}
 	if res.Algorithm == FDA {
-		for _, g := range inst.Regions {
-			if !containsHospital(g.Hospitals, h) {
-				continue
-			}
-			placed := 0
-			for _, x := range g.Hospitals {
-				placed += len(res.intake[x])
-			}
-			if placed >= g.Cap {
+		for i, g := range inst.Regions {
+			if res.regionPlaced[i] >= g.Cap && containsHospital(g.Hospitals, h) {
 				return Refusal{Hospital: h, Reason: ReasonRegionalCap, Constraint: g.ID}
 			}
 		}
@@ -184,13 +177,20 @@ func containsHospital(list []int32, h int32) bool {
 	return false
 }
 
-// buildIntake lists the residents placed at each hospital.
+// buildIntake lists the residents placed at each hospital, and counts those
+// placed in each region.
 func (res *Result) buildIntake() {
 	inst := res.prep.inst
 	res.intake = make([][]int32, len(inst.Hospitals))
 	for r, h := range res.Assignment {
 		if h >= 0 {
 			res.intake[h] = append(res.intake[h], int32(r))
+		}
+	}
+	res.regionPlaced = make([]int, len(inst.Regions))
+	for i, g := range inst.Regions {
+		for _, h := range g.Hospitals {
+			res.regionPlaced[i] += len(res.intake[h])
 		}
 	}
 }

@@ -40,9 +40,12 @@ type Result struct {
 	// find them acceptable (one-sided entries of a list are never proposed to).
 	Proposals int64
 
-	prep   *Prepared
-	once   sync.Once
-	intake [][]int32 // residents placed at each hospital, built on first use
+	prep *Prepared
+	// Built on first use by Refusals or Intake: the residents placed at
+	// each hospital, and the number placed in each region.
+	once         sync.Once
+	intake       [][]int32
+	regionPlaced []int
 }
 
 // Instance returns the instance the result was solved for.
