@@ -106,27 +106,28 @@ func (res *Result) refusal(r, h, rank int32) Refusal {
 	if res.Algorithm == JRMP {
 		seats = p.targets[h]
 	}
+	region := res.regionOfHospital[h]
 	if int32(len(held)) >= seats {
-		higher := true
-		for _, x := range held {
-			higher = higher && res.rankAt(x, h) < rank
+		if res.worstHeld[h] > rank {
+			return Refusal{Hospital: h, Reason: ReasonUnexplained}
 		}
-		if higher {
-			if seats < capacity {
-				return Refusal{Hospital: h, Reason: ReasonRegionalCap, Constraint: res.regionOf(h)}
-			}
-			return Refusal{Hospital: h, Reason: ReasonFull}
+		if seats < capacity {
+			return Refusal{Hospital: h, Reason: ReasonRegionalCap, Constraint: regionID(inst, region)}
 		}
-		return Refusal{Hospital: h, Reason: ReasonUnexplained}
+		return Refusal{Hospital: h, Reason: ReasonFull}
 	}
-	if res.Algorithm == FDA {
-		for i, g := range inst.Regions {
-			if res.regionPlaced[i] >= g.Cap && containsHospital(g.Hospitals, h) {
-				return Refusal{Hospital: h, Reason: ReasonRegionalCap, Constraint: g.ID}
-			}
-		}
+	// FDA's regions are disjoint, so a hospital's region is the only one.
+	if res.Algorithm == FDA && region >= 0 && res.regionPlaced[region] >= inst.Regions[region].Cap {
+		return Refusal{Hospital: h, Reason: ReasonRegionalCap, Constraint: inst.Regions[region].ID}
 	}
 	return Refusal{Hospital: h, Reason: ReasonUnexplained}
+}
+
+func regionID(inst *Instance, i int32) string {
+	if i < 0 {
+		return ""
+	}
+	return inst.Regions[i].ID
 }
 
 // rankAt returns resident x's position in hospital h's list.
@@ -158,39 +159,34 @@ func (res *Result) quotaFor(h, g, share int32) string {
 	return ""
 }
 
-// regionOf names the first region holding hospital h.
-func (res *Result) regionOf(h int32) string {
-	for _, g := range res.prep.inst.Regions {
-		if containsHospital(g.Hospitals, h) {
-			return g.ID
-		}
-	}
-	return ""
-}
-
-func containsHospital(list []int32, h int32) bool {
-	for _, x := range list {
-		if x == h {
-			return true
-		}
-	}
-	return false
-}
-
-// buildIntake lists the residents placed at each hospital, and counts those
-// placed in each region.
+// buildIntake lists the residents placed at each hospital with the rank of
+// the worst, counts those placed in each region, and notes each hospital's
+// first region: what every refusal needs, built once.
 func (res *Result) buildIntake() {
 	inst := res.prep.inst
-	res.intake = make([][]int32, len(inst.Hospitals))
+	m := len(inst.Hospitals)
+	res.intake = make([][]int32, m)
+	res.worstHeld = make([]int32, m)
+	for h := range res.worstHeld {
+		res.worstHeld[h] = -1
+	}
 	for r, h := range res.Assignment {
 		if h >= 0 {
 			res.intake[h] = append(res.intake[h], int32(r))
+			res.worstHeld[h] = max(res.worstHeld[h], res.rankAt(int32(r), h))
 		}
 	}
 	res.regionPlaced = make([]int, len(inst.Regions))
+	res.regionOfHospital = make([]int32, m)
+	for h := range res.regionOfHospital {
+		res.regionOfHospital[h] = -1
+	}
 	for i, g := range inst.Regions {
 		for _, h := range g.Hospitals {
 			res.regionPlaced[i] += len(res.intake[h])
+			if res.regionOfHospital[h] < 0 {
+				res.regionOfHospital[h] = int32(i)
+			}
 		}
 	}
 }

@@ -42,10 +42,13 @@ type Result struct {
 
 	prep *Prepared
 	// Built on first use by Refusals or Intake: the residents placed at
-	// each hospital, and the number placed in each region.
-	once         sync.Once
-	intake       [][]int32
-	regionPlaced []int
+	// each hospital and the rank of the worst, the number placed in each
+	// region, and each hospital's first region (-1 for none).
+	once             sync.Once
+	intake           [][]int32
+	worstHeld        []int32
+	regionPlaced     []int
+	regionOfHospital []int32
 }
 
 // Instance returns the instance the result was solved for.
