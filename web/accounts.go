@@ -13,7 +13,7 @@ import (
 
 func init() {
 	routeSets = append(routeSets, (*Server).accountRoutes)
-	addNav(NavItem{Order: 95, Path: "/account", Label: "nav.account"})
+	addNav(NavItem{Order: 95, Path: "/account", Label: "nav.account", Private: true})
 }
 
 func (s *Server) accountRoutes() {

@@ -8,6 +8,8 @@ type NavItem struct {
 	Path  string
 	// Label is the message ID of its text.
 	Label string
+	// Private entries are shown to signed-in users only.
+	Private bool
 }
 
 // navigation is the main menu; each capability adds its entries from init.
@@ -20,8 +22,14 @@ var navigation = []NavItem{
 // addNav adds a navigation entry; call it from a capability's init.
 func addNav(item NavItem) { navigation = append(navigation, item) }
 
-func sortedNav() []NavItem {
-	out := append([]NavItem(nil), navigation...)
+// sortedNav returns the entries a visitor (signedIn false) or a user sees, in order.
+func sortedNav(signedIn bool) []NavItem {
+	var out []NavItem
+	for _, n := range navigation {
+		if !n.Private || signedIn {
+			out = append(out, n)
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Order < out[j].Order })
 	return out
 }

@@ -15,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/account"
 	"github.com/silkbridge/silkbridge/store"
@@ -41,6 +44,7 @@ func baseFuncs() template.FuncMap {
 		"country":    func(code string) string { return code },
 		"field":      func(code string) string { return code },
 		"date":       func(t any) string { return "" },
+		"num":        func(n int) string { return strconv.Itoa(n) },
 		"lang":       func() string { return "en" },
 		"join":       strings.Join,
 		"lower":      strings.ToLower,
@@ -154,6 +158,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 			return code
 		},
 		"date": func(v any) string { return formatDate(v, p.Lang.Tag) },
+		"num":  numberPrinter(p.Lang.Tag),
 	})
 	var buf bytes.Buffer
 	layout := "layout"
@@ -174,7 +179,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 func (s *Server) fillPage(r *http.Request, p *Page) {
 	p.Lang = requestLanguage(r)
 	p.Languages = Languages
-	p.Nav = sortedNav()
+	p.Nav = sortedNav(currentUser(r) != nil)
 	p.User = currentUser(r)
 	p.Path = r.URL.Path
 	p.URL = r.URL
@@ -298,6 +303,13 @@ func formatDate(v any, lang string) string {
 	default:
 		return t.Format("2006-01-02")
 	}
+}
+
+// numberPrinter formats whole numbers with the language's digit grouping
+// (35,887; 35 887; 35.887).
+func numberPrinter(lang string) func(n int) string {
+	pr := message.NewPrinter(language.Make(lang))
+	return func(n int) string { return pr.Sprintf("%d", n) }
 }
 
 func toJSON(v any) (template.JS, error) {
