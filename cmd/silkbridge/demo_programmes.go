@@ -170,8 +170,10 @@ func demoScore(name string, salt int) int {
 func demoApplicants(ctx context.Context, st *store.Store, p *programme.Programme, positions []*programme.Position) ([]*programme.Application, error) {
 	var apps []*programme.Application
 	for i, d := range demoTalents {
+		// Public, so that the talent directory of a demo shows people; the
+		// profiles say they are made up.
 		t := &talent.Profile{Name: d.name, Country: d.country, CareerStage: d.stage, Fields: []string{d.field}, Sample: true,
-			Bio: "A made-up talent of the sample programme."}
+			Bio: "A made-up talent of the sample programme.", Public: true, Shown: []string{"career_stage", "bio"}}
 		if err := st.CreateTalent(ctx, store.Actor{}, t); err != nil {
 			return nil, fmt.Errorf("sample talent %s: %w", d.name, err)
 		}
