@@ -429,7 +429,7 @@ func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
 	in, err := opportunityFromForm(r)
 	x := &opportunity.Opportunity{OwnerOrgID: strings.TrimSpace(in.OwnerOrgID)}
 	in.apply(x)
-	if err == nil && x.OwnerOrgID != "" && !u.Manages(x.OwnerOrgID) {
+	if x.OwnerOrgID != "" && !u.Manages(x.OwnerOrgID) {
 		s.renderError(w, r, silkbridge.Forbidden())
 		return
 	}
