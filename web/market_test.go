@@ -4,9 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -376,6 +381,9 @@ func TestMarket_AnonymousOwnersAreNotFoundByNameOrOrganisation(t *testing.T) {
 		if !strings.Contains(owner2.get("/api/v1/opportunities?owner="+org.ID).Body, shown.ID) {
 			t.Error("the owner filter lost the named listing")
 		}
+		if r := owner2.get("/recommendations/opportunities/" + hidden.ID); r.StatusCode != http.StatusForbidden {
+			t.Errorf("partners of an anonymous owner are shown to a stranger: %d", r.StatusCode)
+		}
 	})
 }
 
@@ -437,6 +445,7 @@ func TestMarket_BadInputIsRefusedWithFieldMessagesAndChangesNothing(t *testing.T
 			{"API list with TRL 0", member, "GET", "/api/v1/opportunities?trl_min=zero", nil, nil, 422, "trl_min"},
 			{"API list of an unknown kind", member, "GET", "/api/v1/opportunities?kind=gift", nil, nil, 422, "kind"},
 			{"API list with a malformed date", member, "GET", "/api/v1/opportunities?deadline_from=tomorrow", nil, nil, 422, "deadline_from"},
+			{"API recommendations for 1000", member, "GET", "/api/v1/recommendations/organisations/" + org.ID + "?limit=1000", nil, nil, 422, "limit"},
 			{"form listing without title", owner, "POST", "/market", url.Values{"owner_organisation_id": {org.ID}, "kind": {"technology_offer"}, "description": {"x"}, "trl": {"4"}}, nil, 422, "title"},
 			{"form listing with TRL text", owner, "POST", "/market", url.Values{"owner_organisation_id": {org.ID}, "kind": {"technology_offer"}, "title": {"x"}, "description": {"x"}, "trl": {"high"}}, nil, 422, "trl"},
 			{"form edit with past deadline", owner, "POST", "/market/" + draft.ID, url.Values{"kind": {"technology_offer"}, "title": {"x"}, "description": {"x"}, "trl": {"4"}, "deadline": {past}}, nil, 422, "deadline"},
@@ -445,6 +454,7 @@ func TestMarket_BadInputIsRefusedWithFieldMessagesAndChangesNothing(t *testing.T
 			{"form save search with unknown field", member, "POST", "/saved-searches", url.Values{"field": {"77"}, "name": {"x"}}, nil, 422, "field"},
 			{"form rename search to nothing", member, "POST", "/saved-searches/" + ss.ID, url.Values{"name": {""}}, nil, 422, "name"},
 			{"form list with TRL 10", member, "GET", "/market?trl_max=10", nil, nil, 422, "trl_max"},
+			{"form partners for 0", member, "GET", "/recommendations/organisations/" + org.ID + "?limit=0", nil, nil, 422, "limit"},
 		}
 		for _, tc := range cases {
 			before := dbFingerprint(t, ts.st)
@@ -711,4 +721,212 @@ func TestMarket_DeletingAnAccountErasesItsMarketplaceData(t *testing.T) {
 			})
 		})
 	}
+}
+
+// marketCooperation stores a cooperation between orgs, the first one coordinating.
+func marketCooperation(t *testing.T, st *store.Store, title string, start string, orgs ...*organisation.Organisation) *cooperation.Cooperation {
+	t.Helper()
+	c := &cooperation.Cooperation{Title: title, StartDate: start, Fields: []string{"2.7"}, Programme: "SC5"}
+	for i, o := range orgs {
+		role := cooperation.RoleParticipant
+		if i == 0 {
+			role = cooperation.RoleCoordinator
+		}
+		c.Partners = append(c.Partners, cooperation.Partner{OrgID: o.ID, Role: role})
+	}
+	if err := st.CreateCooperation(context.Background(), store.Actor{}, c); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestMarket_RecommendationsRankPartnersWithReasons: partners of partners
+// and past partners are proposed with reasons in the reader's language;
+// a cooperation's own partners are never proposed for it; favouring BRI
+// partner countries never ranks one lower.
+func TestMarket_RecommendationsRankPartnersWithReasons(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		c := ts.client(t)
+		cn := marketOrg(t, ts.st, nil, "Lanzhou Desert Research", "CN", "")
+		de := marketOrg(t, ts.st, nil, "Kassel Water Lab", "DE", "")
+		kz := marketOrg(t, ts.st, nil, "Almaty Hydro Institute", "KZ", "")
+		fr := marketOrg(t, ts.st, nil, "Montpellier Agronomy", "FR", "")
+		it := marketOrg(t, ts.st, nil, "Bologna Soil Centre", "IT", "")
+		coop := marketCooperation(t, ts.st, "Desert water harvesting", "2019-01-01", cn, de)
+		marketCooperation(t, ts.st, "Glacier water resources", "2020-03-01", de, kz)
+		marketCooperation(t, ts.st, "Water reuse in agriculture", "2021-05-01", de, fr)
+		marketCooperation(t, ts.st, "Soil carbon", "2018-05-01", fr, it)
+
+		get := func(path string) partnerList {
+			t.Helper()
+			res := c.get(path)
+			marketStatus(t, res, http.StatusOK, path)
+			var l partnerList
+			if err := json.Unmarshal([]byte(res.Body), &l); err != nil {
+				t.Fatal(err)
+			}
+			return l
+		}
+		rank := func(l partnerList, id string) (int, partnerItem) {
+			for _, it := range l.Items {
+				if it.Organisation.ID == id {
+					return it.Rank, it
+				}
+			}
+			return 0, partnerItem{}
+		}
+		l := get("/api/v1/recommendations/organisations/" + cn.ID)
+		if l.For.ID != cn.ID || len(l.Items) == 0 {
+			t.Fatalf("recommendations for an organisation: %+v", l)
+		}
+		if r, _ := rank(l, cn.ID); r != 0 {
+			t.Error("an organisation is proposed as its own partner")
+		}
+		r, item := rank(l, kz.ID)
+		if r == 0 {
+			t.Fatalf("the partner of a partner is not proposed: %+v", l.Items)
+		}
+		var via bool
+		for _, rs := range item.Reasons {
+			if rs.Text == "" || strings.HasPrefix(rs.Text, "market.reason.") {
+				t.Errorf("reason %s has no text: %+v", rs.Kind, rs)
+			}
+			if rs.Kind == "partner_of_partner" && len(rs.Via) == 1 && rs.Via[0].ID == de.ID && strings.Contains(rs.Text, "Kassel Water Lab") {
+				via = true
+			}
+		}
+		if !via {
+			t.Errorf("the reasons do not name the shared partner: %+v", item.Reasons)
+		}
+		bri := get("/api/v1/recommendations/organisations/" + cn.ID + "?bri=1")
+		if rb, _ := rank(bri, kz.ID); rb == 0 || rb > r || !bri.FavourBRI {
+			t.Errorf("favouring BRI partners ranks Kazakhstan %d, without %d", rb, r)
+		}
+		for _, x := range get("/api/v1/recommendations/cooperations/" + coop.ID).Items {
+			if coop.HasPartner(x.Organisation.ID) {
+				t.Errorf("a partner of the cooperation is proposed for it: %s", x.Organisation.Name)
+			}
+		}
+		if l := get("/api/v1/recommendations/organisations/" + cn.ID + "?limit=1"); len(l.Items) != 1 {
+			t.Errorf("limit 1 gave %d", len(l.Items))
+		}
+		zh := c.get("/recommendations/organisations/" + cn.ID + "?lang=zh")
+		if zh.StatusCode != http.StatusOK || !strings.Contains(zh.Body, "Almaty Hydro Institute") || !strings.Contains(zh.Body, "合作伙伴") {
+			t.Errorf("the Chinese page: %d", zh.StatusCode)
+		}
+		for _, lang := range []string{"ru", "ar", "fr", "es"} {
+			page := c.get("/recommendations/organisations/" + cn.ID + "?lang=" + lang)
+			if page.StatusCode != http.StatusOK || strings.Contains(page.Body, "market.reason.") {
+				t.Errorf("the %s page leaves a reason untranslated (%d)", lang, page.StatusCode)
+			}
+		}
+		if r := c.get("/api/v1/recommendations/organisations/" + de.ID[:8]); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a malformed id: %d", r.StatusCode)
+		}
+		// A listing's partners are those of its owner, for a listing that
+		// does not hide its owner.
+		x := marketListing(t, ts.st, cn.ID, opportunity.Published, func(x *opportunity.Opportunity) { x.Title = "Fog nets for water" })
+		if l := get("/api/v1/recommendations/opportunities/" + x.ID); len(l.Items) == 0 || l.For.Title != "Fog nets for water" {
+			t.Errorf("recommendations for a listing: %+v", l)
+		}
+	})
+}
+
+// BenchmarkMarket_RecommendationRequest times whole recommendation
+// requests (routing, the queries around the ranking, the ranking and the
+// JSON answer) against a database holding the imported Horizon 2020
+// record, named by SILKBRIDGE_BENCH_DB (`silkbridge import cordis` fills
+// one). Requests alternate between organisations and cooperations as
+// seeds; p50_ms and p95_ms are their latencies, build_s the time to build
+// the graph of the whole record.
+func BenchmarkMarket_RecommendationRequest(b *testing.B) {
+	dsn := os.Getenv("SILKBRIDGE_BENCH_DB")
+	if dsn == "" {
+		b.Skip("SILKBRIDGE_BENCH_DB names no database with the imported record")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx, nil); err != nil {
+		b.Fatal(err)
+	}
+	srv, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := func(q string) []string {
+		rows, err := st.DB().QueryContext(ctx, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id string
+			rows.Scan(&id)
+			out = append(out, id)
+		}
+		return out
+	}
+	// Ids are UUIDs, so their order is a fixed, unbiased sample.
+	orgs := ids(`SELECT org_id FROM cooperation_partners GROUP BY org_id ORDER BY org_id LIMIT 300`)
+	coops := ids(`SELECT id FROM cooperations WHERE NOT single_beneficiary ORDER BY id LIMIT 300`)
+	if len(orgs) == 0 || len(coops) == 0 {
+		b.Skip("the database holds no cooperations")
+	}
+	paths := make([]string, 0, len(orgs)+len(coops))
+	for i := range min(len(orgs), len(coops)) {
+		bri := ""
+		if i%3 == 0 {
+			bri = "?bri=1"
+		}
+		paths = append(paths, "/api/v1/recommendations/organisations/"+orgs[i]+bri, "/api/v1/recommendations/cooperations/"+coops[i]+bri)
+	}
+	get := func(path string) time.Duration {
+		start := time.Now()
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		d := time.Since(start)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%s: %d %s", path, rec.Code, rec.Body.String())
+		}
+		return d
+	}
+	build := get(paths[0])
+	b.ResetTimer()
+	times := make([]time.Duration, 0, b.N)
+	for i := 0; i < b.N; i++ {
+		times = append(times, get(paths[i%len(paths)]))
+	}
+	b.StopTimer()
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	at := func(q float64) float64 { return float64(times[int(q*float64(len(times)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(at(0.5), "p50_ms")
+	b.ReportMetric(at(0.95), "p95_ms")
+	b.ReportMetric(build.Seconds(), "build_s")
+}
+
+// TestMarket_RecommendationsSayWhenUnavailable: when the cooperation
+// record cannot be read, the recommendation page and API answer 503 with
+// a message, and the rest of the marketplace goes on.
+func TestMarket_RecommendationsSayWhenUnavailable(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		org := marketOrg(t, ts.st, nil, "Yerevan Optics", "AM", "")
+		if _, err := ts.st.DB().Exec(`ALTER TABLE cooperation_partners RENAME TO cooperation_partners_gone`); err != nil {
+			t.Fatal(err)
+		}
+		c := ts.client(t)
+		page := c.get("/recommendations/organisations/" + org.ID)
+		if page.StatusCode != http.StatusServiceUnavailable || !strings.Contains(page.Body, "not available right now") || page.Header.Get("Retry-After") == "" {
+			t.Errorf("page: %d %.300s", page.StatusCode, page.Body)
+		}
+		api := c.get("/api/v1/recommendations/organisations/" + org.ID)
+		if api.StatusCode != http.StatusServiceUnavailable || !strings.Contains(api.Header.Get("Content-Type"), "problem+json") {
+			t.Errorf("API: %d %s", api.StatusCode, api.Body)
+		}
+		marketStatus(t, c.get("/market"), http.StatusOK, "the marketplace")
+	})
 }

@@ -1,0 +1,620 @@
+package recommend
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Organisation is a node of the cooperation graph.
+type Organisation struct {
+	// Key identifies the organisation to the caller: a PIC, a platform id.
+	Key string
+	// Country is an ISO 3166-1 alpha-2 code.
+	Country string
+	// Type is the activity type (HES, REC, PRC, PUB, OTH) or the platform's
+	// organisation kind; the recommender only compares types with each
+	// other.
+	Type string
+}
+
+// Country tells the recommender what it needs to know of a country.
+type Country struct {
+	Code string // ISO 3166-1 alpha-2
+	// EU marks member states; the others are the "international" partners
+	// that country diversity favours.
+	EU bool
+	// BRIPartner marks countries that signed a Belt and Road cooperation
+	// document; Query.FavourBRI raises their organisations.
+	BRIPartner bool
+}
+
+// Project is one past cooperation: the organisations that took part and
+// what it was about.
+type Project struct {
+	Key  string
+	Year int // start year
+	// Parts are the programme parts or fields the project belongs to.
+	Parts []string
+	// Topic is the call topic code, e.g. "LC-SC3-EE-18-2019".
+	Topic string
+	// Text is free text about the project: title, topic description,
+	// keywords.
+	Text    string
+	Members []Member
+}
+
+// Member is an organisation's place in a project.
+type Member struct {
+	Org         string // Organisation.Key
+	Coordinator bool
+}
+
+// Builder collects organisations and projects and builds the Graph. The
+// graph is immutable once built; rebuild it to take in new cooperations.
+type Builder struct {
+	orgs      []Organisation
+	orgIndex  map[string]int32
+	countries map[string]Country
+	projects  []builtProject
+	projKeys  map[string]bool
+}
+
+type builtProject struct {
+	year    int
+	parts   []string
+	topic   string
+	text    string
+	members []int32
+	coord   int32
+}
+
+// NewBuilder returns an empty builder.
+func NewBuilder() *Builder {
+	return &Builder{orgIndex: map[string]int32{}, countries: map[string]Country{}, projKeys: map[string]bool{}}
+}
+
+// AddCountry records what the recommender should know of a country.
+// Organisations of countries never added count as non-EU, non-BRI.
+func (b *Builder) AddCountry(c Country) {
+	c.Code = strings.ToUpper(strings.TrimSpace(c.Code))
+	b.countries[c.Code] = c
+}
+
+// AddOrganisation adds an organisation, or updates the country and type of
+// one added before (the latest record of an organisation wins).
+func (b *Builder) AddOrganisation(o Organisation) error {
+	if strings.TrimSpace(o.Key) == "" {
+		return errors.New("recommend: organisation key is empty")
+	}
+	o.Country = strings.ToUpper(strings.TrimSpace(o.Country))
+	if i, ok := b.orgIndex[o.Key]; ok {
+		b.orgs[i] = o
+		return nil
+	}
+	if len(b.orgs) >= math.MaxInt32 {
+		return errors.New("recommend: too many organisations")
+	}
+	b.orgIndex[o.Key] = int32(len(b.orgs))
+	b.orgs = append(b.orgs, o)
+	return nil
+}
+
+// AddProject adds a past project. Its members must have been added as
+// organisations; a member listed twice counts once.
+func (b *Builder) AddProject(p Project) error {
+	if strings.TrimSpace(p.Key) == "" {
+		return errors.New("recommend: project key is empty")
+	}
+	if b.projKeys[p.Key] {
+		return fmt.Errorf("recommend: project %q added twice", p.Key)
+	}
+	bp := builtProject{year: p.Year, parts: slices.Clone(p.Parts), topic: p.Topic, text: p.Text, coord: -1}
+	seen := make(map[int32]bool, len(p.Members))
+	for _, m := range p.Members {
+		i, ok := b.orgIndex[m.Org]
+		if !ok {
+			return fmt.Errorf("recommend: project %q: member %q is not an added organisation", p.Key, m.Org)
+		}
+		if m.Coordinator && bp.coord < 0 {
+			bp.coord = i
+		}
+		if seen[i] {
+			continue
+		}
+		seen[i] = true
+		bp.members = append(bp.members, i)
+	}
+	b.projKeys[p.Key] = true
+	b.projects = append(b.projects, bp)
+	return nil
+}
+
+// csr is a compressed sparse row list: the items of row i are
+// items[start[i]:start[i+1]].
+type csr[T any] struct {
+	start []int32
+	items []T
+}
+
+func (c *csr[T]) row(i int32) []T { return c.items[c.start[i]:c.start[i+1]] }
+
+// buildCSR groups (row, item) pairs given by each(emit) into a csr of n rows.
+func buildCSR[T any](n int, each func(emit func(row int32, item T))) csr[T] {
+	start := make([]int32, n+1)
+	each(func(r int32, _ T) { start[r+1]++ })
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	items := make([]T, start[n])
+	fill := slices.Clone(start[:n])
+	each(func(r int32, it T) {
+		items[fill[r]] = it
+		fill[r]++
+	})
+	return csr[T]{start: start, items: items}
+}
+
+// edge is one neighbour of an organisation in the co-participation graph.
+type edge struct {
+	to int32
+	// aa sums 1/ln(1+size) over the shared projects: the Adamic-Adar
+	// weight, damped so that huge consortia say little about each pair.
+	aa float32
+}
+
+// posting is one (document, weight) entry of an inverted index.
+type posting struct {
+	doc int32
+	w   float32
+}
+
+// Graph is the immutable cooperation graph the recommender ranks from. It
+// is safe for concurrent use.
+type Graph struct {
+	orgKeys    []string
+	orgIndex   map[string]int32
+	orgCountry []int32 // index into countries
+	orgType    []int32 // index into types
+
+	countries    []Country
+	countryIndex map[string]int32
+	types        []string
+	typeIndex    map[string]int32
+	parts        []string
+	partIndex    map[string]int32
+
+	projYear    []int32
+	projSize    []int32
+	projCoord   []int32
+	projMembers csr[int32]
+	projParts   csr[int32]
+	// projCall is the call family of each project's topic (its first two
+	// code parts without years, "#msca-itn"), -1 when it has no topic.
+	projCall            []int32
+	calls               map[string]int32
+	callOrgs            csr[posting] // organisations of each call family with their project counts
+	orgPartnerCountries csr[posting] // countries of each organisation's partners with counts
+	countryShare        []float32    // share of all partner places by country
+	typeShare           []float32    // share of all partner places by type
+	// Log lifts of partner countries and types in projects using a term;
+	// only lifts that differ from 0 are stored.
+	termCountryLift csr[posting]
+	termTypeLift    csr[posting]
+	orgProjects     csr[int32] // each row in increasing project order
+
+	adjacency csr[edge] // each row sorted by decreasing aa
+	strength  []float32 // sum of aa over an organisation's edges
+
+	// Per-organisation activity.
+	orgDeg      []int32 // projects
+	orgRecent   []float32
+	orgCoord    []int32 // projects coordinated
+	orgLastYear []int32
+	orgParts    []uint16  // orgParts[o*len(parts)+p]: projects of o in part p
+	partOrgs    [][]int32 // organisations of each part by decreasing activity
+	byActivity  []int32   // organisations with projects by decreasing activity
+
+	// Text: a TF-IDF vector per project and per organisation profile.
+	terms        map[string]int32
+	termNames    []string
+	idf          []float32
+	termProjects csr[posting]
+	termOrgs     csr[posting]
+	orgProfiles  csr[posting] // each row sorted by term id
+
+	// Priors learnt from the consortia: how much more often than by chance
+	// a country or a type joins a consortium of a part, a seed country, a
+	// seed type.
+	partCountryLift    []float32 // [part][country]
+	countryCountryLift []float32 // [seed country][country]
+	partTypeLift       []float32 // [part][seed type][type]
+
+	maxYear int32
+
+	poolOnce sync.Once
+	pool     *sync.Pool
+}
+
+// Organisations returns how many organisations the graph holds.
+func (g *Graph) Organisations() int { return len(g.orgKeys) }
+
+// Projects returns how many projects the graph holds.
+func (g *Graph) Projects() int { return len(g.projYear) }
+
+// HasOrganisation reports whether the organisation took part in the graph
+// (was added, with or without projects).
+func (g *Graph) HasOrganisation(key string) bool {
+	_, ok := g.orgIndex[key]
+	return ok
+}
+
+// ProjectCount returns the number of projects of an organisation.
+func (g *Graph) ProjectCount(key string) int {
+	if i, ok := g.orgIndex[key]; ok {
+		return int(g.orgDeg[i])
+	}
+	return 0
+}
+
+// Build returns the graph of everything added so far.
+func (b *Builder) Build() (*Graph, error) {
+	if len(b.orgs) == 0 {
+		return nil, errors.New("recommend: no organisations")
+	}
+	g := &Graph{
+		orgKeys:      make([]string, len(b.orgs)),
+		orgIndex:     make(map[string]int32, len(b.orgs)),
+		orgCountry:   make([]int32, len(b.orgs)),
+		orgType:      make([]int32, len(b.orgs)),
+		countryIndex: map[string]int32{},
+		typeIndex:    map[string]int32{},
+		partIndex:    map[string]int32{},
+		terms:        map[string]int32{},
+	}
+	for i, o := range b.orgs {
+		g.orgKeys[i] = o.Key
+		g.orgIndex[o.Key] = int32(i)
+		g.orgCountry[i] = g.countryID(o.Country, b.countries)
+		g.orgType[i] = g.typeID(o.Type)
+	}
+	nOrg, nProj := len(b.orgs), len(b.projects)
+	g.projYear = make([]int32, nProj)
+	g.projSize = make([]int32, nProj)
+	g.projCoord = make([]int32, nProj)
+	for i, p := range b.projects {
+		g.projYear[i] = int32(p.year)
+		g.projSize[i] = int32(len(p.members))
+		g.projCoord[i] = p.coord
+		g.maxYear = max(g.maxYear, int32(p.year))
+		for _, part := range p.parts {
+			g.partID(part)
+		}
+	}
+	g.projMembers = buildCSR(nProj, func(emit func(int32, int32)) {
+		for i, p := range b.projects {
+			for _, m := range p.members {
+				emit(int32(i), m)
+			}
+		}
+	})
+	g.projParts = buildCSR(nProj, func(emit func(int32, int32)) {
+		for i, p := range b.projects {
+			seen := map[int32]bool{}
+			for _, part := range p.parts {
+				id := g.partIndex[strings.TrimSpace(part)]
+				if !seen[id] {
+					seen[id] = true
+					emit(int32(i), id)
+				}
+			}
+		}
+	})
+	g.orgProjects = buildCSR(nOrg, func(emit func(int32, int32)) {
+		for i, p := range b.projects {
+			for _, m := range p.members {
+				emit(m, int32(i))
+			}
+		}
+	})
+	g.buildActivity()
+	g.buildAdjacency()
+	g.buildText(b.projects)
+	g.buildPriors()
+	g.buildCalls(b.projects)
+	g.buildPartnerCountries()
+	g.buildTermMix()
+	return g, nil
+}
+
+func (g *Graph) countryID(code string, known map[string]Country) int32 {
+	if i, ok := g.countryIndex[code]; ok {
+		return i
+	}
+	c, ok := known[code]
+	if !ok {
+		c = Country{Code: code}
+	}
+	i := int32(len(g.countries))
+	g.countries = append(g.countries, c)
+	g.countryIndex[code] = i
+	return i
+}
+
+func (g *Graph) typeID(t string) int32 {
+	t = strings.TrimSpace(t)
+	if i, ok := g.typeIndex[t]; ok {
+		return i
+	}
+	i := int32(len(g.types))
+	g.types = append(g.types, t)
+	g.typeIndex[t] = i
+	return i
+}
+
+func (g *Graph) partID(p string) int32 {
+	p = strings.TrimSpace(p)
+	if i, ok := g.partIndex[p]; ok {
+		return i
+	}
+	i := int32(len(g.parts))
+	g.parts = append(g.parts, p)
+	g.partIndex[p] = i
+	return i
+}
+
+// recentYears is how far back, from the last year of the graph, activity
+// counts as recent.
+const recentYears = 2
+
+func (g *Graph) buildActivity() {
+	n, nParts := len(g.orgKeys), len(g.parts)
+	g.orgDeg = make([]int32, n)
+	g.orgRecent = make([]float32, n)
+	g.orgCoord = make([]int32, n)
+	g.orgLastYear = make([]int32, n)
+	g.orgParts = make([]uint16, n*nParts)
+	for o := range int32(n) {
+		projects := g.orgProjects.row(o)
+		g.orgDeg[o] = int32(len(projects))
+		for _, p := range projects {
+			y := g.projYear[p]
+			g.orgLastYear[o] = max(g.orgLastYear[o], y)
+			if age := g.maxYear - y; age < recentYears {
+				// Halve the weight for each year of age so that the last
+				// year weighs most.
+				g.orgRecent[o] += float32(math.Pow(0.5, float64(age)))
+			}
+			if g.projCoord[p] == o {
+				g.orgCoord[o]++
+			}
+			for _, part := range g.projParts.row(p) {
+				if c := &g.orgParts[int(o)*nParts+int(part)]; *c < math.MaxUint16 {
+					*c++
+				}
+			}
+		}
+	}
+	for o := range int32(n) {
+		if g.orgDeg[o] > 0 {
+			g.byActivity = append(g.byActivity, o)
+		}
+	}
+	sort.SliceStable(g.byActivity, func(a, b int) bool { return g.orgDeg[g.byActivity[a]] > g.orgDeg[g.byActivity[b]] })
+	g.partOrgs = make([][]int32, nParts)
+	for part := range nParts {
+		var orgs []int32
+		for o := range n {
+			if g.orgParts[o*nParts+part] > 0 {
+				orgs = append(orgs, int32(o))
+			}
+		}
+		sort.Slice(orgs, func(a, b int) bool {
+			ca, cb := g.orgParts[int(orgs[a])*nParts+part], g.orgParts[int(orgs[b])*nParts+part]
+			if ca != cb {
+				return ca > cb
+			}
+			return orgs[a] < orgs[b]
+		})
+		g.partOrgs[part] = orgs
+	}
+}
+
+// sizeDamping is the weight one shared project gives a pair of its
+// members: 1/ln(1+size), so that a pair from a 3-member consortium counts
+// about three times a pair from a 60-member one.
+func sizeDamping(size int32) float32 { return float32(1 / math.Log(1+float64(size))) }
+
+func (g *Graph) buildAdjacency() {
+	n := len(g.orgKeys)
+	// Accumulate per organisation with a dense scratch row: far less memory
+	// churn than a map of pairs.
+	acc := make([]float32, n)
+	var touched []int32
+	start := make([]int32, n+1)
+	var items []edge
+	for o := range int32(n) {
+		touched = touched[:0]
+		for _, p := range g.orgProjects.row(o) {
+			members := g.projMembers.row(p)
+			w := sizeDamping(int32(len(members)))
+			for _, m := range members {
+				if m == o {
+					continue
+				}
+				if acc[m] == 0 {
+					touched = append(touched, m)
+				}
+				acc[m] += w
+			}
+		}
+		row := make([]edge, len(touched))
+		for i, m := range touched {
+			row[i] = edge{to: m, aa: acc[m]}
+			acc[m] = 0
+		}
+		sort.Slice(row, func(a, b int) bool {
+			if row[a].aa != row[b].aa {
+				return row[a].aa > row[b].aa
+			}
+			return row[a].to < row[b].to
+		})
+		items = append(items, row...)
+		start[o+1] = int32(len(items))
+	}
+	g.adjacency = csr[edge]{start: start, items: items}
+	g.strength = make([]float32, n)
+	for o := range int32(n) {
+		for _, e := range g.adjacency.row(o) {
+			g.strength[o] += e.aa
+		}
+	}
+}
+
+// callFamily returns the call family of a topic code: its first two
+// tokens ("#msca-itn", "#sc1-bhc"), or its only one.
+func callFamily(topic string) string {
+	var fam string
+	n := 0
+	topicTokens(topic, func(t string) {
+		if n < 2 {
+			fam = t
+		}
+		n++
+	})
+	return fam
+}
+
+func (g *Graph) buildCalls(projects []builtProject) {
+	g.calls = map[string]int32{}
+	g.projCall = make([]int32, len(projects))
+	for i, p := range projects {
+		g.projCall[i] = -1
+		if fam := callFamily(p.topic); fam != "" {
+			id, ok := g.calls[fam]
+			if !ok {
+				id = int32(len(g.calls))
+				g.calls[fam] = id
+			}
+			g.projCall[i] = id
+		}
+	}
+	counts := map[[2]int32]float32{}
+	for p, call := range g.projCall {
+		if call < 0 {
+			continue
+		}
+		for _, m := range g.projMembers.row(int32(p)) {
+			counts[[2]int32{call, m}]++
+		}
+	}
+	keys := make([][2]int32, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		if keys[a][0] != keys[b][0] {
+			return keys[a][0] < keys[b][0]
+		}
+		return keys[a][1] < keys[b][1]
+	})
+	g.callOrgs = buildCSR(len(g.calls), func(emit func(int32, posting)) {
+		for _, k := range keys {
+			emit(k[0], posting{doc: k[1], w: counts[k]})
+		}
+	})
+}
+
+// buildPartnerCountries counts, for each organisation, the countries of
+// its partners over all its projects.
+func (g *Graph) buildPartnerCountries() {
+	n := len(g.orgKeys)
+	acc := make([]float32, len(g.countries))
+	var touched []int32
+	rows := make([][]posting, n)
+	for o := range int32(n) {
+		touched = touched[:0]
+		for _, p := range g.orgProjects.row(o) {
+			for _, m := range g.projMembers.row(p) {
+				if m == o {
+					continue
+				}
+				c := g.orgCountry[m]
+				if acc[c] == 0 {
+					touched = append(touched, c)
+				}
+				acc[c]++
+			}
+		}
+		row := make([]posting, len(touched))
+		for i, c := range touched {
+			row[i] = posting{doc: c, w: acc[c]}
+			acc[c] = 0
+		}
+		sort.Slice(row, func(a, b int) bool { return row[a].doc < row[b].doc })
+		rows[o] = row
+	}
+	g.orgPartnerCountries = buildCSR(n, func(emit func(int32, posting)) {
+		for o, row := range rows {
+			for _, e := range row {
+				emit(int32(o), e)
+			}
+		}
+	})
+	g.countryShare = make([]float32, len(g.countries))
+	var total float32
+	for _, e := range g.orgPartnerCountries.items {
+		g.countryShare[e.doc] += e.w
+		total += e.w
+	}
+	for c := range g.countryShare {
+		g.countryShare[c] = (g.countryShare[c] + 1) / (total + float32(len(g.countries)))
+	}
+}
+
+// termMixSmoothing is how many partner places of the overall mix are
+// added to a term's own before comparing; termMixMinLift drops lifts too
+// small to matter.
+const (
+	termMixSmoothing = 20
+	termMixMinLift   = 0.1
+)
+
+// buildTermMix learns, for every term, which partner countries and types
+// come more often than overall with projects that use it.
+func (g *Graph) buildTermMix() {
+	nC, nT := len(g.countries), len(g.types)
+	build := func(n int, of func(m int32) int32, share []float32) csr[posting] {
+		acc := make([]float32, n)
+		return buildCSR(len(g.terms), func(emit func(int32, posting)) {
+			for t := range int32(len(g.terms)) {
+				var total float32
+				for _, e := range g.termProjects.row(t) {
+					p := e.doc
+					coord := g.projCoord[p]
+					for _, m := range g.projMembers.row(p) {
+						if m != coord {
+							acc[of(m)]++
+							total++
+						}
+					}
+				}
+				for c := range n {
+					if total > 0 {
+						lift := float32(math.Log(float64((acc[c] + termMixSmoothing*share[c]) / (total + termMixSmoothing) / share[c])))
+						if lift > termMixMinLift || lift < -termMixMinLift {
+							emit(t, posting{doc: int32(c), w: lift})
+						}
+					}
+					acc[c] = 0
+				}
+			}
+		})
+	}
+	g.termCountryLift = build(nC, func(m int32) int32 { return g.orgCountry[m] }, g.countryShare)
+	g.termTypeLift = build(nT, func(m int32) int32 { return g.orgType[m] }, g.typeShare)
+}
