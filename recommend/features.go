@@ -44,11 +44,6 @@ const (
 	fProfilexSeed
 	fPopularityxSeed
 	fPartCountxSeed
-	// Signals scaled by the candidate's own record: a tie to a hub says
-	// less than a tie to a small organisation.
-	fAAxCand
-	f2HopxCand
-	fKNNxCand
 	numFeatures
 )
 
@@ -62,11 +57,7 @@ var featureNames = [numFeatures]string{
 	fAATextRel: "aa_text_rel", fKNNRel: "similar_projects_rel", fFeedback: "feedback",
 	fAAxSeed: "aa_x_seed", fAATextxSeed: "aa_text_x_seed", f2HopxSeed: "two_hop_x_seed", fKNNxSeed: "similar_projects_x_seed",
 	fProfilexSeed: "profile_x_seed", fPopularityxSeed: "popularity_x_seed", fPartCountxSeed: "part_count_x_seed",
-	fAAxCand: "aa_x_candidate", f2HopxCand: "two_hop_x_candidate", fKNNxCand: "similar_projects_x_candidate",
 }
-
-// byCandidate pairs a signal with its copy scaled by the candidate's record.
-var byCandidate = [...][2]int{{fAA, fAAxCand}, {f2Hop, f2HopxCand}, {fKNN, fKNNxCand}}
 
 // bySeed pairs a signal with its copy scaled by the seed's record.
 var bySeed = [...][2]int{{fAA, fAAxSeed}, {fAAText, fAATextxSeed}, {f2Hop, f2HopxSeed}, {fKNN, fKNNxSeed},
@@ -182,6 +173,7 @@ type resolved struct {
 	seedType    int32 // -1 when unknown
 	parts       []int32
 	call        int32 // call family of the query's topic, -1 when none
+	year        int32 // the year recency counts back from
 }
 
 // candidates fills s with every candidate of the query and its signals.
@@ -219,13 +211,6 @@ func (g *Graph) candidates(r *resolved, q *Query, s *scratch) {
 			f[k] = float32(math.Log1p(float64(f[k])))
 		}
 		g.nodeSignals(o, r, s, f)
-	}
-	for _, o := range s.touched {
-		f := &s.feat[o]
-		z := f[fPopularity] / 5
-		for _, b := range byCandidate {
-			f[b[1]] = z * f[b[0]]
-		}
 	}
 	if r.seed >= 0 {
 		z := float32(math.Log1p(float64(g.orgDeg[r.seed])) / 5)
@@ -380,7 +365,7 @@ func (g *Graph) seedSignals(r *resolved, s *scratch) {
 		if g.projCoord[p] == seed {
 			coordW = w
 		}
-		recentW := w * float32(math.Pow(0.5, float64(g.maxYear-g.projYear[p])))
+		recentW := w * float32(math.Pow(0.5, float64(r.year-g.projYear[p])))
 		for _, m := range members {
 			if m == seed {
 				continue

@@ -28,7 +28,10 @@ type Query struct {
 	Seed string // Organisation.Key of the organisation looking for partners
 	// Parts are the programme parts or fields of the planned cooperation.
 	Parts []string
-	Year  int
+	// Year is the planned start year. The ranking does not depend on it:
+	// recency counts back from the graph's latest year, which ranked better
+	// on the tuning splits than counting back from the query's year.
+	Year int
 	// SeedCountry and SeedType default to the seed's own in the graph.
 	SeedCountry string
 	SeedType    string
@@ -158,55 +161,51 @@ func (r *Recommender) Graph() *Graph { return r.g }
 // Recommend returns the best partners for the query, best first, with the
 // reasons for each. The seed and excluded organisations never appear.
 func (r *Recommender) Recommend(q Query) ([]Recommendation, error) {
-	if q.Limit < 0 || q.Limit > MaxLimit {
-		return nil, fmt.Errorf("recommend: limit %d is outside 0..%d", q.Limit, MaxLimit)
-	}
-	limit := q.Limit
-	if limit == 0 {
-		limit = 20
-	}
-	g := r.g
-	pool := g.scratchPool()
-	s := pool.Get().(*scratch)
-	defer pool.Put(s)
-	s.reset()
-	res := g.resolve(&q)
-	r.candidates(&q, &res, s)
-	top := r.top(&q, &res, s, limit)
-	out := make([]Recommendation, len(top))
-	for i, c := range top {
-		out[i] = Recommendation{Org: g.orgKeys[c.org], Score: float64(c.score), Reasons: r.reasons(&q, &res, s, c.org)}
-	}
-	return out, nil
+	var out []Recommendation
+	err := r.rank(&q, func(res *resolved, s *scratch, top []scored) {
+		out = make([]Recommendation, len(top))
+		for i, c := range top {
+			out[i] = Recommendation{Org: r.g.orgKeys[c.org], Score: float64(c.score), Reasons: r.reasons(&q, res, s, c.org)}
+		}
+	})
+	return out, err
 }
 
 // Rank returns only the keys of the best partners, best first: the cheap
 // form of Recommend for evaluations.
 func (r *Recommender) Rank(q Query) ([]string, error) {
+	var out []string
+	err := r.rank(&q, func(_ *resolved, _ *scratch, top []scored) {
+		out = make([]string, len(top))
+		for i, c := range top {
+			out[i] = r.g.orgKeys[c.org]
+		}
+	})
+	return out, err
+}
+
+// rank scores the candidates of q and hands the best to use while the
+// scratch space they point into is still held.
+func (r *Recommender) rank(q *Query, use func(res *resolved, s *scratch, top []scored)) error {
 	if q.Limit < 0 || q.Limit > MaxLimit {
-		return nil, fmt.Errorf("recommend: limit %d is outside 0..%d", q.Limit, MaxLimit)
+		return fmt.Errorf("recommend: limit %d is outside 0..%d", q.Limit, MaxLimit)
 	}
 	limit := q.Limit
 	if limit == 0 {
 		limit = 20
 	}
-	g := r.g
-	pool := g.scratchPool()
+	pool := r.g.scratchPool()
 	s := pool.Get().(*scratch)
 	defer pool.Put(s)
 	s.reset()
-	res := g.resolve(&q)
-	r.candidates(&q, &res, s)
-	top := r.top(&q, &res, s, limit)
-	out := make([]string, len(top))
-	for i, c := range top {
-		out[i] = g.orgKeys[c.org]
-	}
-	return out, nil
+	res := r.g.resolve(q)
+	r.candidates(q, &res, s)
+	use(&res, s, r.top(q, &res, s, limit))
+	return nil
 }
 
 func (g *Graph) resolve(q *Query) resolved {
-	r := resolved{seed: -1, seedCountry: -1, seedType: -1, call: -1}
+	r := resolved{seed: -1, seedCountry: -1, seedType: -1, call: -1, year: g.maxYear}
 	if id, ok := g.calls[callFamily(q.Topic)]; ok {
 		r.call = id
 	}
@@ -259,20 +258,8 @@ func better(a, b scored) bool {
 	return a.org < b.org
 }
 
-func (r *Recommender) score(f *features) float32 {
-	var s float32
-	for k := range numFeatures {
-		s += r.w[k] * f[k]
-	}
-	return s
-}
-
-func (r *Recommender) top(q *Query, res *resolved, s *scratch, limit int) []scored {
-	return r.linearTop(q, res, s, limit)
-}
-
-// linearTop returns the best candidates by the linear score, best first.
-func (r *Recommender) linearTop(q *Query, res *resolved, s *scratch, want int) []scored {
+// top returns the best want candidates, best first.
+func (r *Recommender) top(q *Query, res *resolved, s *scratch, want int) []scored {
 	g := r.g
 	var excluded map[int32]bool
 	if len(q.Exclude) > 0 {
@@ -284,10 +271,11 @@ func (r *Recommender) linearTop(q *Query, res *resolved, s *scratch, want int) [
 		}
 	}
 	h := make(minHeap, 0, want+1)
-	consider := func(o int32, sc float32) {
+	consider := func(o int32, f *features) {
 		if o == res.seed || excluded[o] {
 			return
 		}
+		sc := dot(&r.w, f)
 		if q.FavourBRI && g.countries[g.orgCountry[o]].BRIPartner {
 			sc += r.briBonus
 		}
@@ -300,13 +288,12 @@ func (r *Recommender) linearTop(q *Query, res *resolved, s *scratch, want int) [
 		}
 	}
 	for _, o := range s.touched {
-		consider(o, r.score(&s.feat[o]))
+		consider(o, &s.feat[o])
 	}
-	// Fill a short list with the most active organisations that nothing
-	// pointed at, scored on the features they have without the query.
+	// Fill a short list with the most active organisations that no signal
+	// reached, scored on what they have without the query.
 	if len(h) < want {
-		need := want - len(h) + len(excluded) + 1
-		g.fillByActivity(res, s, func(o int32, f *features) { consider(o, r.score(f)) }, need)
+		g.fillByActivity(res, s, consider, want-len(h)+len(excluded)+1)
 	}
 	out := []scored(h)
 	sort.Slice(out, func(a, b int) bool { return better(out[a], out[b]) })

@@ -34,9 +34,9 @@ type Result struct {
 
 // Summary describes the cases of a split.
 type Summary struct {
-	Queries                          int
-	Hidden, HiddenCold               int
-	HiddenInternational, ColdInternl int
+	Queries                                int
+	Hidden, HiddenCold                     int
+	HiddenInternational, ColdInternational int
 }
 
 // Summarise counts the cases and hidden answers of a split.
@@ -51,7 +51,7 @@ func Summarise(cases []Case) Summary {
 			if h.Cold {
 				s.HiddenCold++
 				if h.International {
-					s.ColdInternl++
+					s.ColdInternational++
 				}
 			}
 		}

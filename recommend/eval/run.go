@@ -1,0 +1,160 @@
+package eval
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/silkbridge/silkbridge/recommend"
+)
+
+// Learning says how the recommender gets its weights for a run.
+type Learning struct {
+	// Modes are the pseudo-query sets (Temporal, Holdout) to learn from;
+	// none means Model, or recommend.DefaultModel when Model is nil.
+	Modes []string
+	Model *recommend.Model
+	// BRIPartners are the ISO codes of the Belt and Road partner
+	// countries, for queries that favour them.
+	BRIPartners []string
+	// Progress, when set, is told about each step.
+	Progress func(format string, args ...any)
+}
+
+// Fitted describes the model a run ranked with.
+type Fitted struct {
+	Model  recommend.Model
+	Learnt bool
+	Report recommend.FitReport
+	Took   time.Duration
+}
+
+// FitOptions are the options every run learns with.
+var FitOptions = recommend.FitOptions{
+	Feedback: true,
+	// A tenth of the objective rewards finding partners from outside the
+	// EU: enough to keep the signals that find them, not enough to let
+	// them crowd out better partners.
+	InternationalWeight: 0.1,
+}
+
+// Train builds the graph of the projects starting in or before trainUntil
+// and the recommender's model, learnt from those years only.
+func Train(rec *Record, trainUntil int, l Learning) (*recommend.Recommender, Fitted, error) {
+	progress := l.Progress
+	if progress == nil {
+		progress = func(string, ...any) {}
+	}
+	var train []*Project
+	for _, p := range rec.Projects {
+		if p.Year > 0 && p.Year <= trainUntil {
+			train = append(train, p)
+		}
+	}
+	if len(train) == 0 {
+		return nil, Fitted{}, fmt.Errorf("no project starts in or before %d", trainUntil)
+	}
+	countries := Countries(rec.Projects, l.BRIPartners)
+	progress("indexing %d training projects", len(train))
+	g, err := BuildGraph(train, countries)
+	if err != nil {
+		return nil, Fitted{}, err
+	}
+	fit := Fitted{Model: recommend.DefaultModel()}
+	if l.Model != nil {
+		fit.Model = *l.Model
+	}
+	if len(l.Modes) > 0 {
+		start := time.Now()
+		progress("learning weights from pseudo-queries of the training years (%s)", strings.Join(l.Modes, ", "))
+		sets, err := FitSets(rec, trainUntil, countries, l.Modes...)
+		if err != nil {
+			return nil, fit, err
+		}
+		opts := FitOptions
+		opts.Progress = func(round int, objective float64) {
+			progress("learning weights: pass %d, objective %.4f (%s)", round, objective, time.Since(start).Round(time.Second))
+		}
+		if fit.Model, fit.Report, err = recommend.Fit(sets, recommend.DefaultModel().Weights, opts); err != nil {
+			return nil, fit, err
+		}
+		fit.Learnt, fit.Took = true, time.Since(start)
+	}
+	r, err := recommend.New(g, fit.Model)
+	return r, fit, err
+}
+
+// Methods are the rankers a report compares.
+type Methods struct {
+	Silkbridge, Popularity, AdamicAdar Ranker
+}
+
+// Report holds the figures of one evaluation, in the JSON shape of
+// shared/formats/recommend-eval.md.
+type Report struct {
+	TrainUntil      int           `json:"train_until"`
+	TestFrom        int           `json:"test_from"`
+	Queries         int           `json:"queries"`
+	Hidden          int           `json:"hidden"`
+	HiddenColdStart int           `json:"hidden_cold_start"`
+	Methods         MethodReports `json:"methods"`
+
+	// Details printed in text only.
+	Summary Summary           `json:"-"`
+	Results map[string]Result `json:"-"`
+}
+
+// MethodReports are the figures of each method.
+type MethodReports struct {
+	Silkbridge MethodReport `json:"silkbridge"`
+	Popularity MethodReport `json:"popularity"`
+	AdamicAdar MethodReport `json:"adamic_adar"`
+}
+
+// MethodReport is the figures of one method.
+type MethodReport struct {
+	All           Metrics `json:"all"`
+	International Metrics `json:"international"`
+	MsPerQuery    float64 `json:"ms_per_query"`
+}
+
+// Metrics are the accuracy figures of one slice.
+type Metrics struct {
+	Recall10  float64 `json:"recall@10"`
+	Recall20  float64 `json:"recall@20"`
+	Recall50  float64 `json:"recall@50"`
+	Recall100 float64 `json:"recall@100"`
+	MRR       float64 `json:"mrr"`
+}
+
+func metricsOf(s Scores) Metrics {
+	return Metrics{Recall10: s.Recall[10], Recall20: s.Recall[20], Recall50: s.Recall[50], Recall100: s.Recall[100], MRR: s.MRR}
+}
+
+// Compare evaluates the three methods on the cases of a split.
+func Compare(ctx context.Context, split *Split, m Methods) (*Report, error) {
+	sum := Summarise(split.Cases)
+	rep := &Report{
+		TrainUntil: split.TrainUntil, TestFrom: split.TestFrom,
+		Queries: sum.Queries, Hidden: sum.Hidden, HiddenColdStart: sum.HiddenCold,
+		Summary: sum, Results: map[string]Result{},
+	}
+	for _, x := range []struct {
+		name string
+		r    Ranker
+		out  *MethodReport
+	}{
+		{"silkbridge", m.Silkbridge, &rep.Methods.Silkbridge},
+		{"popularity", m.Popularity, &rep.Methods.Popularity},
+		{"adamic_adar", m.AdamicAdar, &rep.Methods.AdamicAdar},
+	} {
+		res, err := Evaluate(ctx, x.r, split.Cases)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", x.name, err)
+		}
+		*x.out = MethodReport{All: metricsOf(res.All), International: metricsOf(res.International), MsPerQuery: res.MsPerQuery}
+		rep.Results[x.name] = res
+	}
+	return rep, nil
+}
