@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -67,8 +68,8 @@ type FitSet struct {
 // times the same over partners from outside the EU. With opts.Feedback it
 // then learns the weights of a second pass that adds the feedback signal
 // of the first. The examples must never come from the years an evaluation
-// tests on.
-func Fit(sets []FitSet, start Weights, opts FitOptions) (Model, FitReport, error) {
+// tests on. Fit stops with ctx's error when ctx is done.
+func Fit(ctx context.Context, sets []FitSet, start Weights, opts FitOptions) (Model, FitReport, error) {
 	if opts.PoolPerFeature == 0 {
 		opts.PoolPerFeature = 100
 	}
@@ -90,7 +91,10 @@ func Fit(sets []FitSet, start Weights, opts FitOptions) (Model, FitReport, error
 				return errors.New("recommend: fit set without a graph")
 			}
 			r := &Recommender{g: set.Graph, w: w, w1: w1}
-			d, rp := collect(r, set.Examples, opts)
+			d, rp, err := collect(ctx, r, set.Examples, opts)
+			if err != nil {
+				return err
+			}
 			data = append(data, d...)
 			rep.Examples += rp.Examples
 			rep.Partners += rp.Partners
@@ -108,7 +112,10 @@ func Fit(sets []FitSet, start Weights, opts FitOptions) (Model, FitReport, error
 		return Model{}, rep, err
 	}
 	rep.Start = objective(data, &w, rep)
-	best := ascend(data, &w, rep, opts, 0)
+	best, err := ascend(ctx, data, &w, rep, opts, 0)
+	if err != nil {
+		return Model{}, rep, err
+	}
 	m := Model{Weights: weightsOf(w, bri)}
 	if opts.Feedback {
 		w1 := w
@@ -118,7 +125,9 @@ func Fit(sets []FitSet, start Weights, opts FitOptions) (Model, FitReport, error
 		}
 		rep.Start = start
 		w[fFeedback] = 1
-		best = ascend(data, &w, rep, opts, opts.Rounds)
+		if best, err = ascend(ctx, data, &w, rep, opts, opts.Rounds); err != nil {
+			return Model{}, rep, err
+		}
 		m = Model{Weights: weightsOf(w, bri), Feedback: weightsOf(w1, 0)}
 	}
 	rep.Final = best
@@ -140,7 +149,7 @@ func weightsOf(w features, bri float32) Weights {
 
 // collect computes the pool of candidates of every example: the best of
 // each single signal and of the current weights.
-func collect(r *Recommender, examples []Example, opts FitOptions) ([]fitExample, FitReport) {
+func collect(ctx context.Context, r *Recommender, examples []Example, opts FitOptions) ([]fitExample, FitReport, error) {
 	g := r.g
 	var rep FitReport
 	data := make([]fitExample, 0, len(examples))
@@ -149,6 +158,9 @@ func collect(r *Recommender, examples []Example, opts FitOptions) ([]fitExample,
 	defer pool.Put(s)
 	var values []float32
 	for _, ex := range examples {
+		if err := ctx.Err(); err != nil {
+			return nil, rep, err
+		}
 		pos := map[int32]bool{}
 		for _, k := range ex.Partners {
 			if i, ok := g.orgIndex[k]; ok && k != ex.Query.Seed {
@@ -228,13 +240,13 @@ func collect(r *Recommender, examples []Example, opts FitOptions) ([]fitExample,
 	if rep.Examples > 0 {
 		rep.PoolSize /= float64(rep.Examples)
 	}
-	return data, rep
+	return data, rep, nil
 }
 
 // ascend improves w one weight at a time while the objective grows and
 // returns the objective reached. Scores are kept per candidate and moved
 // by the change of one weight, so a trial costs one pass over the pools.
-func ascend(data []fitExample, w *features, rep FitReport, opts FitOptions, roundOffset int) float64 {
+func ascend(ctx context.Context, data []fitExample, w *features, rep FitReport, opts FitOptions, roundOffset int) (float64, error) {
 	scores := make([][]float32, len(data))
 	for i, ex := range data {
 		scores[i] = make([]float32, len(ex.feat))
@@ -259,6 +271,9 @@ func ascend(data []fitExample, w *features, rep FitReport, opts FitOptions, roun
 	for round := range opts.Rounds {
 		improved := false
 		for k := range numFeatures {
+			if err := ctx.Err(); err != nil {
+				return best, err
+			}
 			bestD := float32(0)
 			for _, d := range steps {
 				if v := eval(k, d); v > best+1e-9 {
@@ -281,7 +296,7 @@ func ascend(data []fitExample, w *features, rep FitReport, opts FitOptions, roun
 			break
 		}
 	}
-	return best
+	return best, nil
 }
 
 // fitCutoffs are the ranks the objective counts hits at, and their weights.

@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"context"
 	"fmt"
 	"testing"
 )
@@ -63,7 +64,7 @@ func communityGraph(t *testing.T, years int) (*Graph, []Example) {
 func TestFit_LearnsWeightsThatFindTheExamplesPartners(t *testing.T) {
 	g, examples := communityGraph(t, 3)
 	start := Weights{"popularity": 1}
-	m, rep, err := Fit([]FitSet{{Graph: g, Examples: examples}}, start, FitOptions{Feedback: true})
+	m, rep, err := Fit(context.Background(), []FitSet{{Graph: g, Examples: examples}}, start, FitOptions{Feedback: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,14 +102,14 @@ func TestFit_LearnsWeightsThatFindTheExamplesPartners(t *testing.T) {
 
 func TestFit_RefusesExamplesWithoutKnownPartners(t *testing.T) {
 	g, _ := communityGraph(t, 1)
-	_, _, err := Fit([]FitSet{{Graph: g, Examples: []Example{{Query: Query{Seed: "t0-o0"}, Partners: []string{"stranger"}}}}}, nil, FitOptions{})
+	_, _, err := Fit(context.Background(), []FitSet{{Graph: g, Examples: []Example{{Query: Query{Seed: "t0-o0"}, Partners: []string{"stranger"}}}}}, nil, FitOptions{})
 	if err == nil {
 		t.Fatal("a fit without usable examples succeeded")
 	}
-	if _, _, err := Fit([]FitSet{{}}, nil, FitOptions{}); err == nil {
+	if _, _, err := Fit(context.Background(), []FitSet{{}}, nil, FitOptions{}); err == nil {
 		t.Fatal("a fit set without a graph was accepted")
 	}
-	if _, _, err := Fit(nil, Weights{"nonsense": 1}, FitOptions{}); err == nil {
+	if _, _, err := Fit(context.Background(), nil, Weights{"nonsense": 1}, FitOptions{}); err == nil {
 		t.Fatal("unknown start weights were accepted")
 	}
 }

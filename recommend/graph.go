@@ -173,8 +173,10 @@ type posting struct {
 	w   float32
 }
 
-// Graph is the immutable cooperation graph the recommender ranks from. It
-// is safe for concurrent use.
+// Graph is the immutable cooperation graph the recommender ranks from,
+// with the indexes a query reads: everything a query needs is
+// precomputed, so that a query only walks short lists. It is safe for
+// concurrent use.
 type Graph struct {
 	orgKeys    []string
 	orgIndex   map[string]int32
@@ -187,37 +189,27 @@ type Graph struct {
 	typeIndex    map[string]int32
 	parts        []string
 	partIndex    map[string]int32
+	calls        map[string]int32 // call families ("#msca-itn")
 
 	projYear    []int32
 	projSize    []int32
-	projCoord   []int32
+	projCoord   []int32 // -1 when the project has no coordinator
 	projMembers csr[int32]
 	projParts   csr[int32]
-	// projCall is the call family of each project's topic (its first two
-	// code parts without years, "#msca-itn"), -1 when it has no topic.
-	projCall            []int32
-	calls               map[string]int32
-	callOrgs            csr[posting] // organisations of each call family with their project counts
-	orgPartnerCountries csr[posting] // countries of each organisation's partners with counts
-	countryShare        []float32    // share of all partner places by country
-	typeShare           []float32    // share of all partner places by type
-	// Log lifts of partner countries and types in projects using a term;
-	// only lifts that differ from 0 are stored.
-	termCountryLift csr[posting]
-	termTypeLift    csr[posting]
-	orgProjects     csr[int32] // each row in increasing project order
+	orgProjects csr[int32] // each row in increasing project order
+	maxYear     int32
 
+	// The co-participation graph.
 	adjacency csr[edge] // each row sorted by decreasing aa
 	strength  []float32 // sum of aa over an organisation's edges
 
-	// Per-organisation activity.
-	orgDeg      []int32 // projects
-	orgRecent   []float32
-	orgCoord    []int32 // projects coordinated
-	orgLastYear []int32
-	orgParts    []uint16  // orgParts[o*len(parts)+p]: projects of o in part p
-	partOrgs    [][]int32 // organisations of each part by decreasing activity
-	byActivity  []int32   // organisations with projects by decreasing activity
+	// Activity of each organisation.
+	orgDeg     []int32      // projects
+	orgRecent  []float32    // projects of the last recentYears, the older halved
+	orgParts   []uint16     // orgParts[o*len(parts)+p]: projects of o in part p
+	partOrgs   [][]int32    // organisations of each part by decreasing activity
+	callOrgs   csr[posting] // organisations of each call family with their project counts
+	byActivity []int32      // organisations with projects by decreasing activity
 
 	// Text: a TF-IDF vector per project and per organisation profile.
 	terms        map[string]int32
@@ -227,14 +219,17 @@ type Graph struct {
 	termOrgs     csr[posting]
 	orgProfiles  csr[posting] // each row sorted by term id
 
-	// Priors learnt from the consortia: how much more often than by chance
-	// a country or a type joins a consortium of a part, a seed country, a
-	// seed type.
-	partCountryLift    []float32 // [part][country]
-	countryCountryLift []float32 // [seed country][country]
-	partTypeLift       []float32 // [part][seed type][type]
-
-	maxYear int32
+	// Priors learnt from the consortia: how much more often than overall
+	// (log lift) a partner of a country or type joins a consortium of a
+	// part, of a coordinator from a country, of a coordinator of a type, or
+	// of a project using a term.
+	countryShare       []float32    // share of all partner places by country
+	typeShare          []float32    // share of all partner places by type
+	partCountryLift    []float32    // [part][country]
+	countryCountryLift []float32    // [seed country][country]
+	partTypeLift       []float32    // [part][seed type][type]
+	termCountryLift    csr[posting] // only lifts far enough from 0
+	termTypeLift       csr[posting]
 
 	poolOnce sync.Once
 	pool     *sync.Pool
@@ -326,7 +321,6 @@ func (b *Builder) Build() (*Graph, error) {
 	g.buildText(b.projects)
 	g.buildPriors()
 	g.buildCalls(b.projects)
-	g.buildPartnerCountries()
 	g.buildTermMix()
 	return g, nil
 }
@@ -375,22 +369,15 @@ func (g *Graph) buildActivity() {
 	n, nParts := len(g.orgKeys), len(g.parts)
 	g.orgDeg = make([]int32, n)
 	g.orgRecent = make([]float32, n)
-	g.orgCoord = make([]int32, n)
-	g.orgLastYear = make([]int32, n)
 	g.orgParts = make([]uint16, n*nParts)
 	for o := range int32(n) {
 		projects := g.orgProjects.row(o)
 		g.orgDeg[o] = int32(len(projects))
 		for _, p := range projects {
-			y := g.projYear[p]
-			g.orgLastYear[o] = max(g.orgLastYear[o], y)
-			if age := g.maxYear - y; age < recentYears {
+			if age := g.maxYear - g.projYear[p]; age < recentYears {
 				// Halve the weight for each year of age so that the last
 				// year weighs most.
 				g.orgRecent[o] += float32(math.Pow(0.5, float64(age)))
-			}
-			if g.projCoord[p] == o {
-				g.orgCoord[o]++
 			}
 			for _, part := range g.projParts.row(p) {
 				if c := &g.orgParts[int(o)*nParts+int(part)]; *c < math.MaxUint16 {
@@ -489,27 +476,23 @@ func callFamily(topic string) string {
 	return fam
 }
 
+// buildCalls counts the projects of every organisation in every call
+// family.
 func (g *Graph) buildCalls(projects []builtProject) {
 	g.calls = map[string]int32{}
-	g.projCall = make([]int32, len(projects))
-	for i, p := range projects {
-		g.projCall[i] = -1
-		if fam := callFamily(p.topic); fam != "" {
-			id, ok := g.calls[fam]
-			if !ok {
-				id = int32(len(g.calls))
-				g.calls[fam] = id
-			}
-			g.projCall[i] = id
-		}
-	}
 	counts := map[[2]int32]float32{}
-	for p, call := range g.projCall {
-		if call < 0 {
+	for p, bp := range projects {
+		fam := callFamily(bp.topic)
+		if fam == "" {
 			continue
 		}
+		id, ok := g.calls[fam]
+		if !ok {
+			id = int32(len(g.calls))
+			g.calls[fam] = id
+		}
 		for _, m := range g.projMembers.row(int32(p)) {
-			counts[[2]int32{call, m}]++
+			counts[[2]int32{id, m}]++
 		}
 	}
 	keys := make([][2]int32, 0, len(counts))
@@ -527,94 +510,4 @@ func (g *Graph) buildCalls(projects []builtProject) {
 			emit(k[0], posting{doc: k[1], w: counts[k]})
 		}
 	})
-}
-
-// buildPartnerCountries counts, for each organisation, the countries of
-// its partners over all its projects.
-func (g *Graph) buildPartnerCountries() {
-	n := len(g.orgKeys)
-	acc := make([]float32, len(g.countries))
-	var touched []int32
-	rows := make([][]posting, n)
-	for o := range int32(n) {
-		touched = touched[:0]
-		for _, p := range g.orgProjects.row(o) {
-			for _, m := range g.projMembers.row(p) {
-				if m == o {
-					continue
-				}
-				c := g.orgCountry[m]
-				if acc[c] == 0 {
-					touched = append(touched, c)
-				}
-				acc[c]++
-			}
-		}
-		row := make([]posting, len(touched))
-		for i, c := range touched {
-			row[i] = posting{doc: c, w: acc[c]}
-			acc[c] = 0
-		}
-		sort.Slice(row, func(a, b int) bool { return row[a].doc < row[b].doc })
-		rows[o] = row
-	}
-	g.orgPartnerCountries = buildCSR(n, func(emit func(int32, posting)) {
-		for o, row := range rows {
-			for _, e := range row {
-				emit(int32(o), e)
-			}
-		}
-	})
-	g.countryShare = make([]float32, len(g.countries))
-	var total float32
-	for _, e := range g.orgPartnerCountries.items {
-		g.countryShare[e.doc] += e.w
-		total += e.w
-	}
-	for c := range g.countryShare {
-		g.countryShare[c] = (g.countryShare[c] + 1) / (total + float32(len(g.countries)))
-	}
-}
-
-// termMixSmoothing is how many partner places of the overall mix are
-// added to a term's own before comparing; termMixMinLift drops lifts too
-// small to matter.
-const (
-	termMixSmoothing = 20
-	termMixMinLift   = 0.1
-)
-
-// buildTermMix learns, for every term, which partner countries and types
-// come more often than overall with projects that use it.
-func (g *Graph) buildTermMix() {
-	nC, nT := len(g.countries), len(g.types)
-	build := func(n int, of func(m int32) int32, share []float32) csr[posting] {
-		acc := make([]float32, n)
-		return buildCSR(len(g.terms), func(emit func(int32, posting)) {
-			for t := range int32(len(g.terms)) {
-				var total float32
-				for _, e := range g.termProjects.row(t) {
-					p := e.doc
-					coord := g.projCoord[p]
-					for _, m := range g.projMembers.row(p) {
-						if m != coord {
-							acc[of(m)]++
-							total++
-						}
-					}
-				}
-				for c := range n {
-					if total > 0 {
-						lift := float32(math.Log(float64((acc[c] + termMixSmoothing*share[c]) / (total + termMixSmoothing) / share[c])))
-						if lift > termMixMinLift || lift < -termMixMinLift {
-							emit(t, posting{doc: int32(c), w: lift})
-						}
-					}
-					acc[c] = 0
-				}
-			}
-		})
-	}
-	g.termCountryLift = build(nC, func(m int32) int32 { return g.orgCountry[m] }, g.countryShare)
-	g.termTypeLift = build(nT, func(m int32) int32 { return g.orgType[m] }, g.typeShare)
 }

@@ -14,7 +14,7 @@ const (
 )
 
 // reasons explains why o was proposed, strongest reason first.
-func (r *Recommender) reasons(q *Query, res *resolved, s *scratch, o int32) []Reason {
+func (r *Recommender) reasons(res *resolved, s *scratch, o int32) []Reason {
 	g := r.g
 	var out []Reason
 	if n := s.shared[o]; s.mark[o] == s.epoch && n > 0 {

@@ -291,8 +291,8 @@ func TestTopicTokens_DropYearsAndKeepEveryCallLevel(t *testing.T) {
 
 func TestTokens_LowerCaseStemsWithoutStopwords(t *testing.T) {
 	var got []string
-	tokens("The Batteries of Solar-Cells and 2019 AI for grids", func(s string) { got = append(got, s) })
-	want := []string{"battery", "solar", "cell", "grid"}
+	tokens("The Batteries of Solar-Cells and 2019 AI for grids; 电池 储能系统 中", func(s string) { got = append(got, s) })
+	want := []string{"battery", "solar", "cell", "grid", "电池", "储能系统"}
 	if !slices.Equal(got, want) {
 		t.Errorf("tokens = %v, want %v", got, want)
 	}

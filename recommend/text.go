@@ -3,6 +3,7 @@ package recommend
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // stopwords are English words too common in project titles and call
@@ -24,9 +25,10 @@ var stopwords = func() map[string]bool {
 }()
 
 // tokens splits free text into lower-case word stems: runs of letters or
-// digits, stopwords and one- and two-character words dropped, plural -s
-// removed. Scripts without spaces (Chinese) come out as whole runs, which
-// still match the same run elsewhere.
+// digits, stopwords and one- and two-letter words dropped, plural -s
+// removed. Scripts without spaces (Chinese, Japanese) come out as whole
+// runs, which still match the same run elsewhere; there a run of two
+// characters is a word and is kept.
 func tokens(text string, emit func(string)) {
 	var b strings.Builder
 	flush := func() {
@@ -35,7 +37,8 @@ func tokens(text string, emit func(string)) {
 		}
 		w := b.String()
 		b.Reset()
-		if len([]rune(w)) < 3 || stopwords[w] || isNumber(w) {
+		n := utf8.RuneCountInString(w)
+		if n < 2 || (n < 3 && !isCJK(w)) || stopwords[w] || isNumber(w) {
 			return
 		}
 		emit(stem(w))
@@ -48,6 +51,13 @@ func tokens(text string, emit func(string)) {
 		flush()
 	}
 	flush()
+}
+
+// isCJK reports whether w starts with a Chinese, Japanese or Korean
+// character.
+func isCJK(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 func isNumber(w string) bool {

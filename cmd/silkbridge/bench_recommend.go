@@ -122,7 +122,7 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 		return err
 	}
 	learning.BRIPartners = briPartnerCodes()
-	r, fit, err := eval.Train(rec, *trainUntil, learning)
+	r, fit, err := eval.Train(ctx, rec, *trainUntil, learning)
 	if err != nil {
 		return err
 	}
@@ -200,6 +200,10 @@ func printRecommendReport(w io.Writer, rep *eval.Report, fit eval.Fitted, took t
 	}
 	fmt.Fprintf(w, "\nrecall@10 of silkbridge / Adamic-Adar: all %s, international %s (whole run %s)\n",
 		ratio(sb.All.Recall[10], aa.All.Recall[10]), ratio(sb.International.Recall[10], aa.International.Recall[10]), took.Round(time.Second))
+	// The model, so that a run can be repeated with --learn none --weights.
+	if m, err := json.Marshal(fit.Model); err == nil {
+		fmt.Fprintf(w, "model: %s\n", m)
+	}
 }
 
 // briPartnerCodes lists the Belt and Road partner countries of the shipped

@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"slices"
@@ -119,7 +120,7 @@ func syntheticRecord() *Record {
 
 func rankAll(t *testing.T, rec *Record, l Learning) map[string][]string {
 	t.Helper()
-	r, _, err := Train(rec, 2016, l)
+	r, _, err := Train(context.Background(), rec, 2016, l)
 	if err != nil {
 		t.Fatal(err)
 	}

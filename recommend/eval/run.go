@@ -41,7 +41,7 @@ var FitOptions = recommend.FitOptions{
 
 // Train builds the graph of the projects starting in or before trainUntil
 // and the recommender's model, learnt from those years only.
-func Train(rec *Record, trainUntil int, l Learning) (*recommend.Recommender, Fitted, error) {
+func Train(ctx context.Context, rec *Record, trainUntil int, l Learning) (*recommend.Recommender, Fitted, error) {
 	progress := l.Progress
 	if progress == nil {
 		progress = func(string, ...any) {}
@@ -76,7 +76,7 @@ func Train(rec *Record, trainUntil int, l Learning) (*recommend.Recommender, Fit
 		opts.Progress = func(round int, objective float64) {
 			progress("learning weights: pass %d, objective %.4f (%s)", round, objective, time.Since(start).Round(time.Second))
 		}
-		if fit.Model, fit.Report, err = recommend.Fit(sets, recommend.DefaultModel().Weights, opts); err != nil {
+		if fit.Model, fit.Report, err = recommend.Fit(ctx, sets, recommend.StartWeights(), opts); err != nil {
 			return nil, fit, err
 		}
 		fit.Learnt, fit.Took = true, time.Since(start)
