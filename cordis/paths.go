@@ -1,10 +1,10 @@
 package cordis
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Folder names of the two data sets inside shared/data.
@@ -39,14 +39,15 @@ func Locate(dir string) (Paths, error) {
 		Dashboard:      filepath.Join(namedDir, DashboardFile),
 		Names:          filepath.Join(namedDir, NamesFile),
 	}
-	var missing []error
+	var missing []string
 	for _, f := range []string{p.Participations, p.ProgrammeParts, p.Crosswalk, p.Dashboard, p.Names} {
 		if !exists(f) {
-			missing = append(missing, fmt.Errorf("%s: not found", f))
+			missing = append(missing, f)
 		}
 	}
 	if len(missing) > 0 {
-		return p, fmt.Errorf("cordis data in %s: %w (give the shared data folder or its %s folder)", dir, errors.Join(missing...), ParticipationsDataSet)
+		return p, fmt.Errorf("cordis data in %s: not found: %s (give the shared data folder or its %s folder)",
+			dir, strings.Join(missing, ", "), ParticipationsDataSet)
 	}
 	return p, nil
 }
