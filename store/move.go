@@ -331,10 +331,12 @@ func movePlan(ctx context.Context, src *sql.Conn, tx pgx.Tx) (tables []moveTable
 	for _, name := range srcTables {
 		t := &moveTable{name: name}
 		colRows, err := tx.Query(ctx, `SELECT column_name::text, data_type::text FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, name)
+			WHERE table_schema = current_schema() AND table_name = $1 ORDER BY column_name COLLATE "C"`, name)
 		if err != nil {
 			return nil, nil, err
 		}
+		// Columns in name order: COPY takes any order, and the checksum is
+		// then the same whatever order ALTER TABLE left them in.
 		for colRows.Next() {
 			var col, typ string
 			if err := colRows.Scan(&col, &typ); err != nil {
@@ -352,10 +354,9 @@ func movePlan(ctx context.Context, src *sql.Conn, tx pgx.Tx) (tables []moveTable
 		if err != nil {
 			return nil, nil, err
 		}
-		dstCols := slices.Clone(t.cols)
-		sort.Strings(dstCols)
-		if !slices.Equal(srcCols, dstCols) {
-			return nil, nil, fmt.Errorf("table %s has columns %v in SQLite and %v in PostgreSQL: run silkbridge migrate on the SQLite file first", name, srcCols, dstCols)
+		sort.Strings(srcCols)
+		if !slices.Equal(srcCols, t.cols) {
+			return nil, nil, fmt.Errorf("table %s has columns %v in SQLite and %v in PostgreSQL: run silkbridge migrate on the SQLite file first", name, srcCols, t.cols)
 		}
 		refs, err := sqliteStrings(ctx, src, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1) ORDER BY 1`, name)
 		if err != nil {
@@ -776,4 +777,109 @@ func resetSequences(ctx context.Context, tx pgx.Tx, tables []moveTable) ([]strin
 		}
 	}
 	return reset, nil
+}
+
+// Checksums returns the row count and checksum of every table of the
+// installation, computed as MoveTo computes them but read through the
+// ordinary driver of either engine, so that a moved installation can be
+// compared with its source independently of the move. The search index
+// is counted under its PostgreSQL name, search_docs.
+func (s *Store) Checksums(ctx context.Context) (map[string]MovedTable, error) {
+	var tables []string
+	var err error
+	if s.engine == Postgres {
+		tables, err = dbStrings(ctx, s.db, `SELECT table_name::text FROM information_schema.tables
+			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	} else {
+		tables, err = dbStrings(ctx, s.db, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("checksums: %w", err)
+	}
+	out := map[string]MovedTable{}
+	for _, name := range tables {
+		if name == "goose_db_version" || name == postgresSearchTable || strings.HasPrefix(name, "river_") {
+			continue
+		}
+		t := moveTable{name: name}
+		var q string
+		if s.engine == Postgres {
+			q = `SELECT column_name::text, data_type::text FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name = $1 ORDER BY column_name COLLATE "C"`
+		} else {
+			q = `SELECT name, lower(type) FROM pragma_table_info($1) ORDER BY name`
+		}
+		rows, err := s.db.QueryContext(ctx, q, name)
+		if err != nil {
+			return nil, fmt.Errorf("checksums: %w", err)
+		}
+		for rows.Next() {
+			var col, typ string
+			if err := rows.Scan(&col, &typ); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if typ == "blob" {
+				typ = "bytea"
+			}
+			t.cols = append(t.cols, col)
+			t.types = append(t.types, typ)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		cols := make([]string, len(t.cols))
+		for i, c := range t.cols {
+			cols[i] = quoteSQLite(c)
+		}
+		rows, err = s.db.QueryContext(ctx, "SELECT "+strings.Join(cols, ", ")+" FROM "+quoteSQLite(name))
+		if err != nil {
+			return nil, fmt.Errorf("checksums %s: %w", name, err)
+		}
+		raw := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range raw {
+			ptrs[i] = &raw[i]
+		}
+		var sum checksum
+		var n int64
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for i, v := range raw {
+				if raw[i], err = toPostgres(v, t.types[i]); err != nil {
+					rows.Close()
+					return nil, fmt.Errorf("checksums %s.%s: %w", name, t.cols[i], err)
+				}
+			}
+			sum.addRow(raw)
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		out[name] = MovedTable{Name: name, Rows: n, Checksum: sum.String()}
+	}
+	return out, nil
+}
+
+func dbStrings(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }
