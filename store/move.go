@@ -55,7 +55,9 @@ type MoveReport struct {
 	SearchDocs int64        // search documents rebuilt on PostgreSQL
 	Sequences  []string     // sequences set past the copied rows
 	Skipped    []string     // tables left out (River's job tables)
-	Duration   time.Duration
+	// Copy and Verify time the two phases; Duration is the whole move,
+	// with the migration of the target and the final ANALYZE.
+	Copy, Verify, Duration time.Duration
 }
 
 // Rows returns the number of rows moved over all tables.
@@ -195,6 +197,7 @@ func moveInTx(ctx context.Context, src *sql.Conn, tx pgx.Tx, force bool, progres
 	}
 	total += searchRows
 
+	copyStart := time.Now()
 	var done int64
 	sums := make([]string, len(tables))
 	for i, t := range tables {
@@ -226,9 +229,11 @@ func moveInTx(ctx context.Context, src *sql.Conn, tx pgx.Tx, force bool, progres
 		return err
 	}
 	report.Sequences = seqs
+	report.Copy = time.Since(copyStart)
 
 	// Verify: read back every table from the target in the same
 	// transaction and compare with what the source held.
+	verifyStart := time.Now()
 	done = 0
 	for i, t := range tables {
 		n, sum, err := targetChecksum(ctx, tx, t, func(n int64) { progress("verify", t.name, done+n, total) })
@@ -249,6 +254,7 @@ func moveInTx(ctx context.Context, src *sql.Conn, tx pgx.Tx, force bool, progres
 		return fmt.Errorf("verify search index: the source holds %d documents (checksum %s), the target %d (checksum %s)", searchRows, searchSum, n, sum)
 	}
 	report.SearchDocs = n
+	report.Verify = time.Since(verifyStart)
 	progress("verify", postgresSearchTable, done+n, total)
 	return nil
 }

@@ -110,7 +110,8 @@ func moveInstallation(ctx context.Context, from, to string, force bool, out io.W
 }
 
 func printMoveReport(w io.Writer, r *store.MoveReport) {
-	fmt.Fprintf(w, "\nMoved %d rows in %d tables in %s; every table verified (rows and checksum).\n", r.Rows(), len(r.Tables), r.Duration.Round(10*time.Millisecond))
+	fmt.Fprintf(w, "\nMoved %d rows in %d tables in %s (copy %s, verify %s); every table verified (rows and checksum).\n",
+		r.Rows(), len(r.Tables), r.Duration.Round(10*time.Millisecond), r.Copy.Round(10*time.Millisecond), r.Verify.Round(10*time.Millisecond))
 	for _, t := range r.Tables {
 		fmt.Fprintf(w, "  %-28s %9d  %s\n", t.Name, t.Rows, t.Checksum)
 	}
