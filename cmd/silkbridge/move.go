@@ -21,16 +21,18 @@ func runMove(ctx context.Context, args []string) error {
 	fs := newFlagSet("move", "move --from FILE --to postgres://... [--force] [--quiet]", `
 Copies every record of a SQLite installation into a PostgreSQL database, so
 that the same installation can run behind many app instances. Stop the site
-first (or let it run read-only): the move copies one consistent snapshot of
-the SQLite file and never writes to it.
+first: the move opens the SQLite file read-only and copies one consistent
+snapshot of it, so what the site writes during the move would stay behind.
+No app instance may use the PostgreSQL database during the move.
 
 The PostgreSQL database must exist; the move creates its schema (the same
 migrations as "silkbridge migrate") and refuses a database that already
 holds records unless --force is given, which empties Silkbridge's tables
 first. Tables are copied in the order their foreign keys require, with
 PostgreSQL's COPY, converting what the engines store differently
-(booleans, binary data); the search index is rebuilt from the analysed
-terms. Before anything is committed, every table is read back and its row
+(SQLite's 0/1 booleans, BLOB to BYTEA; instants are text on both); the
+search index is rebuilt from the analysed terms, and sequences, if any,
+are set past the copied rows. Before anything is committed, every table is read back and its row
 count and checksum compared with the SQLite file: a move that fails leaves
 the target as it was. Accounts, passwords, sessions and API tokens keep
 working.
