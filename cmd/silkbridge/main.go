@@ -58,9 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stdout)
 		return 0
 	}
-	if args[0] == "--version" || args[0] == "version" {
-		fmt.Fprintln(stdout, "silkbridge", version)
-		return 0
+	if args[0] == "--version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	c, ok := commands[args[0]]
 	if !ok {

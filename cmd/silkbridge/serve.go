@@ -16,6 +16,10 @@ func init() {
 	register(command{name: "migrate", summary: "create or update the database schema and reference data, then exit", run: runMigrate})
 }
 
+// shutdownGrace is how long requests in flight may take to finish after
+// SIGTERM; deploy/silkbridge.service waits longer before it kills.
+const shutdownGrace = 30 * time.Second
+
 func runServe(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve", "serve [--addr :8080] [--db FILE|URL] [--demo]", `
 Starts Silkbridge: the web site, the JSON API under /api/v1 (OpenAPI at
@@ -82,7 +86,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing requests in flight")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := httpSrv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)

@@ -1,0 +1,167 @@
+package store_test
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/silkbridge/silkbridge/store"
+	"github.com/silkbridge/silkbridge/store/storetest"
+)
+
+// sqliteSource returns a migrated SQLite installation with one
+// organisation, opened read-only as the move opens it, and a writable
+// handle for the test to change it first.
+func sqliteSource(t *testing.T) (ro, rw *store.Store) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "silkbridge.db")
+	rw, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rw.Close() })
+	if err := rw.Migrate(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := rw.CreateOrganisation(ctx, store.Actor{}, newOrg("Moved Institute", "RS")); err != nil {
+		t.Fatal(err)
+	}
+	ro, err = store.OpenReadOnly(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ro.Close() })
+	return ro, rw
+}
+
+// TestMove_LeavesRiverJobsOnBothSides: River's tables are neither copied
+// nor emptied, even with Force.
+func TestMove_LeavesRiverJobsOnBothSides(t *testing.T) {
+	src, rw := sqliteSource(t)
+	if _, err := rw.DB().ExecContext(ctx, `CREATE TABLE river_job (id INTEGER PRIMARY KEY, kind TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rw.DB().ExecContext(ctx, `INSERT INTO river_job (kind) VALUES ('from_sqlite')`); err != nil {
+		t.Fatal(err)
+	}
+	dst := storetest.New(t, store.Postgres)
+	if _, err := dst.DB().ExecContext(ctx, `CREATE TABLE river_job (id BIGSERIAL PRIMARY KEY, kind TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := dst.DB().ExecContext(ctx, `INSERT INTO river_job (kind) VALUES ('on_postgres')`); err != nil {
+		t.Fatal(err)
+	}
+	report, err := src.MoveTo(ctx, dst, store.MoveOptions{Force: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(report.Skipped, "river_job") {
+		t.Errorf("skipped %v, want river_job named", report.Skipped)
+	}
+	for _, m := range report.Tables {
+		if strings.HasPrefix(m.Name, "river_") {
+			t.Errorf("moved %s", m.Name)
+		}
+	}
+	var kinds []string
+	rows, err := dst.DB().QueryContext(ctx, `SELECT kind FROM river_job`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			t.Fatal(err)
+		}
+		kinds = append(kinds, k)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(kinds, []string{"on_postgres"}) {
+		t.Errorf("river_job on PostgreSQL holds %v after the move, want it untouched", kinds)
+	}
+}
+
+// TestMove_RefusesATargetWithRecordsAndChangesNothing: without Force, a
+// target holding records is refused, and a refused or failed move leaves
+// it exactly as it was.
+func TestMove_RefusesATargetWithRecordsAndChangesNothing(t *testing.T) {
+	src, _ := sqliteSource(t)
+	dst := storetest.New(t, store.Postgres)
+	if err := dst.CreateOrganisation(ctx, store.Actor{}, newOrg("Already Here", "CN")); err != nil {
+		t.Fatal(err)
+	}
+	before, err := dst.Checksums(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = src.MoveTo(ctx, dst, store.MoveOptions{})
+	if !errors.Is(err, store.ErrTargetNotEmpty) || !strings.Contains(err.Error(), "organisations") {
+		t.Fatalf("move into a target with records: %v, want ErrTargetNotEmpty naming organisations", err)
+	}
+	after, err := dst.Checksums(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range before {
+		if after[name] != b {
+			t.Errorf("%s changed by a refused move: %+v -> %+v", name, b, after[name])
+		}
+	}
+}
+
+// TestMove_RefusesASourceAtAnotherSchemaVersion: a table only one side has
+// stops the move before anything is written, naming it and the fix.
+func TestMove_RefusesASourceAtAnotherSchemaVersion(t *testing.T) {
+	src, rw := sqliteSource(t)
+	if _, err := rw.DB().ExecContext(ctx, `CREATE TABLE retired_things (id TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	dst := storetest.New(t, store.Postgres)
+	_, err := src.MoveTo(ctx, dst, store.MoveOptions{})
+	if err == nil || !strings.Contains(err.Error(), "retired_things") || !strings.Contains(err.Error(), "silkbridge migrate") {
+		t.Fatalf("move from another schema: %v, want it refused naming retired_things and the fix", err)
+	}
+	got, err := dst.Checksums(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["organisations"].Rows != 0 {
+		t.Errorf("a refused move wrote %d organisations", got["organisations"].Rows)
+	}
+}
+
+// TestMove_SetsSequencesPastTheCopiedRows: a table with a serial key (none
+// of Silkbridge's has one today) takes new rows after the move without
+// colliding with the copied ones.
+func TestMove_SetsSequencesPastTheCopiedRows(t *testing.T) {
+	src, rw := sqliteSource(t)
+	if _, err := rw.DB().ExecContext(ctx, `CREATE TABLE counters (id INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rw.DB().ExecContext(ctx, `INSERT INTO counters (id, name) VALUES (1, 'a'), (2, 'b'), (7, 'c')`); err != nil {
+		t.Fatal(err)
+	}
+	dst := storetest.New(t, store.Postgres)
+	if _, err := dst.DB().ExecContext(ctx, `CREATE TABLE counters (id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	report, err := src.MoveTo(ctx, dst, store.MoveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(report.Sequences) != 1 {
+		t.Errorf("sequences reset: %v, want the one of counters", report.Sequences)
+	}
+	var id int64
+	if err := dst.DB().QueryRowContext(ctx, `INSERT INTO counters (name) VALUES ('new') RETURNING id`).Scan(&id); err != nil {
+		t.Fatalf("insert after the move: %v", err)
+	}
+	if id != 8 {
+		t.Errorf("new row got id %d, want 8", id)
+	}
+}
