@@ -269,6 +269,14 @@ func (s *Server) newPolicyForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := map[string][]string{"jurisdiction": {policy.JurisdictionCountry}, "valid_from": {today()}, "rule": {`{"all":[{"org_kind":["enterprise"]}]}`}}
+	if issuers := data["Issuers"].([]*organisation.Organisation); len(issuers) == 1 {
+		// The only issuer is the chosen one, so the form can say up front
+		// whether it may publish.
+		form["issuer_id"] = []string{issuers[0].ID}
+		if issuers[0].Kind == organisation.Park {
+			form["jurisdiction"], form["park_id"] = []string{policy.JurisdictionPark}, []string{issuers[0].ID}
+		}
+	}
 	s.render(w, r, "policies/form", http.StatusOK, &Page{Title: s.T(r, "policy.new.title"), Data: data, Form: form})
 }
 
