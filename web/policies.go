@@ -35,7 +35,7 @@ func (s *Server) policyRoutes() {
 			"q": "free-text search (any of the six UN languages)", "kind": "policy kind", "issuer": "issuing organisation id",
 			"country": "ISO 3166-1 alpha-2 code of the jurisdiction", "open": "true: only policies valid today",
 			"page": "page number", "per_page": "items per page (at most 100)"}}, s.apiListPolicies)
-	s.handleAPI("POST /api/v1/policies", Op{Summary: "Publish a policy (agency officers; park managers for their park)", Tag: "policies",
+	s.handleAPI("POST /api/v1/policies", Op{Summary: "Publish a policy (national or regional: for a verified government agency, by its managers or agency officers; park: by a verified park's managers, for that park)", Tag: "policies",
 		Request: policyInput{}, Response: policy.Policy{}, Auth: true, Status: http.StatusCreated}, s.apiCreatePolicy)
 	s.handleAPI("GET /api/v1/policies/{id}", Op{Summary: "One policy", Tag: "policies", Response: policy.Policy{}}, s.apiGetPolicy)
 	s.handleAPI("PUT /api/v1/policies/{id}", Op{Summary: "Replace a policy (those who may publish for its issuer)", Tag: "policies",
@@ -94,7 +94,9 @@ func policyForm(p *policy.Policy) map[string][]string {
 
 // mayPublishFor is the role-and-ownership rule of policies: agency
 // officers publish for any government agency, an organisation's managers
-// for their own agency or park, admins for any issuer.
+// for their own agency or park, admins for any issuer. Whether the issuer
+// may speak for a state or a park at all (verified, its own park) is
+// policy.CheckIssuer, which the store applies to every write.
 func mayPublishFor(u *account.User) store.IssuerCheck {
 	return func(issuer *organisation.Organisation) error {
 		switch {
