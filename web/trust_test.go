@@ -241,7 +241,7 @@ func TestTrust_BadgeOnEveryPageThatNamesTheOrganisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := ts.client(t)
-	for _, path := range []string{"/market/" + listing.ID, "/market", "/events/" + ev.ID, "/events", "/policies/" + p.ID, "/policies", "/organisations/" + w.park.ID} {
+	for _, path := range []string{"/market/" + listing.ID, "/market", "/events/" + ev.ID, "/events", "/policies/" + p.ID, "/policies", "/organisations/" + w.park.ID, "/organisations", "/parks/" + w.park.ID, "/parks"} {
 		res := v.get(path + "?lang=en")
 		if res.StatusCode != http.StatusOK || !strings.Contains(res.Body, badge) {
 			t.Errorf("%s: %d, no verified mark", path, res.StatusCode)
