@@ -46,12 +46,15 @@ type Organisation struct {
 	// and partners who were granted it (an accepted interest).
 	ContactEmail string `json:"contact_email,omitempty"`
 	// PIC is the EU Participant Identification Code of imported records.
-	PIC          string    `json:"pic,omitempty"`
-	ActivityType string    `json:"activity_type,omitempty"`
-	Source       string    `json:"source,omitempty"`
-	Sample       bool      `json:"sample,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	PIC          string `json:"pic,omitempty"`
+	ActivityType string `json:"activity_type,omitempty"`
+	Source       string `json:"source,omitempty"`
+	Sample       bool   `json:"sample,omitempty"`
+	// Verification is set only through a request and a decision, never by
+	// the record's own create or update.
+	Verification Verification `json:"verification"`
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedAt    time.Time    `json:"updated_at"`
 }
 
 // Filter selects organisations in a list.
@@ -61,8 +64,10 @@ type Filter struct {
 	Kind       string
 	Field      string
 	BRIPartner bool
-	Page       int
-	PerPage    int
+	// Verification keeps the organisations in this state.
+	Verification string
+	Page         int
+	PerPage      int
 }
 
 // Checker answers whether reference codes exist; the store provides it.

@@ -243,3 +243,30 @@ func (p *Policy) TextIn(lang string) (t Text, fallback bool) {
 
 // Title returns the title in lang, or in the fallback language.
 func (p *Policy) Title(lang string) string { t, _ := p.TextIn(lang); return t.Title }
+
+// CheckIssuer is the rule of official issuers, the one place that decides
+// who speaks for a state or a park: a national or regional policy is
+// published by a verified government agency; a park's policy by that park
+// itself, once verified. It applies to everyone, agency officers and
+// admins included; who may act for the issuer is a separate check. The
+// error names the field at fault.
+func (p *Policy) CheckIssuer(issuer *organisation.Organisation) error {
+	var pr silkbridge.Problems
+	switch p.Jurisdiction {
+	case JurisdictionCountry, JurisdictionRegion:
+		switch {
+		case issuer.Kind != organisation.GovernmentAgency:
+			pr.Add("issuer_id", "trust.error.issuer_not_agency", "a national or regional policy is published by a government agency", map[string]any{"Name": issuer.Name})
+		case !issuer.IsVerified():
+			pr.Add("issuer_id", "trust.error.issuer_unverified_agency", "the agency is not verified yet; only verified agencies publish national or regional policies", map[string]any{"Name": issuer.Name})
+		}
+	case JurisdictionPark:
+		switch {
+		case issuer.Kind != organisation.Park || p.ParkID != issuer.ID:
+			pr.Add("park_id", "trust.error.not_own_park", "a park's policy is published by that park itself: choose the issuer's own park", map[string]any{"Name": issuer.Name})
+		case !issuer.IsVerified():
+			pr.Add("issuer_id", "trust.error.issuer_unverified_park", "the park is not verified yet; only verified parks publish their policies", map[string]any{"Name": issuer.Name})
+		}
+	}
+	return pr.Err()
+}

@@ -12,16 +12,18 @@ import (
 
 const orgColumns = `o.id, o.name, o.short_name, o.kind, o.country, o.ror_id, o.size_class, COALESCE(o.park_id, ''),
 	o.fields, o.keywords, o.website, o.description, o.contact_email, COALESCE(o.pic, ''), o.activity_type, o.source,
-	o.sample, o.created_at, o.updated_at`
+	o.sample, o.created_at, o.updated_at, ` + verificationColumns
 
 func scanOrg(row interface{ Scan(...any) error }) (*organisation.Organisation, error) {
 	var o organisation.Organisation
 	var fields, keywords, created, updated string
-	if err := row.Scan(&o.ID, &o.Name, &o.ShortName, &o.Kind, &o.Country, &o.RORID, &o.SizeClass, &o.ParkID,
+	var vr verificationRow
+	if err := row.Scan(append([]any{&o.ID, &o.Name, &o.ShortName, &o.Kind, &o.Country, &o.RORID, &o.SizeClass, &o.ParkID,
 		&fields, &keywords, &o.Website, &o.Description, &o.ContactEmail, &o.PIC, &o.ActivityType, &o.Source,
-		&o.Sample, &created, &updated); err != nil {
+		&o.Sample, &created, &updated}, vr.dest()...)...); err != nil {
 		return nil, err
 	}
+	o.Verification = vr.verification()
 	o.Fields, o.Keywords = parseList(fields), parseList(keywords)
 	o.CreatedAt, o.UpdatedAt = parseTS(created), parseTS(updated)
 	return &o, nil
@@ -62,6 +64,10 @@ func (s *Store) Organisations(ctx context.Context, f organisation.Filter) ([]*or
 	if f.BRIPartner {
 		conds = append(conds, "o.country IN (SELECT code FROM countries WHERE bri_partner)")
 	}
+	if f.Verification != "" {
+		args = append(args, f.Verification)
+		conds = append(conds, fmt.Sprintf("o.verification_state = $%d", len(args)))
+	}
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
@@ -101,6 +107,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor Actor, o *organisa
 	}
 	o.ID = silkbridge.NewID()
 	o.CreatedAt, o.UpdatedAt = now(), now()
+	o.Verification = organisation.Verification{State: organisation.Unverified}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := s.checkPark(ctx, tx, o.ParkID); err != nil {
 			return err
@@ -172,6 +179,10 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, id string, 
 			return silkbridge.Invalid("park_id", "field.park", "not a park on the platform", nil)
 		}
 		if err := s.checkPark(ctx, tx, o.ParkID); err != nil {
+			return err
+		}
+		o.Verification = before.Verification
+		if err := s.resetVerificationOnIdentityChange(ctx, tx, before, &o); err != nil {
 			return err
 		}
 		o.UpdatedAt = now()

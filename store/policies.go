@@ -160,7 +160,41 @@ func (s *Store) checkPolicy(ctx context.Context, q queryer, p *policy.Policy) er
 	if err != nil {
 		return err
 	}
-	return verr
+	if verr != nil && (pfield(verr, "jurisdiction") || pfield(verr, "park_id")) {
+		return verr // the issuer rule needs a readable jurisdiction and park
+	}
+	return mergeProblems(verr, p.CheckIssuer(issuer))
+}
+
+// pfield reports whether a validation error names the field.
+func pfield(err error, field string) bool {
+	e, ok := err.(*silkbridge.Error)
+	if !ok {
+		return false
+	}
+	for _, f := range e.Fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// mergeProblems joins the fields of two validation errors into one.
+func mergeProblems(a, b error) error {
+	if a == nil {
+		return b
+	}
+	if b == nil {
+		return a
+	}
+	ea, okA := a.(*silkbridge.Error)
+	eb, okB := b.(*silkbridge.Error)
+	if !okA || !okB {
+		return a
+	}
+	ea.Fields = append(ea.Fields, eb.Fields...)
+	return ea
 }
 
 // IssuerCheck decides whether the actor may publish for an issuer (role

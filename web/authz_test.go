@@ -103,6 +103,10 @@ type authzCase struct {
 	// Hidden accepts 404 as a refusal: the route looks the record up among
 	// the requester's own, so another's record is simply not found.
 	Hidden bool
+	// Unverified, when set, builds the same request for an issuer that is
+	// not verified: every allowed role must then be refused (the trust
+	// column, see trust_authz_test.go).
+	Unverified func(t *testing.T, fx *authzFixture, role authzRole) authzRequest
 }
 
 // authzRequest is one request of the walk.
@@ -452,6 +456,7 @@ func runAuthzCase(t *testing.T, fx *authzFixture, key string, c authzCase) {
 			}
 		}
 	}
+	runUnverifiedColumn(t, fx, key, c)
 	// The same request from another site, by a role that may make it.
 	var role authzRole
 	for _, r := range c.Allow {

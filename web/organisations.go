@@ -24,7 +24,8 @@ func (s *Server) organisationRoutes() {
 	s.handleAPI("GET /api/v1/organisations", Op{Summary: "List and search organisations", Tag: "organisations",
 		Response: List[organisation.Organisation]{}, Query: map[string]string{
 			"q": "free-text search (any of the six UN languages)", "country": "ISO 3166-1 alpha-2 code", "kind": "organisation kind",
-			"field": "FORD field code", "bri": "true: only Belt and Road partner countries", "page": "page number", "per_page": "items per page (at most 100)"}},
+			"field": "FORD field code", "bri": "true: only Belt and Road partner countries",
+			"verification": "only organisations in this verification state (unverified, pending, verified, refused)", "page": "page number", "per_page": "items per page (at most 100)"}},
 		s.apiListOrganisations)
 	s.handleAPI("POST /api/v1/organisations", Op{Summary: "Create an organisation (you become its manager)", Tag: "organisations",
 		Request: organisationInput{}, Response: organisation.Organisation{}, Auth: true, Status: http.StatusCreated}, s.apiCreateOrganisation)
@@ -82,7 +83,7 @@ func organisationFilter(r *http.Request) (organisation.Filter, error) {
 		return organisation.Filter{}, err
 	}
 	return organisation.Filter{Query: strings.TrimSpace(q.Get("q")), Country: strings.ToUpper(q.Get("country")), Kind: q.Get("kind"),
-		Field: q.Get("field"), BRIPartner: queryBool(r, "bri"), Page: page, PerPage: per}, nil
+		Field: q.Get("field"), BRIPartner: queryBool(r, "bri"), Verification: q.Get("verification"), Page: page, PerPage: per}, nil
 }
 
 // viewOrganisation hides the contact of an organisation from those who may not see it.
@@ -92,6 +93,9 @@ func viewOrganisation(u *account.User, o *organisation.Organisation) *organisati
 	}
 	c := *o
 	c.ContactEmail = ""
+	// The public sees the state and the evidence, not who asked or decided
+	// and the notes between them.
+	c.Verification.Note, c.Verification.Reason, c.Verification.RequestedBy, c.Verification.DecidedBy = "", "", "", ""
 	return &c
 }
 
@@ -124,15 +128,22 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	data, err := s.organisationPageData(r, o)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	clearFlash(w, r)
+	s.render(w, r, "organisations/show", http.StatusOK, &Page{Title: o.Name, Data: data})
+}
+
+func (s *Server) organisationPageData(r *http.Request, o *organisation.Organisation) (map[string]any, error) {
 	u := currentUser(r)
 	var park *organisation.Organisation
 	if o.ParkID != "" {
 		park, _ = s.store.Organisation(r.Context(), o.ParkID)
 	}
-	clearFlash(w, r)
-	s.render(w, r, "organisations/show", http.StatusOK, &Page{Title: o.Name, Data: map[string]any{
-		"Org": viewOrganisation(u, o), "CanEdit": u.Manages(o.ID), "Park": park,
-	}})
+	return map[string]any{"Org": viewOrganisation(u, o), "CanEdit": u.Manages(o.ID), "Park": park, "Trust": trustData(u, o)}, nil
 }
 
 func (s *Server) organisationFormData(r *http.Request, o *organisation.Organisation) (map[string]any, error) {

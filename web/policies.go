@@ -35,7 +35,7 @@ func (s *Server) policyRoutes() {
 			"q": "free-text search (any of the six UN languages)", "kind": "policy kind", "issuer": "issuing organisation id",
 			"country": "ISO 3166-1 alpha-2 code of the jurisdiction", "open": "true: only policies valid today",
 			"page": "page number", "per_page": "items per page (at most 100)"}}, s.apiListPolicies)
-	s.handleAPI("POST /api/v1/policies", Op{Summary: "Publish a policy (agency officers; park managers for their park)", Tag: "policies",
+	s.handleAPI("POST /api/v1/policies", Op{Summary: "Publish a policy (national or regional: for a verified government agency, by its managers or agency officers; park: by a verified park's managers, for that park)", Tag: "policies",
 		Request: policyInput{}, Response: policy.Policy{}, Auth: true, Status: http.StatusCreated}, s.apiCreatePolicy)
 	s.handleAPI("GET /api/v1/policies/{id}", Op{Summary: "One policy", Tag: "policies", Response: policy.Policy{}}, s.apiGetPolicy)
 	s.handleAPI("PUT /api/v1/policies/{id}", Op{Summary: "Replace a policy (those who may publish for its issuer)", Tag: "policies",
@@ -94,7 +94,9 @@ func policyForm(p *policy.Policy) map[string][]string {
 
 // mayPublishFor is the role-and-ownership rule of policies: agency
 // officers publish for any government agency, an organisation's managers
-// for their own agency or park, admins for any issuer.
+// for their own agency or park, admins for any issuer. Whether the issuer
+// may speak for a state or a park at all (verified, its own park) is
+// policy.CheckIssuer, which the store applies to every write.
 func mayPublishFor(u *account.User) store.IssuerCheck {
 	return func(issuer *organisation.Organisation) error {
 		switch {
@@ -269,6 +271,14 @@ func (s *Server) newPolicyForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	form := map[string][]string{"jurisdiction": {policy.JurisdictionCountry}, "valid_from": {today()}, "rule": {`{"all":[{"org_kind":["enterprise"]}]}`}}
+	if issuers := data["Issuers"].([]*organisation.Organisation); len(issuers) == 1 {
+		// The only issuer is the chosen one, so the form can say up front
+		// whether it may publish.
+		form["issuer_id"] = []string{issuers[0].ID}
+		if issuers[0].Kind == organisation.Park {
+			form["jurisdiction"], form["park_id"] = []string{policy.JurisdictionPark}, []string{issuers[0].ID}
+		}
+	}
 	s.render(w, r, "policies/form", http.StatusOK, &Page{Title: s.T(r, "policy.new.title"), Data: data, Form: form})
 }
 

@@ -41,6 +41,13 @@ func newPolicyWorld(t *testing.T, ts *testServer) *policyWorld {
 			t.Fatal(err)
 		}
 	}
+	// The agency and the park are official issuers: verified by the officer.
+	for _, o := range []*organisation.Organisation{w.agency, w.park} {
+		if _, err := ts.st.DecideVerification(ctx, store.Actor{UserID: w.officerUser.ID}, o.ID,
+			organisation.Decision{Verdict: organisation.VerdictVerify, Reason: "Listed in the national register of agencies and parks"}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	w.ent = &organisation.Organisation{Name: "Steppe Solar LLP", Kind: organisation.Enterprise, Country: "KZ", ParkID: w.park.ID, Fields: []string{"2.2"}}
 	mgr, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "aigerim@steppesolar.kz", Name: "Aigerim", Password: "password-123"}, account.Member)
 	if err != nil {

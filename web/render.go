@@ -62,6 +62,7 @@ func baseFuncs() template.FuncMap {
 		"fixed":      func(v float64, d int) string { return strconv.FormatFloat(v, 'f', d, 64) },
 		"safeURL":    func(s string) template.URL { return template.URL(s) },
 		"countryObj": func(code string) store.Country { return store.Country{Code: code} },
+		"verified":   func(id string) bool { return false },
 	}
 }
 
@@ -131,8 +132,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 		return
 	}
 	t.Funcs(template.FuncMap{
-		"T":    tr.T,
-		"lang": func() string { return p.Lang.Tag },
+		"T":        tr.T,
+		"lang":     func() string { return p.Lang.Tag },
+		"verified": s.verifiedFunc(r),
 		"country": func(code string) string {
 			if ref != nil {
 				if c, ok := ref.Country(code); ok {

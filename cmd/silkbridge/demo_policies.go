@@ -36,6 +36,11 @@ func loadPoliciesDemo(ctx context.Context, st *store.Store, log *slog.Logger) er
 			return fmt.Errorf("sample organisation %s: %w", o.Name, err)
 		}
 	}
+	// Only verified agencies and parks publish; the sample ones are
+	// verified with the evidence "sample".
+	if _, err := st.VerifySampleIssuers(ctx, store.Actor{}); err != nil {
+		return fmt.Errorf("verify sample issuers: %w", err)
+	}
 	member := &organisation.Organisation{Name: "Steppe Photonics LLP (sample)", Kind: organisation.Enterprise, Country: "KZ", Sample: true,
 		ParkID: park.ID, Fields: []string{"2.2"}, Description: "A sample enterprise in the park, its size class left blank."}
 	if err := st.CreateOrganisation(ctx, store.Actor{}, member); err != nil {
