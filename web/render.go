@@ -221,7 +221,11 @@ func clearFlash(w http.ResponseWriter, r *http.Request) {
 
 // renderError shows an error page with the status that the error's code calls for.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	err = store.Classify(err)
 	status := statusOf(err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(silkbridge.UnavailableRetryAfter))
+	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -236,7 +240,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 
 // statusOf maps an application error to an HTTP status.
 func statusOf(err error) int {
-	switch silkbridge.ErrorCode(err) {
+	switch silkbridge.ErrorCode(store.Classify(err)) {
 	case silkbridge.EINVALID:
 		return http.StatusUnprocessableEntity
 	case silkbridge.EMALFORMED:
@@ -251,6 +255,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case silkbridge.ETOOMANY:
 		return http.StatusTooManyRequests
+	case silkbridge.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}
