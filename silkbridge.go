@@ -21,6 +21,7 @@ const (
 	EUNAUTHORIZED = "unauthorized" // 401: sign in first
 	EFORBIDDEN    = "forbidden"    // 403: signed in, but not allowed
 	ETOOMANY      = "too_many"     // 429
+	EUNAVAILABLE  = "unavailable"  // 503: the database cannot be reached now; Data["RetryAfter"] says when to try again
 	EINTERNAL     = "internal"     // 500
 )
 
@@ -34,6 +35,8 @@ type Error struct {
 	Message   string
 	Data      map[string]any
 	Fields    []FieldError
+	// cause is the fault behind an EUNAVAILABLE error, for the log.
+	cause error
 }
 
 // FieldError says what is wrong with one input field.
@@ -45,6 +48,9 @@ type FieldError struct {
 }
 
 func (e *Error) Error() string {
+	if e.cause != nil {
+		return e.Message + ": " + e.cause.Error()
+	}
 	if len(e.Fields) == 0 {
 		return e.Message
 	}
@@ -83,6 +89,22 @@ func Forbidden() *Error {
 // Unauthorized says that the user must sign in first.
 func Unauthorized() *Error {
 	return &Error{Code: EUNAUTHORIZED, MessageID: "error.unauthorized", Message: "sign in first"}
+}
+
+// Unwrap returns the fault behind the error, if any.
+func (e *Error) Unwrap() error { return e.cause }
+
+// UnavailableRetryAfter is how many seconds a client is asked to wait
+// when the database cannot be reached: long enough for a restart or a
+// fail-over, short enough not to lose people.
+const UnavailableRetryAfter = 10
+
+// Unavailable says that the database cannot be reached now: no answer
+// about the request (not even whether its credentials are good) can be
+// given, and trying again later may work. cause is kept for the log.
+func Unavailable(cause error) *Error {
+	return &Error{Code: EUNAVAILABLE, MessageID: "error.unavailable", Message: "the service is unavailable for a moment; try again shortly",
+		Data: map[string]any{"RetryAfter": UnavailableRetryAfter}, cause: cause}
 }
 
 // Conflict says that the current state does not allow the change.

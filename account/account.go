@@ -115,6 +115,7 @@ func (f *SignUp) Validate() error {
 	}
 	if p.Required("name", f.Name) {
 		p.MaxLen("name", f.Name, 200)
+		p.VisibleText("name", f.Name)
 	}
 	CheckPassword(&p, "password", f.Password)
 	return p.Err()

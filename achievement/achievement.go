@@ -109,6 +109,7 @@ func (a *Achievement) Validate(ref Checker) error {
 	p.Required("owner_id", a.OwnerID)
 	if p.Required("title", a.Title) {
 		p.MaxLen("title", a.Title, maxTitle)
+		p.VisibleText("title", a.Title)
 	}
 	if !slices.Contains(Kinds, a.Kind) {
 		p.Add("kind", "field.choice", "choose one of the values listed", map[string]any{"Value": a.Kind})

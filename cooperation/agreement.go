@@ -103,6 +103,7 @@ func (a *Agreement) Validate(ref Checker) error {
 	var p silkbridge.Problems
 	if p.Required("title", a.Title) {
 		p.MaxLen("title", a.Title, 300)
+		p.VisibleText("title", a.Title)
 	}
 	if !contains(AgreementKinds, a.Kind) {
 		p.Add("kind", "field.choice", "choose one of the values listed", map[string]any{"Value": a.Kind})

@@ -312,6 +312,7 @@ func (c *Cooperation) ValidateDetails(ref Checker) error {
 func (c *Cooperation) validateDetails(p *silkbridge.Problems, ref Checker) {
 	if p.Required("title", c.Title) {
 		p.MaxLen("title", c.Title, 500)
+		p.VisibleText("title", c.Title)
 	}
 	p.MaxLen("acronym", c.Acronym, 60)
 	p.MaxLen("summary", c.Summary, 5000)
@@ -415,6 +416,7 @@ func (o *Output) Validate(today time.Time) error {
 	}
 	if p.Required("title", o.Title) {
 		p.MaxLen("title", o.Title, 500)
+		p.VisibleText("title", o.Title)
 	}
 	if d, ok := checkDate(&p, "date", o.Date, true); ok && inFuture(d, today) {
 		p.Add("date", "coop.field.future", "the date is in the future", nil)

@@ -220,6 +220,7 @@ func (e *Event) Validate(ref Checker) error {
 	var p silkbridge.Problems
 	if p.Required("title", e.Title) {
 		p.MaxLen("title", e.Title, 300)
+		p.VisibleText("title", e.Title)
 	}
 	if !contains(Kinds, e.Kind) {
 		p.Add("kind", "field.kind", "choose one of the kinds listed", map[string]any{"Value": e.Kind})

@@ -117,6 +117,7 @@ func (l *Lesson) Validate(ref Checker) error {
 	var p silkbridge.Problems
 	if p.Required("title", l.Title) {
 		p.MaxLen("title", l.Title, 200)
+		p.VisibleText("title", l.Title)
 	}
 	if len(l.Fields) == 0 {
 		p.Add("fields", "lesson.field.fields_required", "choose at least one field", nil)

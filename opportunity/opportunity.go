@@ -179,6 +179,7 @@ func (o *Opportunity) Validate(ref Checker, today time.Time) error {
 	}
 	if p.Required("title", o.Title) {
 		p.MaxLen("title", o.Title, MaxTitle)
+		p.VisibleText("title", o.Title)
 	}
 	if p.Required("description", o.Description) {
 		p.MaxLen("description", o.Description, MaxDescription)

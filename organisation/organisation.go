@@ -121,8 +121,10 @@ func (o *Organisation) Validate(ref Checker) error {
 	var p silkbridge.Problems
 	if p.Required("name", o.Name) {
 		p.MaxLen("name", o.Name, 300)
+		p.VisibleText("name", o.Name)
 	}
 	p.MaxLen("short_name", o.ShortName, 60)
+	p.VisibleText("short_name", o.ShortName)
 	if !contains(Kinds, o.Kind) {
 		p.Add("kind", "field.kind", "choose one of the kinds listed", map[string]any{"Value": o.Kind})
 	}

@@ -187,6 +187,7 @@ func (p *Policy) validateTexts(pr *silkbridge.Problems) {
 		seen[t.Lang] = true
 		if pr.Required("title_"+t.Lang, t.Title) {
 			pr.MaxLen("title_"+t.Lang, t.Title, maxTitle)
+			pr.VisibleText("title_"+t.Lang, t.Title)
 		}
 		pr.MaxLen("summary_"+t.Lang, t.Summary, maxSummary)
 		pr.MaxLen(field, t.Body, maxBody)

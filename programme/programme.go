@@ -235,6 +235,7 @@ func (p *Programme) Validate(ref organisation.Checker) error {
 	pr.Required("agreement_id", p.AgreementID)
 	if pr.Required("title", p.Title) {
 		pr.MaxLen("title", p.Title, 300)
+		pr.VisibleText("title", p.Title)
 	}
 	pr.MaxLen("summary", p.Summary, 10000)
 	if p.OpensAt.IsZero() {
@@ -342,6 +343,7 @@ func (pos *Position) Validate(ref organisation.Checker) error {
 	pr.Required("organisation_id", pos.OrgID)
 	if pr.Required("title", pos.Title) {
 		pr.MaxLen("title", pos.Title, MaxPositionTitle)
+		pr.VisibleText("title", pos.Title)
 	}
 	pr.MaxLen("description", pos.Description, 5000)
 	if pos.Capacity < 1 || pos.Capacity > MaxCapacity {

@@ -2,10 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 
 	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/account"
 )
 
 // Actor is who makes a change, as recorded in the audit log.
@@ -31,28 +33,56 @@ func (s *Store) audit(ctx context.Context, q queryer, actor Actor, action, kind,
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, action, kind, ref, org_id, before, after)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		silkbridge.NewID(), ts(now()), actor.UserID, action, kind, ref, orgID, b, a)
+	listing, err := auditListing(ctx, q, kind, ref)
+	if err != nil {
+		return err
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO audit_log (id, at, actor_id, action, kind, ref, org_id, before, after, listing_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		silkbridge.NewID(), ts(now()), actor.UserID, action, kind, ref, orgID, b, a, listing)
 	if err != nil {
 		return fmt.Errorf("audit %s %s: %w", action, kind, err)
 	}
 	return nil
 }
 
-// AuditEntry is one line of the audit log.
+// auditListing returns the marketplace listing an entry about the record
+// kind/ref concerns, or "": the listing itself, or the listing an interest
+// answers.
+func auditListing(ctx context.Context, q queryer, kind, ref string) (string, error) {
+	switch kind {
+	case "opportunity":
+		return ref, nil
+	case "interest":
+		var id string
+		err := q.QueryRowContext(ctx, `SELECT opportunity_id FROM interests WHERE id = $1`, ref).Scan(&id)
+		if err != nil && err != sql.ErrNoRows {
+			return "", fmt.Errorf("audit: listing of interest: %w", err)
+		}
+		return id, nil
+	}
+	return "", nil
+}
+
+// AuditEntry is one line of the audit log, as its reader may see it (see
+// redactAudit): ActorHidden and OrgHidden say that the person who acted,
+// or the organisation the entry belongs to, was withheld from them.
 type AuditEntry struct {
-	ID      string `json:"id"`
-	At      string `json:"at"`
-	ActorID string `json:"actor_id"`
-	Actor   string `json:"actor"`
-	Action  string `json:"action"`
-	Kind    string `json:"kind"`
-	Ref     string `json:"ref"`
-	OrgID   string `json:"org_id,omitempty"`
-	OrgName string `json:"org_name,omitempty"`
-	Before  string `json:"before,omitempty"`
-	After   string `json:"after,omitempty"`
+	ID          string `json:"id"`
+	At          string `json:"at"`
+	ActorID     string `json:"actor_id"`
+	Actor       string `json:"actor"`
+	ActorHidden bool   `json:"actor_hidden,omitempty"`
+	Action      string `json:"action"`
+	Kind        string `json:"kind"`
+	Ref         string `json:"ref"`
+	OrgID       string `json:"org_id,omitempty"`
+	OrgName     string `json:"org_name,omitempty"`
+	OrgHidden   bool   `json:"org_hidden,omitempty"`
+	Before      string `json:"before,omitempty"`
+	After       string `json:"after,omitempty"`
+
+	facts auditFacts
 }
 
 // AuditFilter selects entries of the audit log.
@@ -60,7 +90,11 @@ type AuditFilter struct {
 	// OrgIDs, when not nil, keeps only the entries of those organisations
 	// (what an organisation's managers may see); an empty, non-nil list
 	// keeps nothing.
-	OrgIDs  []string
+	OrgIDs []string
+	// Viewer is who reads the entries: each is redacted for them (see
+	// redactAudit). Nil is a visitor, from whom everything protected is
+	// withheld.
+	Viewer  *account.User
 	ActorID string
 	Kind    string
 	Ref     string
@@ -69,8 +103,9 @@ type AuditFilter struct {
 	PerPage int
 }
 
-// AuditLog lists the newest entries; orgIDs, when not nil, keeps only the
-// entries of those organisations (what an organisation manager may see).
+// AuditLog lists the newest entries, whole; orgIDs, when not nil, keeps
+// only the entries of those organisations. It is the operator's view (the
+// command line, tests): what a person reads goes through AuditEntries.
 func (s *Store) AuditLog(ctx context.Context, orgIDs []string, kind, ref string, limit int) ([]AuditEntry, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 100
@@ -79,10 +114,31 @@ func (s *Store) AuditLog(ctx context.Context, orgIDs []string, kind, ref string,
 	return entries, err
 }
 
-// AuditEntries lists one page of the entries that pass the filter, newest first.
+// AuditEntries lists one page of the entries that pass the filter, newest
+// first, each redacted for f.Viewer.
 func (s *Store) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, Page, error) {
 	page, per := normPage(f.Page, f.PerPage)
-	return s.auditEntries(ctx, f, page, per, true)
+	entries, p, err := s.auditEntries(ctx, f, page, per, true)
+	if err != nil {
+		return nil, p, err
+	}
+	if entries, err = s.redactAuditFor(ctx, f.Viewer, entries); err != nil {
+		return nil, p, err
+	}
+	if f.ActorID == "" {
+		return entries, p, nil
+	}
+	// An entry whose actor is withheld must not be found by its actor
+	// either: the filter would tell who acted.
+	out := entries[:0]
+	for _, e := range entries {
+		if e.ActorHidden {
+			p.Total--
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, p, nil
 }
 
 func (s *Store) auditEntries(ctx context.Context, f AuditFilter, page, per int, count bool) ([]AuditEntry, Page, error) {
@@ -107,8 +163,8 @@ func (s *Store) auditEntries(ctx context.Context, f AuditFilter, page, per int, 
 		}
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT a.id, a.at, a.actor_id, COALESCE(u.email, ''), a.action, a.kind, a.ref, a.org_id,
-		COALESCE(o.name, ''), a.before, a.after
-		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN organisations o ON o.id = a.org_id`+where+
+		COALESCE(o.name, ''), a.before, a.after, `+auditFactColumns+`
+		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id LEFT JOIN organisations o ON o.id = a.org_id`+auditFactJoins+where+
 		fmt.Sprintf(" ORDER BY a.at DESC, a.id DESC LIMIT %d OFFSET %d", per, (page-1)*per), args...)
 	if err != nil {
 		return nil, p, fmt.Errorf("list audit log: %w", err)
@@ -117,7 +173,8 @@ func (s *Store) auditEntries(ctx context.Context, f AuditFilter, page, per int, 
 	var out []AuditEntry
 	for rows.Next() {
 		var e AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.Kind, &e.Ref, &e.OrgID, &e.OrgName, &e.Before, &e.After); err != nil {
+		if err := rows.Scan(append([]any{&e.ID, &e.At, &e.ActorID, &e.Actor, &e.Action, &e.Kind, &e.Ref, &e.OrgID, &e.OrgName,
+			&e.Before, &e.After}, e.facts.dest()...)...); err != nil {
 			return nil, p, err
 		}
 		out = append(out, e)

@@ -234,5 +234,10 @@ func (s *Store) PersonalDataOf(ctx context.Context, userID string) (*PersonalDat
 	if d.AuditLog, _, err = s.auditEntries(ctx, AuditFilter{ActorID: userID}, 1, maxExportedAuditEntries, false); err != nil {
 		return nil, err
 	}
+	// The user's own actions, but not what they may not learn through
+	// them, such as the owner of an anonymous listing they answered.
+	if d.AuditLog, err = s.redactAuditFor(ctx, u, d.AuditLog); err != nil {
+		return nil, err
+	}
 	return d, nil
 }

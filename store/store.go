@@ -179,12 +179,14 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// notFound turns sql.ErrNoRows into a domain error naming the kind.
+// notFound turns sql.ErrNoRows into a domain error naming the kind, and
+// an unreachable database into EUNAVAILABLE, so that a caller that treats
+// "not found" as "not signed in" never mistakes one for the other.
 func notFound(err error, kind string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return silkbridge.NotFound(kind)
 	}
-	return err
+	return Classify(err)
 }
 
 // now is the clock of the store, in UTC with microseconds, as stored.

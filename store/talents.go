@@ -164,35 +164,99 @@ func (s *Store) UpdateTalent(ctx context.Context, actor Actor, id string, update
 		if err != nil {
 			return err
 		}
-		p := *before
-		update(&p)
-		p.ID, p.UserID, p.CreatedAt, p.Sample = before.ID, before.UserID, before.CreatedAt, before.Sample
-		p.Normalise()
-		if err := p.Validate(ref); err != nil {
-			return err
-		}
+		after, err = s.updateTalent(ctx, tx, ref, actor, before, update)
+		return err
+	})
+	return after, err
+}
+
+// SaveTalentOfUser creates the user's own profile, or applies update to
+// it when they already keep one, in one transaction. The insert does
+// nothing on a conflict with the profile another request just made (the
+// user's profile is unique), and the update then applies to that one: so
+// parallel first saves all succeed and leave one profile.
+func (s *Store) SaveTalentOfUser(ctx context.Context, actor Actor, userID string, update func(*talent.Profile)) (*talent.Profile, error) {
+	if userID == "" {
+		return nil, silkbridge.Unauthorized()
+	}
+	ref, err := s.Reference(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p := &talent.Profile{UserID: userID}
+	update(p)
+	p.Normalise()
+	if err := p.Validate(ref); err != nil {
+		return nil, err
+	}
+	p.ID = silkbridge.NewID()
+	p.CreatedAt, p.UpdatedAt = now(), now()
+	var saved *talent.Profile
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkOrgRef(ctx, tx, p.OrgID); err != nil {
 			return err
 		}
-		p.UpdatedAt = now()
-		_, err = tx.ExecContext(ctx, `UPDATE talents SET name = $2, country = $3, orcid = $4, affiliation = $5, org_id = NULLIF($6, ''),
-			fields = $7, keywords = $8, languages = $9, career_stage = $10, mobility = $11, bio = $12, email = $13, public = $14,
-			shown = $15, updated_at = $16 WHERE id = $1`,
-			p.ID, p.Name, p.Country, p.ORCID, p.Affiliation, p.OrgID, jsonList(p.Fields), jsonList(p.Keywords), jsonList(p.Languages),
-			p.CareerStage, jsonList(p.Mobility), p.Bio, p.Email, p.Public, jsonList(p.Shown), ts(p.UpdatedAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO talents (id, user_id, name, country, orcid, affiliation, org_id, fields,
+			keywords, languages, career_stage, mobility, bio, email, public, shown, sample, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, NULLIF($7, ''), $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+			ON CONFLICT (user_id) DO NOTHING`,
+			p.ID, p.UserID, p.Name, p.Country, p.ORCID, p.Affiliation, p.OrgID, jsonList(p.Fields), jsonList(p.Keywords),
+			jsonList(p.Languages), p.CareerStage, jsonList(p.Mobility), p.Bio, p.Email, p.Public, jsonList(p.Shown), p.Sample,
+			ts(p.CreatedAt), ts(p.UpdatedAt))
 		if err != nil {
-			return fmt.Errorf("update talent: %w", err)
+			return fmt.Errorf("save talent: %w", err)
 		}
-		if err := setFields(ctx, tx, "talent", p.ID, p.Fields); err != nil {
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("save talent: %w", err)
+		} else if n == 1 {
+			if err := setFields(ctx, tx, "talent", p.ID, p.Fields); err != nil {
+				return err
+			}
+			if err := s.index(ctx, tx, "talent", p.ID, talentText(p)...); err != nil {
+				return err
+			}
+			saved = p
+			return s.audit(ctx, tx, actor, "create", "talent", p.ID, "", nil, p)
+		}
+		before, err := s.talent(ctx, tx, `t.user_id = $1`, userID)
+		if err != nil {
 			return err
 		}
-		if err := s.index(ctx, tx, "talent", p.ID, talentText(&p)...); err != nil {
-			return err
-		}
-		after = &p
-		return s.audit(ctx, tx, actor, "update", "talent", p.ID, "", before, p)
+		saved, err = s.updateTalent(ctx, tx, ref, actor, before, update)
+		return err
 	})
-	return after, err
+	return saved, err
+}
+
+// updateTalent applies update to the profile read in the transaction and
+// saves it.
+func (s *Store) updateTalent(ctx context.Context, tx *sql.Tx, ref *Reference, actor Actor, before *talent.Profile, update func(*talent.Profile)) (*talent.Profile, error) {
+	p := *before
+	update(&p)
+	p.ID, p.UserID, p.CreatedAt, p.Sample = before.ID, before.UserID, before.CreatedAt, before.Sample
+	p.Normalise()
+	if err := p.Validate(ref); err != nil {
+		return nil, err
+	}
+	if err := checkOrgRef(ctx, tx, p.OrgID); err != nil {
+		return nil, err
+	}
+	p.UpdatedAt = now()
+	_, err := tx.ExecContext(ctx, `UPDATE talents SET name = $2, country = $3, orcid = $4, affiliation = $5, org_id = NULLIF($6, ''),
+		fields = $7, keywords = $8, languages = $9, career_stage = $10, mobility = $11, bio = $12, email = $13, public = $14,
+		shown = $15, updated_at = $16 WHERE id = $1`,
+		p.ID, p.Name, p.Country, p.ORCID, p.Affiliation, p.OrgID, jsonList(p.Fields), jsonList(p.Keywords), jsonList(p.Languages),
+		p.CareerStage, jsonList(p.Mobility), p.Bio, p.Email, p.Public, jsonList(p.Shown), ts(p.UpdatedAt))
+	if err != nil {
+		return nil, fmt.Errorf("update talent: %w", err)
+	}
+	if err := setFields(ctx, tx, "talent", p.ID, p.Fields); err != nil {
+		return nil, err
+	}
+	if err := s.index(ctx, tx, "talent", p.ID, talentText(&p)...); err != nil {
+		return nil, err
+	}
+	return &p, s.audit(ctx, tx, actor, "update", "talent", p.ID, "", before, p)
 }
 
 // DeleteTalent removes a profile.

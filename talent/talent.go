@@ -109,6 +109,7 @@ func (p *Profile) Validate(ref organisation.Checker) error {
 	var pr silkbridge.Problems
 	if pr.Required("name", p.Name) {
 		pr.MaxLen("name", p.Name, 200)
+		pr.VisibleText("name", p.Name)
 	}
 	if p.Country == "" {
 		pr.Required("country", p.Country)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/store"
 )
 
 // Op describes one API operation for the OpenAPI document.
@@ -69,6 +70,7 @@ type ProblemField struct {
 
 // apiError writes err as problem details, in the request's language.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	err = store.Classify(err)
 	status := statusOf(err)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
@@ -95,7 +97,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.MessageID, Message: tr.tmap(f.MessageID, f.Data, f.Message)})
 		}
 	}
-	if status == http.StatusTooManyRequests {
+	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
 		if e, ok := err.(*silkbridge.Error); ok {
 			if v, ok := e.Data["RetryAfter"]; ok {
 				w.Header().Set("Retry-After", fmt.Sprint(v))

@@ -38,7 +38,7 @@ func auditFilter(r *http.Request, u *account.User) (store.AuditFilter, error) {
 		return store.AuditFilter{}, err
 	}
 	q := r.URL.Query()
-	f := store.AuditFilter{ActorID: q.Get("actor"), Kind: q.Get("kind"), Ref: q.Get("ref"), Action: q.Get("action"), Page: page, PerPage: per}
+	f := store.AuditFilter{Viewer: u, ActorID: q.Get("actor"), Kind: q.Get("kind"), Ref: q.Get("ref"), Action: q.Get("action"), Page: page, PerPage: per}
 	org := q.Get("org")
 	switch {
 	case org != "" && !u.Manages(org):

@@ -119,8 +119,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		if auth := r.Header.Get("Authorization"); strings.HasPrefix(auth, "Bearer ") && isAPI(r) {
 			u, scope, err := s.store.TokenUser(ctx, strings.TrimPrefix(auth, "Bearer "))
-			if err != nil {
+			switch {
+			case silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND:
 				s.apiError(w, r, silkbridge.Errorf(silkbridge.EUNAUTHORIZED, "error.bad_token", "the API token is not valid"))
+				return
+			case err != nil:
+				// The token may well be good: say why it could not be checked.
+				s.apiError(w, r, err)
 				return
 			}
 			ctx = context.WithValue(ctx, userKey, u)
@@ -136,7 +141,14 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			case silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND:
 				http.SetCookie(w, s.cookie(sessionCookie, "", -1))
 			default:
-				s.log.Error("session lookup", "err", err)
+				// Serving the page as to a visitor would sign the user out
+				// for a fault that is not theirs.
+				if isAPI(r) {
+					s.apiError(w, r, err)
+				} else {
+					s.renderError(w, r, err)
+				}
+				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))

@@ -223,7 +223,11 @@ func clearFlash(w http.ResponseWriter, r *http.Request) {
 
 // renderError shows an error page with the status that the error's code calls for.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	err = store.Classify(err)
 	status := statusOf(err)
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", strconv.Itoa(silkbridge.UnavailableRetryAfter))
+	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -238,7 +242,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 
 // statusOf maps an application error to an HTTP status.
 func statusOf(err error) int {
-	switch silkbridge.ErrorCode(err) {
+	switch silkbridge.ErrorCode(store.Classify(err)) {
 	case silkbridge.EINVALID:
 		return http.StatusUnprocessableEntity
 	case silkbridge.EMALFORMED:
@@ -253,6 +257,8 @@ func statusOf(err error) int {
 		return http.StatusForbidden
 	case silkbridge.ETOOMANY:
 		return http.StatusTooManyRequests
+	case silkbridge.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	default:
 		return http.StatusInternalServerError
 	}

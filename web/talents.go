@@ -177,18 +177,7 @@ func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
 
 // saveOwnProfile creates the user's profile or updates it.
 func (s *Server) saveOwnProfile(r *http.Request, u *account.User, in profileInput) (*talent.Profile, error) {
-	actor := store.Actor{UserID: u.ID}
-	existing, err := s.store.TalentOfUser(r.Context(), u.ID)
-	switch {
-	case err == nil:
-		return s.store.UpdateTalent(r.Context(), actor, existing.ID, in.apply)
-	case silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND:
-		p := &talent.Profile{UserID: u.ID}
-		in.apply(p)
-		return p, s.store.CreateTalent(r.Context(), actor, p)
-	default:
-		return nil, err
-	}
+	return s.store.SaveTalentOfUser(r.Context(), store.Actor{UserID: u.ID}, u.ID, in.apply)
 }
 
 func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
