@@ -11,24 +11,19 @@ import (
 	"github.com/silkbridge/silkbridge/store"
 )
 
-func init() {
-	routeSets = append(routeSets, (*Server).accountRoutes)
-	addNav(NavItem{Order: 95, Path: "/account", Label: "nav.account", Private: true})
-}
-
 func (s *Server) accountRoutes() {
-	s.handle("GET /signup", s.signUpForm)
-	s.handle("POST /signup", s.signUp)
-	s.handle("GET /signin", s.signInForm)
-	s.handle("POST /signin", s.signIn)
-	s.handle("POST /signout", s.signOut)
-	s.handle("GET /account", s.showAccount)
-	s.handle("GET /account/password", s.passwordForm)
-	s.handle("POST /account/password", s.changePassword)
-	s.handle("GET /password/forgot", s.forgotForm)
-	s.handle("POST /password/forgot", s.requestReset)
-	s.handle("GET /password/reset", s.resetForm)
-	s.handle("POST /password/reset", s.resetPassword)
+	s.page("GET /signup", s.signUpForm)
+	s.page("POST /signup", s.signUp)
+	s.page("GET /signin", s.signInForm)
+	s.page("POST /signin", s.signIn)
+	s.page("POST /signout", s.signOut)
+	s.page("GET /account", s.showAccount)
+	s.page("GET /account/password", s.passwordForm)
+	s.page("POST /account/password", s.changePassword)
+	s.page("GET /password/forgot", s.forgotForm)
+	s.page("POST /password/forgot", s.requestReset)
+	s.page("GET /password/reset", s.resetForm)
+	s.page("POST /password/reset", s.resetPassword)
 
 	s.handleAPI("GET /api/v1/me", Op{Summary: "Your account: e-mail, name, role and the organisations you manage", Tag: "accounts",
 		Response: account.User{}, Auth: true}, s.apiMe)
@@ -43,25 +38,23 @@ func parseForm(r *http.Request) error {
 	return nil
 }
 
-func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, "accounts/signup", http.StatusOK, &Page{Title: s.T(r, "signup.title"), Form: map[string][]string{"back": {r.URL.Query().Get("back")}}})
+	return nil
 }
 
-func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	f := account.SignUp{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password")}
 	u, err := s.store.CreateUser(r.Context(), store.Actor{}, f, account.Member)
 	if err != nil {
 		r.PostForm.Del("password")
-		s.formError(w, r, "accounts/signup", &Page{Title: s.T(r, "signup.title")}, err)
-		return
+		return s.formError(w, r, "accounts/signup", &Page{Title: s.T(r, "signup.title")}, err)
 	}
 	if err := s.startSession(w, r, u); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	// Someone who came to accept an invitation goes back to it.
 	back := r.PostForm.Get("back")
@@ -69,39 +62,40 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 		back = "/profile"
 	}
 	s.redirectFlash(w, r, back, s.T(r, "signup.welcome", "Name", u.Name))
+	return nil
 }
 
-func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
 	clearFlash(w, r)
 	s.render(w, r, "accounts/signin", http.StatusOK, &Page{Title: s.T(r, "signin.title"), Form: map[string][]string{"back": {r.URL.Query().Get("back")}}})
+	return nil
 }
 
-func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	email := r.PostForm.Get("email")
 	ticket, err := s.takePasswordAttempt(r, email)
 	if err != nil {
 		s.signInRefused(w, r, err)
-		return
+		return nil
 	}
 	u, err := s.store.Authenticate(r.Context(), email, r.PostForm.Get("password"))
 	if err != nil {
 		s.signInRefused(w, r, err)
-		return
+		return nil
 	}
 	s.forgetAttempt(r, ticket)
 	if err := s.startSession(w, r, u); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	back := r.PostForm.Get("back")
 	if !localPath(back) {
 		back = "/"
 	}
 	s.redirectFlash(w, r, back, s.T(r, "signin.done", "Name", u.Name))
+	return nil
 }
 
 // signInRefused shows the sign-in form again with one message for every
@@ -137,15 +131,15 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *account
 	return nil
 }
 
-func (s *Server) signOut(w http.ResponseWriter, r *http.Request) {
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 	}
 	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
 	s.redirectFlash(w, r, "/", s.T(r, "signout.done"))
+	return nil
 }
 
 // signedIn returns the signed-in user, or an EUNAUTHORIZED error.
@@ -157,53 +151,49 @@ func signedIn(r *http.Request) (*account.User, error) {
 	return u, nil
 }
 
-func (s *Server) showAccount(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showAccount(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	orgs := make([]*organisation.Organisation, 0, len(u.Orgs))
 	for _, id := range u.Orgs {
 		o, err := s.store.Organisation(r.Context(), id)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		orgs = append(orgs, o)
 	}
 	clearFlash(w, r)
 	s.render(w, r, "accounts/account", http.StatusOK, &Page{Title: s.T(r, "account.title"), Data: map[string]any{
 		"Account": u, "Organisations": orgs}})
+	return nil
 }
 
-func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := signedIn(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "accounts/password", http.StatusOK, &Page{Title: s.T(r, "account.password.title")})
+	return nil
 }
 
 // changePassword sets a new password when the current one is given. Every
 // other session of the user ends; this browser gets a new one.
-func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	page := &Page{Title: s.T(r, "account.password.title")}
 	// A stolen session must not become a way around the sign-in limit.
 	ticket, err := s.takePasswordAttempt(r, u.Email)
 	if err != nil {
 		setRetryAfter(w, err)
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	err = s.store.ChangePassword(r.Context(), store.Actor{UserID: u.ID}, u.ID, r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
 	if !isWrongCurrentPassword(err) {
@@ -211,14 +201,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		clearPasswords(r)
-		s.formError(w, r, "accounts/password", page, err)
-		return
+		return s.formError(w, r, "accounts/password", page, err)
 	}
 	if err := s.startSession(w, r, u); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/account", s.T(r, "account.password.changed"))
+	return nil
 }
 
 func isWrongCurrentPassword(err error) bool {
@@ -233,18 +222,18 @@ func clearPasswords(r *http.Request) {
 	}
 }
 
-func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	clearFlash(w, r)
 	s.render(w, r, "accounts/forgot", http.StatusOK, &Page{Title: s.T(r, "account.forgot.title")})
+	return nil
 }
 
 // requestReset makes a reset link for the account of the e-mail, if there
 // is one, and answers the same either way. Without a mail server, the link
 // is written to the log, for the operator to pass on.
-func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	page := &Page{Title: s.T(r, "account.forgot.title")}
 	email := account.NormaliseEmail(r.PostForm.Get("email"))
@@ -253,18 +242,15 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 		p.Add("email", "field.email", "not an e-mail address", nil)
 	}
 	if err := p.Err(); err != nil {
-		s.formError(w, r, "accounts/forgot", page, err)
-		return
+		return s.formError(w, r, "accounts/forgot", page, err)
 	}
 	if _, err := s.store.TakeAttempt(r.Context(), resetLimits(r, email)); err != nil {
 		setRetryAfter(w, err)
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	secret, u, err := s.store.RequestPasswordReset(r.Context(), email)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if u != nil {
 		s.log.Info("password reset requested: no mail server is configured, pass this link to the account holder",
@@ -273,6 +259,7 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("password reset requested for an e-mail without an account", "email", email)
 	}
 	s.redirectFlash(w, r, "/signin", s.T(r, "account.forgot.sent"))
+	return nil
 }
 
 // absoluteURL returns the public address of a path: from the configured
@@ -291,27 +278,26 @@ func (s *Server) absoluteURL(r *http.Request, path string) string {
 // The reset secret travels in the query string and the form body, never
 // in the path, because the request log records paths.
 
-func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.URL.Query().Get("token")
 	page := &Page{Title: s.T(r, "account.reset.title"), Form: map[string][]string{"token": {token}}}
 	if err := s.store.CheckPasswordReset(r.Context(), token); err != nil {
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		page.Error = s.translator(requestLanguage(r)).Error(err)
 		page.Data = map[string]any{"Dead": true}
 		s.render(w, r, "accounts/reset", http.StatusNotFound, page)
-		return
+		return nil
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, "accounts/reset", http.StatusOK, page)
+	return nil
 }
 
-func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
+func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u, err := s.store.ResetPassword(r.Context(), r.PostForm.Get("token"), r.PostForm.Get("password"))
 	if err != nil {
@@ -320,18 +306,18 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 		if e, ok := err.(*silkbridge.Error); ok && e.MessageID == "account.reset.invalid" {
 			page.Data = map[string]any{"Dead": true}
 		}
-		s.formError(w, r, "accounts/reset", page, err)
-		return
+		return s.formError(w, r, "accounts/reset", page, err)
 	}
 	s.log.Info("password reset", "user", u.ID)
 	s.redirectFlash(w, r, "/signin", s.T(r, "account.reset.done"))
+	return nil
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, u)
+	return nil
 }

@@ -13,23 +13,18 @@ import (
 	"github.com/silkbridge/silkbridge/store"
 )
 
-func init() {
-	routeSets = append(routeSets, (*Server).achievementRoutes)
-	addNav(NavItem{Order: 63, Path: "/achievements", Label: "nav.achievements"})
-}
-
 func (s *Server) achievementRoutes() {
-	s.handle("GET /achievements", s.listAchievements)
-	s.handle("GET /achievements/new", s.newAchievementForm)
-	s.handle("POST /achievements", s.createAchievement)
-	s.handle("GET /achievements/match", s.matchAchievements)
-	s.handle("GET /technology-requests/{id}/achievements", s.achievementsForRequest)
-	s.handle("GET /achievements/{id}", s.showAchievement)
-	s.handle("GET /achievements/{id}/edit", s.editAchievementForm)
-	s.handle("POST /achievements/{id}", s.updateAchievement)
-	s.handle("POST /achievements/{id}/delete", s.deleteAchievement)
-	s.handle("POST /achievements/{id}/transfers", s.createTransfer)
-	s.handle("POST /achievements/{id}/transfers/{tid}/advance", s.advanceTransfer)
+	s.page("GET /achievements", s.listAchievements)
+	s.page("GET /achievements/new", s.newAchievementForm)
+	s.page("POST /achievements", s.createAchievement)
+	s.page("GET /achievements/match", s.matchAchievements)
+	s.page("GET /technology-requests/{id}/achievements", s.achievementsForRequest)
+	s.page("GET /achievements/{id}", s.showAchievement)
+	s.page("GET /achievements/{id}/edit", s.editAchievementForm)
+	s.page("POST /achievements/{id}", s.updateAchievement)
+	s.page("POST /achievements/{id}/delete", s.deleteAchievement)
+	s.page("POST /achievements/{id}/transfers", s.createTransfer)
+	s.page("POST /achievements/{id}/transfers/{tid}/advance", s.advanceTransfer)
 
 	s.handleAPI("GET /api/v1/achievements", Op{Summary: "List and search technology achievements", Tag: "achievements",
 		Response: List[achievement.Achievement]{}, Query: map[string]string{"q": "free-text search (any of the six UN languages)",
@@ -139,27 +134,25 @@ func achievementFilter(r *http.Request) (achievement.Filter, error) {
 	return f, p.Err()
 }
 
-func (s *Server) listAchievements(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listAchievements(w http.ResponseWriter, r *http.Request) error {
 	f, err := achievementFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	as, page, err := s.store.Achievements(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	clearFlash(w, r)
 	s.render(w, r, "achievements/list", http.StatusOK, &Page{Title: s.T(r, "achievement.list.title"), Data: map[string]any{
 		"Achievements": as, "Page": page, "Filter": f, "Kinds": achievement.Kinds, "Levels": achievement.TRLLevels,
 		"Countries": ref.SortedCountries(requestLanguage(r).Tag), "CanCreate": u != nil && (u.IsAdmin() || len(u.Orgs) > 0)}})
+	return nil
 }
 
 func (s *Server) achievementFormData(r *http.Request) (map[string]any, error) {
@@ -178,62 +171,55 @@ func (s *Server) achievementFormData(r *http.Request) (map[string]any, error) {
 		"Levels": achievement.TRLLevels, "Fields": ref.Fields}, nil
 }
 
-func (s *Server) newAchievementForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newAchievementForm(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !u.IsAdmin() && len(u.Orgs) == 0 {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	data, err := s.achievementFormData(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	form := map[string][]string{"owner_id": {r.URL.Query().Get("owner")}}
 	s.render(w, r, "achievements/form", http.StatusOK, &Page{Title: s.T(r, "achievement.new.title"), Data: data, Form: form})
+	return nil
 }
 
-func (s *Server) achievementFormError(w http.ResponseWriter, r *http.Request, title string, a *achievement.Achievement, err error) {
+func (s *Server) achievementFormError(w http.ResponseWriter, r *http.Request, title string, a *achievement.Achievement, err error) error {
 	if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, derr := s.achievementFormData(r)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
 	data["Achievement"] = a
-	s.formError(w, r, "achievements/form", &Page{Title: title, Data: data}, err)
+	return s.formError(w, r, "achievements/form", &Page{Title: title, Data: data}, err)
 }
 
-func (s *Server) createAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createAchievement(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	in := achievementFromForm(r)
 	var a achievement.Achievement
 	in.apply(&a)
 	a.OwnerID = strings.TrimSpace(in.OwnerID)
 	if err := s.checkAchievementOwner(r, u, a.OwnerID); err != nil {
-		s.achievementFormError(w, r, s.T(r, "achievement.new.title"), &a, err)
-		return
+		return s.achievementFormError(w, r, s.T(r, "achievement.new.title"), &a, err)
 	}
 	if err := s.store.CreateAchievement(r.Context(), store.Actor{UserID: u.ID}, &a); err != nil {
-		s.achievementFormError(w, r, s.T(r, "achievement.new.title"), &a, err)
-		return
+		return s.achievementFormError(w, r, s.T(r, "achievement.new.title"), &a, err)
 	}
 	s.redirectFlash(w, r, "/achievements/"+a.ID, s.T(r, "achievement.created"))
+	return nil
 }
 
 // checkAchievementOwner refuses an owner the user may not list for: a
@@ -245,29 +231,26 @@ func (s *Server) checkAchievementOwner(r *http.Request, u *account.User, ownerID
 	return mayManageAchievementsOf(u, ownerID)
 }
 
-func (s *Server) showAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showAchievement(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a, err := s.store.Achievement(ctx, r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.renderAchievement(w, r, a, http.StatusOK, nil, "")
+	return s.renderAchievement(w, r, a, http.StatusOK, nil, "")
 }
 
 // renderAchievement shows the achievement page; with err, the transfer
 // form named by which is shown again with its problems.
-func (s *Server) renderAchievement(w http.ResponseWriter, r *http.Request, a *achievement.Achievement, status int, err error, which string) {
+func (s *Server) renderAchievement(w http.ResponseWriter, r *http.Request, a *achievement.Achievement, status int, err error, which string) error {
 	ctx := r.Context()
 	transfers, terr := s.store.Transfers(ctx, store.TransferFilter{AchievementID: a.ID})
 	if terr != nil {
-		s.renderError(w, r, terr)
-		return
+		return terr
 	}
 	requests, rerr := s.requestsFor(r, a)
 	if rerr != nil {
-		s.renderError(w, r, rerr)
-		return
+		return rerr
 	}
 	canManage := mayManageAchievementsOf(currentUser(r), a.OwnerID) == nil
 	data := map[string]any{"A": a, "Transfers": transfers, "Requests": requests, "Levels": achievement.TRLLevels,
@@ -276,18 +259,17 @@ func (s *Server) renderAchievement(w http.ResponseWriter, r *http.Request, a *ac
 	if canManage {
 		ents, _, oerr := s.store.Organisations(ctx, organisation.Filter{Kind: organisation.Enterprise, PerPage: 100})
 		if oerr != nil {
-			s.renderError(w, r, oerr)
-			return
+			return oerr
 		}
 		data["Enterprises"] = ents
 	}
 	p := &Page{Title: a.Title, Data: data}
 	if err != nil {
-		s.formError(w, r, "achievements/show", p, err)
-		return
+		return s.formError(w, r, "achievements/show", p, err)
 	}
 	clearFlash(w, r)
 	s.render(w, r, "achievements/show", status, p)
+	return nil
 }
 
 // requestMatch is a marketplace request an achievement could answer.
@@ -381,11 +363,10 @@ func requestFromQuery(r *http.Request) (achievement.Request, error) {
 	return req, p.Err()
 }
 
-func (s *Server) matchAchievements(w http.ResponseWriter, r *http.Request) {
+func (s *Server) matchAchievements(w http.ResponseWriter, r *http.Request) error {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data := map[string]any{"Levels": achievement.TRLLevels, "Fields": ref.Fields, "Countries": ref.SortedCountries(requestLanguage(r).Tag)}
 	p := &Page{Title: s.T(r, "achievement.match.title"), Data: data, Form: r.URL.Query()}
@@ -394,30 +375,29 @@ func (s *Server) matchAchievements(w http.ResponseWriter, r *http.Request) {
 		tr := s.translator(requestLanguage(r))
 		p.Errors, p.Error = tr.FieldErrors(err), tr.Error(err)
 		s.render(w, r, "achievements/match", http.StatusUnprocessableEntity, p)
-		return
+		return nil
 	}
 	if req.Title != "" || len(req.Fields) > 0 || len(req.Keywords) > 0 {
 		if data["Suggestions"], err = s.suggestFor(r, req); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		data["Asked"] = true
 	}
 	s.render(w, r, "achievements/match", http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) achievementsForRequest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) achievementsForRequest(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.publicRequest(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	sg, err := s.suggestFor(r, requestOf(o))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "achievements/request", http.StatusOK, &Page{Title: o.Title, Data: map[string]any{"Request": o, "Suggestions": sg}})
+	return nil
 }
 
 // publicRequest loads an open technology request of the marketplace that
@@ -449,81 +429,74 @@ func (s *Server) ownAchievement(r *http.Request) (*achievement.Achievement, *acc
 	return a, u, mayManageAchievementsOf(u, a.OwnerID)
 }
 
-func (s *Server) editAchievementForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editAchievementForm(w http.ResponseWriter, r *http.Request) error {
 	a, _, err := s.ownAchievement(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.achievementFormData(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data["Achievement"] = a
 	s.render(w, r, "achievements/form", http.StatusOK, &Page{Title: s.T(r, "achievement.edit.title"), Data: data, Form: achievementForm(a)})
+	return nil
 }
 
-func (s *Server) updateAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateAchievement(w http.ResponseWriter, r *http.Request) error {
 	a, u, err := s.ownAchievement(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	in := achievementFromForm(r)
 	if _, err := s.store.UpdateAchievement(r.Context(), store.Actor{UserID: u.ID}, a.ID, func(x *achievement.Achievement) { in.apply(x) }); err != nil {
-		s.achievementFormError(w, r, s.T(r, "achievement.edit.title"), a, err)
-		return
+		return s.achievementFormError(w, r, s.T(r, "achievement.edit.title"), a, err)
 	}
 	s.redirectFlash(w, r, "/achievements/"+a.ID, s.T(r, "achievement.updated"))
+	return nil
 }
 
-func (s *Server) deleteAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteAchievement(w http.ResponseWriter, r *http.Request) error {
 	a, u, err := s.ownAchievement(r)
 	if err == nil {
 		err = s.store.DeleteAchievement(r.Context(), store.Actor{UserID: u.ID}, a.ID)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/achievements", s.T(r, "achievement.deleted"))
+	return nil
 }
 
-func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createTransfer(w http.ResponseWriter, r *http.Request) error {
 	a, u, err := s.ownAchievement(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	f := r.PostForm
 	t := &achievement.Transfer{AchievementID: a.ID, ReceiverID: f.Get("receiver_id"), Stage: f.Get("stage"), Terms: f.Get("terms"), StartedOn: f.Get("started_on")}
-	s.transferDone(w, r, a, s.store.CreateTransfer(r.Context(), store.Actor{UserID: u.ID}, t), "transfer", "achievement.transfer.created")
+	return s.transferDone(w, r, a, s.store.CreateTransfer(r.Context(), store.Actor{UserID: u.ID}, t), "transfer", "achievement.transfer.created")
 }
 
-func (s *Server) advanceTransfer(w http.ResponseWriter, r *http.Request) {
+func (s *Server) advanceTransfer(w http.ResponseWriter, r *http.Request) error {
 	a, u, err := s.ownAchievement(r)
 	if err == nil {
 		err = s.transferOf(r, a)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	_, err = s.store.AdvanceTransfer(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("tid"), r.PostForm.Get("stage"), r.PostForm.Get("date"))
-	s.transferDone(w, r, a, err, "advance-"+r.PathValue("tid"), "achievement.transfer.advanced")
+	return s.transferDone(w, r, a, err, "advance-"+r.PathValue("tid"), "achievement.transfer.advanced")
 }
 
 // transferOf refuses a transfer id that is not a transfer of a.
@@ -535,74 +508,68 @@ func (s *Server) transferOf(r *http.Request, a *achievement.Achievement) error {
 	return err
 }
 
-func (s *Server) transferDone(w http.ResponseWriter, r *http.Request, a *achievement.Achievement, err error, which, msg string) {
+func (s *Server) transferDone(w http.ResponseWriter, r *http.Request, a *achievement.Achievement, err error, which, msg string) error {
 	if err != nil {
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
-		s.renderAchievement(w, r, a, http.StatusUnprocessableEntity, err, which)
-		return
+		return s.renderAchievement(w, r, a, http.StatusUnprocessableEntity, err, which)
 	}
 	s.redirectFlash(w, r, "/achievements/"+a.ID, s.T(r, msg))
+	return nil
 }
 
-func (s *Server) apiListAchievements(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListAchievements(w http.ResponseWriter, r *http.Request) error {
 	f, err := achievementFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	as, page, err := s.store.Achievements(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]achievement.Achievement, len(as))
 	for i, a := range as {
 		items[i] = *a
 	}
 	writeJSON(w, http.StatusOK, List[achievement.Achievement]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetAchievement(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.store.Achievement(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	ts, err := s.store.Transfers(r.Context(), store.TransferFilter{AchievementID: a.ID})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, achievementDetail{Achievement: *a, Transfers: ts})
+	return nil
 }
 
-func (s *Server) apiCreateAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateAchievement(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	var in achievementInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var a achievement.Achievement
 	in.apply(&a)
 	a.OwnerID = strings.TrimSpace(in.OwnerID)
 	if err := s.checkAchievementOwner(r, u, a.OwnerID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.CreateAchievement(r.Context(), store.Actor{UserID: u.ID}, &a); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/achievements/"+a.ID)
 	writeJSON(w, http.StatusCreated, a)
+	return nil
 }
 
 // apiOwnAchievement checks write access and ownership for an API change.
@@ -619,97 +586,91 @@ func (s *Server) apiOwnAchievement(w http.ResponseWriter, r *http.Request) (*ach
 	return a, u, true
 }
 
-func (s *Server) apiUpdateAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateAchievement(w http.ResponseWriter, r *http.Request) error {
 	a, u, ok := s.apiOwnAchievement(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	var in achievementInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.UpdateAchievement(r.Context(), store.Actor{UserID: u.ID}, a.ID, func(x *achievement.Achievement) { in.apply(x) })
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, after)
+	return nil
 }
 
-func (s *Server) apiDeleteAchievement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteAchievement(w http.ResponseWriter, r *http.Request) error {
 	a, u, ok := s.apiOwnAchievement(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	if err := s.store.DeleteAchievement(r.Context(), store.Actor{UserID: u.ID}, a.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiSuggestAchievements(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSuggestAchievements(w http.ResponseWriter, r *http.Request) error {
 	var req achievement.Request
 	if id := r.URL.Query().Get("request"); id != "" {
 		r.SetPathValue("id", id)
 		o, err := s.publicRequest(r)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		req = requestOf(o)
 	} else {
 		var err error
 		if req, err = requestFromQuery(r); err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 	}
 	sg, err := s.suggestFor(r, req)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, sg)
+	return nil
 }
 
-func (s *Server) apiCreateTransfer(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateTransfer(w http.ResponseWriter, r *http.Request) error {
 	a, u, ok := s.apiOwnAchievement(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	var in transferInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	t := &achievement.Transfer{AchievementID: a.ID, ReceiverID: in.ReceiverID, Stage: in.Stage, Terms: in.Terms, StartedOn: in.StartedOn}
 	if err := s.store.CreateTransfer(r.Context(), store.Actor{UserID: u.ID}, t); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, t)
+	return nil
 }
 
-func (s *Server) apiAdvanceTransfer(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAdvanceTransfer(w http.ResponseWriter, r *http.Request) error {
 	a, u, ok := s.apiOwnAchievement(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	if err := s.transferOf(r, a); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in advanceInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	t, err := s.store.AdvanceTransfer(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("tid"), in.Stage, in.Date)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, t)
+	return nil
 }

@@ -16,21 +16,16 @@ import (
 // run under them. Agency officers register them; so do the managers of an
 // organisation that is a party. Lists filter by country pair and kind.
 
-func init() {
-	routeSets = append(routeSets, (*Server).agreementRoutes)
-	addNav(NavItem{Order: 45, Path: "/agreements", Label: "nav.agreements"})
-}
-
 func (s *Server) agreementRoutes() {
-	s.handle("GET /agreements", s.listAgreements)
-	s.handle("GET /agreements/new", s.newAgreementForm)
-	s.handle("POST /agreements", s.createAgreement)
-	s.handle("GET /agreements/{id}", s.showAgreement)
-	s.handle("GET /agreements/{id}/edit", s.editAgreementForm)
-	s.handle("POST /agreements/{id}", s.updateAgreement)
-	s.handle("POST /agreements/{id}/delete", s.deleteAgreement)
-	s.handle("POST /agreements/{id}/cooperations", s.linkCooperation)
-	s.handle("POST /agreements/{id}/cooperations/{coop}/delete", s.unlinkCooperation)
+	s.page("GET /agreements", s.listAgreements)
+	s.page("GET /agreements/new", s.newAgreementForm)
+	s.page("POST /agreements", s.createAgreement)
+	s.page("GET /agreements/{id}", s.showAgreement)
+	s.page("GET /agreements/{id}/edit", s.editAgreementForm)
+	s.page("POST /agreements/{id}", s.updateAgreement)
+	s.page("POST /agreements/{id}/delete", s.deleteAgreement)
+	s.page("POST /agreements/{id}/cooperations", s.linkCooperation)
+	s.page("POST /agreements/{id}/cooperations/{coop}/delete", s.unlinkCooperation)
 
 	s.handleAPI("GET /api/v1/agreements", Op{Summary: "List agreements", Tag: "agreements", Response: List[cooperation.Agreement]{},
 		Query: map[string]string{"q": "free-text search", "country": "ISO 3166-1 alpha-2 code of a party's country",
@@ -164,19 +159,17 @@ func agreementFilter(r *http.Request, ref *store.Reference) (cooperation.Agreeme
 	return f, p.Err()
 }
 
-func (s *Server) listAgreements(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listAgreements(w http.ResponseWriter, r *http.Request) error {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	f, ferr := agreementFilter(r, ref)
 	var list []*cooperation.Agreement
 	var page store.Page
 	if ferr == nil {
 		if list, page, err = s.store.Agreements(r.Context(), f); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 	}
 	u := currentUser(r)
@@ -190,21 +183,21 @@ func (s *Server) listAgreements(w http.ResponseWriter, r *http.Request) {
 		p.Errors, p.Error, status = tr.FieldErrors(ferr), tr.Error(ferr), http.StatusUnprocessableEntity
 	}
 	s.render(w, r, "agreements/list", status, p)
+	return nil
 }
 
-func (s *Server) showAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showAgreement(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.store.Agreement(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.agreementPage(r, a)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "agreements/show", http.StatusOK, p)
+	return nil
 }
 
 func (s *Server) agreementPage(r *http.Request, a *cooperation.Agreement) (*Page, error) {
@@ -240,51 +233,45 @@ func (s *Server) agreementFormData(r *http.Request, a *cooperation.Agreement) (m
 		"PartyRows": seq(partyRows)}, nil
 }
 
-func (s *Server) newAgreementForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newAgreementForm(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !u.IsOfficer() && !u.IsManager() {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	data, err := s.agreementFormData(r, &cooperation.Agreement{})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "agreements/form", http.StatusOK, &Page{Title: s.T(r, "coop.agreement.new.title"), Data: data})
+	return nil
 }
 
-func (s *Server) createAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createAgreement(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := readCoopForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	in := agreementFromForm(r)
 	if err := mayRegister(u, in); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var a cooperation.Agreement
 	in.apply(&a)
 	if err := s.store.CreateAgreement(r.Context(), store.Actor{UserID: u.ID}, &a); err != nil {
 		data, derr := s.agreementFormData(r, &a)
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "agreements/form", &Page{Title: s.T(r, "coop.agreement.new.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "agreements/form", &Page{Title: s.T(r, "coop.agreement.new.title"), Data: data}, err)
 	}
 	s.redirectFlash(w, r, "/agreements/"+a.ID, s.T(r, "coop.agreement.created"))
+	return nil
 }
 
 // managedAgreement loads the agreement of the path for a change by the
@@ -304,58 +291,53 @@ func (s *Server) managedAgreement(r *http.Request) (*cooperation.Agreement, erro
 	return a, nil
 }
 
-func (s *Server) editAgreementForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editAgreementForm(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.managedAgreement(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.agreementFormData(r, a)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "agreements/form", http.StatusOK, &Page{Title: s.T(r, "coop.agreement.edit.title"), Data: data, Form: agreementForm(a)})
+	return nil
 }
 
-func (s *Server) updateAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateAgreement(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.managedAgreement(r)
 	if err == nil {
 		err = readCoopForm(r)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	in := agreementFromForm(r)
 	// The change must leave the user a party's manager (or an officer).
 	if err := mayRegister(currentUser(r), in); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.store.UpdateAgreement(r.Context(), store.Actor{UserID: currentUser(r).ID}, a.ID, in.apply); err != nil {
 		data, derr := s.agreementFormData(r, a)
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "agreements/form", &Page{Title: s.T(r, "coop.agreement.edit.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "agreements/form", &Page{Title: s.T(r, "coop.agreement.edit.title"), Data: data}, err)
 	}
 	s.redirectFlash(w, r, "/agreements/"+a.ID, s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) deleteAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteAgreement(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.managedAgreement(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteAgreement(r.Context(), store.Actor{UserID: currentUser(r).ID}, a.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/agreements", s.T(r, "deleted"))
+	return nil
 }
 
 // linkableCooperation loads the cooperation that u puts under (or takes
@@ -386,10 +368,9 @@ func (s *Server) linkableCooperation(r *http.Request, id string) (*cooperation.C
 	return c, nil
 }
 
-func (s *Server) linkCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) linkCooperation(w http.ResponseWriter, r *http.Request) error {
 	if err := readCoopForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.linkableCooperation(r, r.PostForm.Get("cooperation_id"))
 	if err == nil {
@@ -400,167 +381,151 @@ func (s *Server) linkCooperation(w http.ResponseWriter, r *http.Request) {
 			a, aerr := s.store.Agreement(r.Context(), r.PathValue("id"))
 			if aerr == nil {
 				if p, perr := s.agreementPage(r, a); perr == nil {
-					s.formError(w, r, "agreements/show", p, err)
-					return
+					return s.formError(w, r, "agreements/show", p, err)
 				}
 			}
 		}
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/agreements/"+r.PathValue("id"), s.T(r, "coop.agreement.linked"))
+	return nil
 }
 
-func (s *Server) unlinkCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) unlinkCooperation(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.linkableCooperation(r, r.PathValue("coop"))
 	if err == nil {
 		err = s.store.UnlinkCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, r.PathValue("id"), c.ID)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/agreements/"+r.PathValue("id"), s.T(r, "coop.agreement.unlinked"))
+	return nil
 }
 
-func (s *Server) apiListAgreements(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListAgreements(w http.ResponseWriter, r *http.Request) error {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	f, err := agreementFilter(r, ref)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, page, err := s.store.Agreements(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]cooperation.Agreement, len(list))
 	for i, a := range list {
 		items[i] = *a
 	}
 	writeJSON(w, http.StatusOK, List[cooperation.Agreement]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetAgreement(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.store.Agreement(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a)
+	return nil
 }
 
-func (s *Server) apiCreateAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateAgreement(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in agreementInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := mayRegister(currentUser(r), in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var a cooperation.Agreement
 	in.apply(&a)
 	if err := s.store.CreateAgreement(r.Context(), store.Actor{UserID: currentUser(r).ID}, &a); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/agreements/"+a.ID)
 	writeJSON(w, http.StatusCreated, a)
+	return nil
 }
 
-func (s *Server) apiUpdateAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateAgreement(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.managedAgreement(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in agreementInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := mayRegister(currentUser(r), in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.UpdateAgreement(r.Context(), store.Actor{UserID: currentUser(r).ID}, a.ID, in.apply)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, after)
+	return nil
 }
 
-func (s *Server) apiDeleteAgreement(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteAgreement(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.managedAgreement(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteAgreement(r.Context(), store.Actor{UserID: currentUser(r).ID}, a.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiLinkCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiLinkCooperation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in linkInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.linkableCooperation(r, in.CooperationID)
 	if err == nil {
 		err = s.store.LinkCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, r.PathValue("id"), c.ID)
 	}
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.store.Agreement(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, a)
+	return nil
 }
 
-func (s *Server) apiUnlinkCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUnlinkCooperation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.linkableCooperation(r, r.PathValue("coop"))
 	if err == nil {
 		err = s.store.UnlinkCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, r.PathValue("id"), c.ID)
 	}
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -22,16 +22,11 @@ import (
 // cooperations still at exchange after a number of months. Every chart
 // has its numbers beside it and as CSV.
 
-func init() {
-	routeSets = append(routeSets, (*Server).depthRoutes)
-	addNav(NavItem{Order: 60, Path: "/analytics/depth", Label: "nav.depth"})
-}
-
 func (s *Server) depthRoutes() {
-	s.handle("GET /analytics/depth", s.depthPage)
-	s.handle("GET /analytics/depth.csv", s.depthCSV)
-	s.handle("GET /analytics/depth/shallow", s.shallowPage)
-	s.handle("GET /analytics/depth/shallow.csv", s.shallowCSV)
+	s.page("GET /analytics/depth", s.depthPage)
+	s.page("GET /analytics/depth.csv", s.depthCSV)
+	s.page("GET /analytics/depth/shallow", s.shallowPage)
+	s.page("GET /analytics/depth/shallow.csv", s.shallowCSV)
 
 	query := map[string]string{"from": "first day of the period (YYYY-MM-DD) for transitions and median times",
 		"to": "last day of the period (YYYY-MM-DD)", "country": "ISO 3166-1 alpha-2 code of a partner's country",
@@ -177,11 +172,10 @@ func (s *Server) depthReport(r *http.Request) (*depthReport, error) {
 	return out, nil
 }
 
-func (s *Server) depthPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) depthPage(w http.ResponseWriter, r *http.Request) error {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	rep, rerr := s.depthReport(r)
 	p := &Page{Title: s.T(r, "coop.depth.title"), Data: map[string]any{
@@ -190,13 +184,12 @@ func (s *Server) depthPage(w http.ResponseWriter, r *http.Request) {
 	}}
 	if rerr != nil {
 		if silkbridge.ErrorCode(rerr) != silkbridge.EINVALID {
-			s.renderError(w, r, rerr)
-			return
+			return rerr
 		}
 		tr := s.translator(requestLanguage(r))
 		p.Errors, p.Error = tr.FieldErrors(rerr), tr.Error(rerr)
 		s.render(w, r, "analytics/depth", http.StatusUnprocessableEntity, p)
-		return
+		return nil
 	}
 	data := p.Data.(map[string]any)
 	data["Report"] = rep
@@ -208,6 +201,7 @@ func (s *Server) depthPage(w http.ResponseWriter, r *http.Request) {
 	data["Charts"] = s.depthCharts(r, rep)
 	data["CSV"] = "/analytics/depth.csv?" + r.URL.RawQuery
 	s.render(w, r, "analytics/depth", http.StatusOK, p)
+	return nil
 }
 
 // depthCharts builds the ECharts options of the page: the stage funnel,
@@ -281,20 +275,18 @@ func (s *Server) depthCharts(r *http.Request, rep *depthReport) map[string]any {
 
 // depthCSV writes one table of the report as CSV: counts, transitions,
 // medians, pairs, fields or years.
-func (s *Server) depthCSV(w http.ResponseWriter, r *http.Request) {
+func (s *Server) depthCSV(w http.ResponseWriter, r *http.Request) error {
 	table := r.URL.Query().Get("table")
 	if table == "" {
 		table = "counts"
 	}
 	tables := []string{"counts", "transitions", "medians", "pairs", "fields", "years"}
 	if !containsString(tables, table) {
-		s.renderError(w, r, silkbridge.Invalid("table", "field.choice", "choose one of the values listed", map[string]any{"Value": table}))
-		return
+		return silkbridge.Invalid("table", "field.choice", "choose one of the values listed", map[string]any{"Value": table})
 	}
 	rep, err := s.depthReport(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var rows [][]string
 	itoa := strconv.Itoa
@@ -331,6 +323,7 @@ func (s *Server) depthCSV(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeCSV(w, "depth-"+table+".csv", rows)
+	return nil
 }
 
 // writeCSV sends rows as a CSV download.
@@ -377,38 +370,35 @@ func officer(r *http.Request) error {
 	return nil
 }
 
-func (s *Server) shallowPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) shallowPage(w http.ResponseWriter, r *http.Request) error {
 	if err := officer(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	months, f, qerr := shallowQuery(r, ref)
 	p := &Page{Title: s.T(r, "coop.shallow.title"), Data: map[string]any{"Countries": ref.SortedCountries(requestLanguage(r).Tag),
 		"Fields": ref.Fields, "Query": r.URL.Query(), "Months": months}}
 	if qerr != nil {
 		if silkbridge.ErrorCode(qerr) != silkbridge.EINVALID {
-			s.renderError(w, r, qerr)
-			return
+			return qerr
 		}
 		tr := s.translator(requestLanguage(r))
 		p.Errors, p.Error = tr.FieldErrors(qerr), tr.Error(qerr)
 		s.render(w, r, "analytics/shallow", http.StatusUnprocessableEntity, p)
-		return
+		return nil
 	}
 	list, page, err := s.store.ShallowCooperations(r.Context(), months, f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data := p.Data.(map[string]any)
 	data["Cooperations"], data["Page"], data["Waiting"] = list, page, waitingMonths(list)
 	data["CSV"] = "/analytics/depth/shallow.csv?" + r.URL.RawQuery
 	s.render(w, r, "analytics/shallow", http.StatusOK, p)
+	return nil
 }
 
 // waitingMonths says how many whole months each cooperation has been at
@@ -424,27 +414,23 @@ func waitingMonths(list []*cooperation.Cooperation) map[string]int {
 	return out
 }
 
-func (s *Server) shallowCSV(w http.ResponseWriter, r *http.Request) {
+func (s *Server) shallowCSV(w http.ResponseWriter, r *http.Request) error {
 	if err := officer(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	months, f, err := shallowQuery(r, ref)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	rows := [][]string{{"id", "title", "countries", "coordinator", "at_exchange_since", "months_waiting", "source"}}
 	for f.Page, f.PerPage = 1, 100; ; f.Page++ {
 		list, page, err := s.store.ShallowCooperations(r.Context(), months, f)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		waiting := waitingMonths(list)
 		for _, c := range list {
@@ -456,48 +442,45 @@ func (s *Server) shallowCSV(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeCSV(w, "shallow-cooperations.csv", rows)
+	return nil
 }
 
-func (s *Server) apiDepth(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDepth(w http.ResponseWriter, r *http.Request) error {
 	rep, err := s.depthReport(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	top, err := queryInt(r, "top", 50)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if top > 0 && len(rep.ByCountryPair) > top {
 		rep.ByCountryPair = rep.ByCountryPair[:top]
 	}
 	writeJSON(w, http.StatusOK, rep)
+	return nil
 }
 
-func (s *Server) apiShallow(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiShallow(w http.ResponseWriter, r *http.Request) error {
 	if err := officer(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	months, f, err := shallowQuery(r, ref)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, page, err := s.store.ShallowCooperations(r.Context(), months, f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]cooperation.Cooperation, len(list))
 	for i, c := range list {
 		items[i] = *c
 	}
 	writeJSON(w, http.StatusOK, List[cooperation.Cooperation]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }

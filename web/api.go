@@ -34,11 +34,16 @@ type apiOperation struct {
 	Op           Op
 }
 
-// handleAPI registers a JSON API route and its OpenAPI description.
-func (s *Server) handleAPI(pattern string, op Op, h http.HandlerFunc) {
+// handleAPI registers a JSON API route and its OpenAPI description; an
+// error becomes problem details.
+func (s *Server) handleAPI(pattern string, op Op, h handlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	s.api = append(s.api, apiOperation{Method: method, Path: path, Op: op})
-	s.handle(pattern, h)
+	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.apiError(w, r, err)
+		}
+	})
 }
 
 // writeJSON writes v as JSON with status.
@@ -78,7 +83,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		err = silkbridge.Errorf(silkbridge.EINVALID, "error.too_large", "the request body is larger than %d bytes", tooLarge.Limit)
 	}
 	if status >= 500 {
-		s.log.Error("api request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logFailure(r, err)
 	}
 	tr := s.translator(requestLanguage(r))
 	p := Problem{

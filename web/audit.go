@@ -17,10 +17,8 @@ import (
 // The audit log: admins see all of it; an organisation's managers see the
 // entries of their organisations.
 
-func init() { routeSets = append(routeSets, (*Server).auditRoutes) }
-
 func (s *Server) auditRoutes() {
-	s.handle("GET /audit", s.showAudit)
+	s.page("GET /audit", s.showAudit)
 	s.handleAPI("GET /api/v1/audit", Op{Summary: "The audit log: all of it for admins, their organisations' entries for managers", Tag: "accounts",
 		Response: List[store.AuditEntry]{}, Auth: true, Query: map[string]string{
 			"org": "organisation id", "actor": "id of the user who made the change", "kind": "kind of record (organisation, talent, user ...)", "ref": "record id",
@@ -79,11 +77,10 @@ type auditChange struct {
 	Field, Before, After string
 }
 
-func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) error {
 	entries, page, f, err := s.auditEntries(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
@@ -98,18 +95,19 @@ func (s *Server) showAudit(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "accounts/audit", http.StatusOK, &Page{Title: s.T(r, "account.audit.title"), Data: map[string]any{
 		"Entries": rows, "Page": page, "Filter": f, "Org": org}})
+	return nil
 }
 
-func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	entries, page, _, err := s.auditEntries(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if entries == nil {
 		entries = []store.AuditEntry{}
 	}
 	writeJSON(w, http.StatusOK, List[store.AuditEntry]{Items: entries, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
 // maxAuditValue bounds a value shown in the audit page; the API gives it whole.

@@ -19,26 +19,24 @@ import (
 // tables of each slot and runs the scheduler, and everyone gets a personal
 // agenda (also as an iCalendar file).
 
-func init() { routeSets = append(routeSets, (*Server).brokerageRoutes) }
-
 func (s *Server) brokerageRoutes() {
-	s.handle("GET /events/{id}/profiles", s.browseProfiles)
-	s.handle("GET /events/{id}/profile", s.brokerageProfileForm)
-	s.handle("POST /events/{id}/profile", s.saveBrokerageProfile)
-	s.handle("GET /events/{id}/meetings", s.myMeetingRequests)
-	s.handle("POST /events/{id}/requests", s.requestMeeting)
-	s.handle("POST /events/{id}/requests/{rid}/accept", s.acceptMeeting)
-	s.handle("POST /events/{id}/requests/{rid}/decline", s.declineMeeting)
-	s.handle("GET /events/{id}/availability", s.availabilityForm)
-	s.handle("POST /events/{id}/availability", s.saveAvailability)
-	s.handle("GET /events/{id}/slots", s.slotsPage)
-	s.handle("POST /events/{id}/slots", s.addSlot)
-	s.handle("POST /events/{id}/slots/tables", s.setTables)
-	s.handle("POST /events/{id}/slots/{sid}/delete", s.deleteSlot)
-	s.handle("GET /events/{id}/schedule", s.schedulePage)
-	s.handle("POST /events/{id}/schedule", s.runSchedule)
-	s.handle("GET /events/{id}/agenda", s.agendaPage)
-	s.handle("GET /events/{id}/agenda.ics", s.agendaCalendar)
+	s.page("GET /events/{id}/profiles", s.browseProfiles)
+	s.page("GET /events/{id}/profile", s.brokerageProfileForm)
+	s.page("POST /events/{id}/profile", s.saveBrokerageProfile)
+	s.page("GET /events/{id}/meetings", s.myMeetingRequests)
+	s.page("POST /events/{id}/requests", s.requestMeeting)
+	s.page("POST /events/{id}/requests/{rid}/accept", s.acceptMeeting)
+	s.page("POST /events/{id}/requests/{rid}/decline", s.declineMeeting)
+	s.page("GET /events/{id}/availability", s.availabilityForm)
+	s.page("POST /events/{id}/availability", s.saveAvailability)
+	s.page("GET /events/{id}/slots", s.slotsPage)
+	s.page("POST /events/{id}/slots", s.addSlot)
+	s.page("POST /events/{id}/slots/tables", s.setTables)
+	s.page("POST /events/{id}/slots/{sid}/delete", s.deleteSlot)
+	s.page("GET /events/{id}/schedule", s.schedulePage)
+	s.page("POST /events/{id}/schedule", s.runSchedule)
+	s.page("GET /events/{id}/agenda", s.agendaPage)
+	s.page("GET /events/{id}/agenda.ics", s.agendaCalendar)
 
 	s.handleAPI("GET /api/v1/events/{id}/profiles", Op{Summary: "Browse the participants' profiles (participants and organisers)", Tag: "brokerage",
 		Response: []event.Profile{}, Query: map[string]string{"q": "free-text search", "field": "FORD field code"}, Auth: true}, s.apiProfiles)
@@ -175,22 +173,19 @@ type profileCard struct {
 	Self    bool
 }
 
-func (s *Server) browseProfiles(w http.ResponseWriter, r *http.Request) {
+func (s *Server) browseProfiles(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.browsingBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	q, field := strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("field")
 	profiles, err := s.store.Profiles(r.Context(), e.ID, q, field)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	requests, err := s.store.MeetingRequests(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	byOther := map[string]*event.MeetingRequest{}
 	for i := range requests {
@@ -203,74 +198,68 @@ func (s *Server) browseProfiles(w http.ResponseWriter, r *http.Request) {
 	}
 	participant, err := s.store.IsParticipant(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "events/profiles", http.StatusOK, &Page{Title: s.T(r, "event.profiles.title", "Title", e.Title), Data: map[string]any{
 		"Event": e, "Profiles": cards, "Query": q, "Field": field, "Fields": ref.Fields, "CanRequest": participant && !e.Ended(time.Now()),
 	}})
+	return nil
 }
 
 func profileFormValues(p *event.Profile) map[string][]string {
 	return map[string][]string{"organisation": {p.Organisation}, "headline": {p.Headline}, "offers": {p.Offers}, "seeks": {p.Seeks}, "fields": p.Fields}
 }
 
-func (s *Server) brokerageProfileForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) brokerageProfileForm(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	form := map[string][]string{}
 	switch p, err := s.store.Profile(r.Context(), e.ID, u.ID); {
 	case err == nil:
 		form = profileFormValues(p)
 	case silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND:
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.renderProfileForm(w, r, e, http.StatusOK, &Page{Form: form})
+	return s.renderProfileForm(w, r, e, http.StatusOK, &Page{Form: form})
 }
 
-func (s *Server) renderProfileForm(w http.ResponseWriter, r *http.Request, e *event.Event, status int, p *Page) {
+func (s *Server) renderProfileForm(w http.ResponseWriter, r *http.Request, e *event.Event, status int, p *Page) error {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	p.Title = s.T(r, "event.profile.title", "Title", e.Title)
 	p.Data = map[string]any{"Event": e, "Fields": ref.Fields}
 	s.render(w, r, "events/profile", status, p)
+	return nil
 }
 
-func (s *Server) saveBrokerageProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveBrokerageProfile(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	f := r.PostForm
 	in := brokerageProfileInput{Organisation: f.Get("organisation"), Headline: f.Get("headline"), Offers: f.Get("offers"), Seeks: f.Get("seeks"), Fields: f["fields"]}
 	if _, err := s.saveBrokerageProfileInput(r.Context(), e, u, in); err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		tr := s.translator(requestLanguage(r))
-		s.renderProfileForm(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
-		return
+		return s.renderProfileForm(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/profiles", s.T(r, "event.profile.saved"))
+	return nil
 }
 
 func (s *Server) saveBrokerageProfileInput(ctx context.Context, e *event.Event, u *account.User, in brokerageProfileInput) (*event.Profile, error) {
@@ -278,16 +267,14 @@ func (s *Server) saveBrokerageProfileInput(ctx context.Context, e *event.Event, 
 	return p, s.store.SaveProfile(ctx, store.Actor{UserID: u.ID}, p)
 }
 
-func (s *Server) myMeetingRequests(w http.ResponseWriter, r *http.Request) {
+func (s *Server) myMeetingRequests(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.browsingBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	requests, err := s.store.MeetingRequests(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var incoming, outgoing []event.MeetingRequest
 	for _, m := range requests {
@@ -301,93 +288,90 @@ func (s *Server) myMeetingRequests(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "events/meetings", http.StatusOK, &Page{Title: s.T(r, "event.meetings.title", "Title", e.Title), Data: map[string]any{
 		"Event": e, "Incoming": incoming, "Outgoing": outgoing, "Ended": e.Ended(time.Now()), "CanOrganise": canOrganise(u, e),
 	}})
+	return nil
 }
 
-func (s *Server) requestMeeting(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requestMeeting(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	m := &event.MeetingRequest{EventID: e.ID, RequesterID: u.ID, InviteeID: r.PostForm.Get("invitee_id"), Message: r.PostForm.Get("message")}
 	if err := s.store.RequestMeeting(r.Context(), store.Actor{UserID: u.ID}, m); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/profiles", s.T(r, "event.request.sent", "Name", m.InviteeName))
+	return nil
 }
 
-func (s *Server) acceptMeeting(w http.ResponseWriter, r *http.Request)  { s.answerMeeting(w, r, true) }
-func (s *Server) declineMeeting(w http.ResponseWriter, r *http.Request) { s.answerMeeting(w, r, false) }
+func (s *Server) acceptMeeting(w http.ResponseWriter, r *http.Request) error {
+	return s.answerMeeting(w, r, true)
+}
+func (s *Server) declineMeeting(w http.ResponseWriter, r *http.Request) error {
+	return s.answerMeeting(w, r, false)
+}
 
-func (s *Server) answerMeeting(w http.ResponseWriter, r *http.Request, accept bool) {
+func (s *Server) answerMeeting(w http.ResponseWriter, r *http.Request, accept bool) error {
 	e, u, err := s.brokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	m, err := s.store.AnswerMeeting(r.Context(), store.Actor{UserID: u.ID}, e.ID, r.PathValue("rid"), accept)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	msg := s.T(r, "event.request.declined", "Name", m.RequesterName)
 	if accept {
 		msg = s.T(r, "event.request.accepted", "Name", m.RequesterName)
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/meetings", msg)
+	return nil
 }
 
-func (s *Server) availabilityForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) availabilityForm(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	marked, err := s.store.Availability(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.renderAvailability(w, r, e, http.StatusOK, &Page{Form: map[string][]string{"slots": marked}})
+	return s.renderAvailability(w, r, e, http.StatusOK, &Page{Form: map[string][]string{"slots": marked}})
 }
 
-func (s *Server) renderAvailability(w http.ResponseWriter, r *http.Request, e *event.Event, status int, p *Page) {
+func (s *Server) renderAvailability(w http.ResponseWriter, r *http.Request, e *event.Event, status int, p *Page) error {
 	slots, err := s.store.Slots(r.Context(), e.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	p.Title = s.T(r, "event.availability.title", "Title", e.Title)
 	p.Data = map[string]any{"Event": e, "Slots": slots, "Ended": e.Ended(time.Now())}
 	s.render(w, r, "events/availability", status, p)
+	return nil
 }
 
-func (s *Server) saveAvailability(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveAvailability(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.SetAvailability(r.Context(), store.Actor{UserID: u.ID}, e.ID, u.ID, r.PostForm["slots"]); err != nil {
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		tr := s.translator(requestLanguage(r))
-		s.renderAvailability(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
-		return
+		return s.renderAvailability(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/availability", s.T(r, "saved"))
+	return nil
 }
 
 // slotFromInput reads a slot typed in the event's time zone.
@@ -395,13 +379,12 @@ func slotFromInput(e *event.Event, in slotInput, read *silkbridge.Problems) even
 	return event.Slot{EventID: e.ID, Start: readTime(read, "start", in.Start, e.TimeZone), End: readTime(read, "end", in.End, e.TimeZone), Tables: in.Tables}
 }
 
-func (s *Server) slotsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) slotsPage(w http.ResponseWriter, r *http.Request) error {
 	e, _, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.renderSlots(w, r, e, http.StatusOK, &Page{Form: s.nextSlotForm(r.Context(), e)})
+	return s.renderSlots(w, r, e, http.StatusOK, &Page{Form: s.nextSlotForm(r.Context(), e)})
 }
 
 // nextSlotForm proposes the slot after the last one, of the same length
@@ -418,27 +401,25 @@ func (s *Server) nextSlotForm(ctx context.Context, e *event.Event) map[string][]
 		"tables": {fmt.Sprint(tables)}}
 }
 
-func (s *Server) renderSlots(w http.ResponseWriter, r *http.Request, e *event.Event, status int, p *Page) {
+func (s *Server) renderSlots(w http.ResponseWriter, r *http.Request, e *event.Event, status int, p *Page) error {
 	slots, err := s.store.Slots(r.Context(), e.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	p.Title = s.T(r, "event.slots.title", "Title", e.Title)
 	p.Data = map[string]any{"Event": e, "Slots": slots}
 	s.render(w, r, "events/slots", status, p)
+	return nil
 }
 
-func (s *Server) addSlot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) addSlot(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	in := slotInput{Start: r.PostForm.Get("start"), End: r.PostForm.Get("end"), Tables: formInt(&read, "tables", r.PostForm.Get("tables"))}
@@ -449,25 +430,22 @@ func (s *Server) addSlot(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		tr := s.translator(requestLanguage(r))
-		s.renderSlots(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
-		return
+		return s.renderSlots(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/slots", s.T(r, "event.slot.added"))
+	return nil
 }
 
-func (s *Server) setTables(w http.ResponseWriter, r *http.Request) {
+func (s *Server) setTables(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	tables := map[string]int{}
@@ -482,27 +460,25 @@ func (s *Server) setTables(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		tr := s.translator(requestLanguage(r))
-		s.renderSlots(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
-		return
+		return s.renderSlots(w, r, e, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/slots", s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) deleteSlot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteSlot(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteSlot(r.Context(), store.Actor{UserID: u.ID}, e.ID, r.PathValue("sid")); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/slots", s.T(r, "deleted"))
+	return nil
 }
 
 // gridRow is one slot of the schedule grid: its meetings by table.
@@ -573,33 +549,31 @@ func (s *Server) scheduleView(ctx context.Context, e *event.Event) (*scheduleVie
 	return v, nil
 }
 
-func (s *Server) schedulePage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) schedulePage(w http.ResponseWriter, r *http.Request) error {
 	e, _, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	v, err := s.scheduleView(r.Context(), e)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "events/schedule", http.StatusOK, &Page{Title: s.T(r, "event.schedule.title", "Title", e.Title), Data: v})
+	return nil
 }
 
-func (s *Server) runSchedule(w http.ResponseWriter, r *http.Request) {
+func (s *Server) runSchedule(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	sc, err := s.store.RunSchedule(r.Context(), store.Actor{UserID: u.ID}, e.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID+"/schedule", s.T(r, "event.schedule.done", "Count", sc.Placed, "Placed", sc.Placed, "Bound", sc.UpperBound))
+	return nil
 }
 
 // agendaItem is one meeting in a participant's agenda.
@@ -625,16 +599,14 @@ func (s *Server) agenda(ctx context.Context, e *event.Event, u *account.User) ([
 	return items, nil
 }
 
-func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.browsingBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	items, err := s.agenda(r.Context(), e, u)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	scheduled := true
 	if _, err := s.store.Schedule(r.Context(), e.ID); silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND {
@@ -644,18 +616,17 @@ func (s *Server) agendaPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "events/agenda", http.StatusOK, &Page{Title: s.T(r, "event.agenda.title", "Title", e.Title), Data: map[string]any{
 		"Event": e, "Items": items, "Scheduled": scheduled,
 	}})
+	return nil
 }
 
-func (s *Server) agendaCalendar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) agendaCalendar(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.browsingBrokerage(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	items, err := s.agenda(r.Context(), e, u)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	stamp := e.UpdatedAt
 	if sc, err := s.store.Schedule(r.Context(), e.ID); err == nil {
@@ -681,155 +652,139 @@ func (s *Server) agendaCalendar(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	s.writeCalendar(w, "agenda-"+e.ID+".ics", cal)
+	return nil
 }
 
-func (s *Server) apiProfiles(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiProfiles(w http.ResponseWriter, r *http.Request) error {
 	e, _, err := s.browsingBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, err := s.store.Profiles(r.Context(), e.ID, strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("field"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }
 
-func (s *Server) apiMyBrokerageProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMyBrokerageProfile(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.brokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.store.Profile(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiSaveBrokerageProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSaveBrokerageProfile(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in brokerageProfileInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.saveBrokerageProfileInput(r.Context(), e, u, in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiMeetingRequests(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMeetingRequests(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.brokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	of := u.ID
 	if queryBool(r, "all") {
 		if !canOrganise(u, e) {
-			s.apiError(w, r, silkbridge.Forbidden())
-			return
+			return silkbridge.Forbidden()
 		}
 		of = ""
 	}
 	list, err := s.store.MeetingRequests(r.Context(), e.ID, of)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }
 
-func (s *Server) apiRequestMeeting(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRequestMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in meetingRequestInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	m := &event.MeetingRequest{EventID: e.ID, RequesterID: u.ID, InviteeID: in.InviteeID, Message: in.Message}
 	if err := s.store.RequestMeeting(r.Context(), store.Actor{UserID: u.ID}, m); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, m)
+	return nil
 }
 
-func (s *Server) apiAnswerMeeting(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAnswerMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.brokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in meetingAnswerInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	m, err := s.store.AnswerMeeting(r.Context(), store.Actor{UserID: u.ID}, e.ID, r.PathValue("rid"), in.Accept)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, m)
+	return nil
 }
 
-func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSlots(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	slots, err := s.store.Slots(r.Context(), e.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, slots)
+	return nil
 }
 
-func (s *Server) apiAddSlot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddSlot(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in slotInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	sl := slotFromInput(e, in, &read)
@@ -838,143 +793,128 @@ func (s *Server) apiAddSlot(w http.ResponseWriter, r *http.Request) {
 		err = s.store.AddSlot(r.Context(), store.Actor{UserID: u.ID}, &sl)
 	}
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, sl)
+	return nil
 }
 
-func (s *Server) apiUpdateSlot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateSlot(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in slotInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	next := slotFromInput(e, in, &read)
 	if err := withReadProblems(&read, func() error { return next.Validate(e) }); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	sl, err := s.store.UpdateSlot(r.Context(), store.Actor{UserID: u.ID}, e.ID, r.PathValue("sid"), func(x *event.Slot) {
 		x.Start, x.End, x.Tables = next.Start, next.End, next.Tables
 	})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, sl)
+	return nil
 }
 
-func (s *Server) apiDeleteSlot(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteSlot(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteSlot(r.Context(), store.Actor{UserID: u.ID}, e.ID, r.PathValue("sid")); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiAvailability(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAvailability(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.brokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	slots, err := s.store.Availability(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, availabilityInput{Slots: slots})
+	return nil
 }
 
-func (s *Server) apiSaveAvailability(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSaveAvailability(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.participantBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in availabilityInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.SetAvailability(r.Context(), store.Actor{UserID: u.ID}, e.ID, u.ID, in.Slots); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	slots, err := s.store.Availability(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, availabilityInput{Slots: slots})
+	return nil
 }
 
-func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSchedule(w http.ResponseWriter, r *http.Request) error {
 	e, _, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	sc, err := s.store.Schedule(r.Context(), e.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, sc)
+	return nil
 }
 
-func (s *Server) apiRunSchedule(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRunSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.organisedBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	sc, err := s.store.RunSchedule(r.Context(), store.Actor{UserID: u.ID}, e.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, sc)
+	return nil
 }
 
-func (s *Server) apiAgenda(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAgenda(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.browsingBrokerage(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, err := s.store.Agenda(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }

@@ -20,23 +20,18 @@ import (
 // The managers of any partner organisation edit it, record outputs and
 // move it on the ladder; the coordinator's managers add partners.
 
-func init() {
-	routeSets = append(routeSets, (*Server).cooperationRoutes)
-	addNav(NavItem{Order: 40, Path: "/cooperations", Label: "nav.cooperations"})
-}
-
 func (s *Server) cooperationRoutes() {
-	s.handle("GET /cooperations", s.listCooperations)
-	s.handle("GET /cooperations/new", s.newCooperationForm)
-	s.handle("GET /cooperations/organisation-options", s.organisationOptions)
-	s.handle("POST /cooperations", s.createCooperation)
-	s.handle("GET /cooperations/{id}", s.showCooperation)
-	s.handle("GET /cooperations/{id}/edit", s.editCooperationForm)
-	s.handle("POST /cooperations/{id}", s.updateCooperation)
-	s.handle("POST /cooperations/{id}/stage", s.changeStage)
-	s.handle("POST /cooperations/{id}/outputs", s.addOutput)
-	s.handle("POST /cooperations/{id}/partners", s.addPartner)
-	s.handle("POST /cooperations/{id}/delete", s.deleteCooperation)
+	s.page("GET /cooperations", s.listCooperations)
+	s.page("GET /cooperations/new", s.newCooperationForm)
+	s.page("GET /cooperations/organisation-options", s.organisationOptions)
+	s.page("POST /cooperations", s.createCooperation)
+	s.page("GET /cooperations/{id}", s.showCooperation)
+	s.page("GET /cooperations/{id}/edit", s.editCooperationForm)
+	s.page("POST /cooperations/{id}", s.updateCooperation)
+	s.page("POST /cooperations/{id}/stage", s.changeStage)
+	s.page("POST /cooperations/{id}/outputs", s.addOutput)
+	s.page("POST /cooperations/{id}/partners", s.addPartner)
+	s.page("POST /cooperations/{id}/delete", s.deleteCooperation)
 
 	listQuery := map[string]string{
 		"q": "free-text search (any of the six UN languages)", "country": "ISO 3166-1 alpha-2 code of a partner's country",
@@ -339,19 +334,17 @@ func coopFilter(r *http.Request, ref *store.Reference) (cooperation.Filter, erro
 	return f, p.Err()
 }
 
-func (s *Server) listCooperations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listCooperations(w http.ResponseWriter, r *http.Request) error {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	f, ferr := coopFilter(r, ref)
 	var coops []*cooperation.Cooperation
 	var page store.Page
 	if ferr == nil {
 		if coops, page, err = s.store.Cooperations(r.Context(), f); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 	}
 	p := &Page{Title: s.T(r, "coop.list.title"), Data: map[string]any{
@@ -363,9 +356,10 @@ func (s *Server) listCooperations(w http.ResponseWriter, r *http.Request) {
 		tr := s.translator(requestLanguage(r))
 		p.Errors, p.Error = tr.FieldErrors(ferr), tr.Error(ferr)
 		s.render(w, r, "cooperations/list", http.StatusUnprocessableEntity, p)
-		return
+		return nil
 	}
 	s.render(w, r, "cooperations/list", http.StatusOK, p)
+	return nil
 }
 
 // cooperationPage gathers what the cooperation page shows.
@@ -395,32 +389,29 @@ func (s *Server) cooperationPage(r *http.Request, c *cooperation.Cooperation) (*
 	}}, nil
 }
 
-func (s *Server) showCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showCooperation(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.store.Cooperation(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.cooperationPage(r, c)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "cooperations/show", http.StatusOK, p)
+	return nil
 }
 
 // cooperationFormError shows the cooperation page again with the problems
 // of a refused form (stage, output or partner) beside its fields.
-func (s *Server) cooperationFormError(w http.ResponseWriter, r *http.Request, c *cooperation.Cooperation, form string, err error) {
+func (s *Server) cooperationFormError(w http.ResponseWriter, r *http.Request, c *cooperation.Cooperation, form string, err error) error {
 	p, perr := s.cooperationPage(r, c)
 	if perr != nil {
-		s.renderError(w, r, perr)
-		return
+		return perr
 	}
 	if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	// The page holds three forms: the refused one shows its input and
 	// problems, the others stay as they were.
@@ -429,6 +420,7 @@ func (s *Server) cooperationFormError(w http.ResponseWriter, r *http.Request, c 
 	data["OpenForm"], data[form+"Form"], data[form+"Errors"] = strings.ToLower(form), r.PostForm, tr.FieldErrors(err)
 	p.Error = tr.Error(err)
 	s.render(w, r, "cooperations/show", http.StatusUnprocessableEntity, p)
+	return nil
 }
 
 // cooperationFor loads the cooperation of the path for a change that allow
@@ -448,31 +440,29 @@ func (s *Server) cooperationFor(r *http.Request, allow func(*account.User, *coop
 	return c, nil
 }
 
-func (s *Server) changeStage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) changeStage(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cooperationFor(r, canEditCooperation)
 	if err == nil {
 		err = readCoopForm(r)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	in := stageFromForm(r)
 	if _, err := s.store.ChangeStage(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, in.Stage, in.Date, in.evidence()); err != nil {
-		s.cooperationFormError(w, r, c, "Stage", err)
-		return
+		return s.cooperationFormError(w, r, c, "Stage", err)
 	}
 	s.redirectFlash(w, r, "/cooperations/"+c.ID+"#timeline", s.T(r, "coop.stage.changed", "Stage", s.T(r, "coop.stage."+in.Stage)))
+	return nil
 }
 
-func (s *Server) addOutput(w http.ResponseWriter, r *http.Request) {
+func (s *Server) addOutput(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cooperationFor(r, canEditCooperation)
 	if err == nil {
 		err = readCoopForm(r)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	f := r.PostForm
@@ -484,46 +474,43 @@ func (s *Server) addOutput(w http.ResponseWriter, r *http.Request) {
 		err = s.store.AddOutput(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, o)
 	}
 	if err != nil {
-		s.cooperationFormError(w, r, c, "Output", err)
-		return
+		return s.cooperationFormError(w, r, c, "Output", err)
 	}
 	s.redirectFlash(w, r, "/cooperations/"+c.ID+"#outputs", s.T(r, "coop.output.added"))
+	return nil
 }
 
-func (s *Server) addPartner(w http.ResponseWriter, r *http.Request) {
+func (s *Server) addPartner(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cooperationFor(r, canCoordinate)
 	if err == nil {
 		err = readCoopForm(r)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	f := r.PostForm
 	p := cooperation.Partner{OrgID: f.Get("organisation_id"), Role: f.Get("role"), Contribution: readAmount(&read, "contribution_eur", f.Get("contribution_eur"))}
 	if err := read.Err(); err != nil {
-		s.cooperationFormError(w, r, c, "Partner", err)
-		return
+		return s.cooperationFormError(w, r, c, "Partner", err)
 	}
 	if err := s.store.AddPartner(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, p); err != nil {
-		s.cooperationFormError(w, r, c, "Partner", err)
-		return
+		return s.cooperationFormError(w, r, c, "Partner", err)
 	}
 	s.redirectFlash(w, r, "/cooperations/"+c.ID+"#partners", s.T(r, "coop.partner.added"))
+	return nil
 }
 
-func (s *Server) deleteCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteCooperation(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cooperationFor(r, canCoordinate)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/cooperations", s.T(r, "deleted"))
+	return nil
 }
 
 // cooperationFormData is what the new and edit forms need.
@@ -565,15 +552,13 @@ func (s *Server) cooperationFormData(r *http.Request, c *cooperation.Cooperation
 		"Sources": []string{cooperation.SourceManual, cooperation.SourceEvent, cooperation.SourceAgreement, cooperation.SourcePark, cooperation.SourceInterest}}, nil
 }
 
-func (s *Server) newCooperationForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newCooperationForm(w http.ResponseWriter, r *http.Request) error {
 	if currentUser(r) == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	data, err := s.cooperationFormData(r, &cooperation.Cooperation{})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	form := url.Values{"stage": {cooperation.Exchange}, "source_kind": {cooperation.SourceManual}}
 	for _, k := range []string{"source_kind", "source_ref", "partner_id"} {
@@ -582,6 +567,7 @@ func (s *Server) newCooperationForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, "cooperations/form", http.StatusOK, &Page{Title: s.T(r, "coop.new.title"), Data: data, Form: form})
+	return nil
 }
 
 // createFromInput checks who may create it and where it came from, then stores it.
@@ -604,15 +590,13 @@ func (s *Server) createFromInput(ctx context.Context, u *account.User, in cooper
 	return c, nil
 }
 
-func (s *Server) createCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createCooperation(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := readCoopForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	in := cooperationFromForm(r, &read)
@@ -628,13 +612,12 @@ func (s *Server) createCooperation(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		data, derr := s.cooperationFormData(r, in.cooperation())
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "cooperations/form", &Page{Title: s.T(r, "coop.new.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "cooperations/form", &Page{Title: s.T(r, "coop.new.title"), Data: data}, err)
 	}
 	s.redirectFlash(w, r, "/cooperations/"+c.ID, s.T(r, "coop.created"))
+	return nil
 }
 
 func cooperationForm(c *cooperation.Cooperation) url.Values {
@@ -650,28 +633,26 @@ func cooperationForm(c *cooperation.Cooperation) url.Values {
 		"programme": {c.Programme}, "type_of_action": {c.TypeOfAction}}
 }
 
-func (s *Server) editCooperationForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editCooperationForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cooperationFor(r, canEditCooperation)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.cooperationFormData(r, c)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "cooperations/form", http.StatusOK, &Page{Title: s.T(r, "coop.edit.title"), Data: data, Form: cooperationForm(c)})
+	return nil
 }
 
-func (s *Server) updateCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateCooperation(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.cooperationFor(r, canEditCooperation)
 	if err == nil {
 		err = readCoopForm(r)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	in := detailsFromForm(r, &read)
@@ -681,14 +662,13 @@ func (s *Server) updateCooperation(w http.ResponseWriter, r *http.Request) {
 		draft := *c
 		in.apply(&draft)
 		draft.Normalise()
-		s.cooperationEditError(w, r, c, mergeProblems(&read, s.validateWith(r.Context(), draft.ValidateDetails)))
-		return
+		return s.cooperationEditError(w, r, c, mergeProblems(&read, s.validateWith(r.Context(), draft.ValidateDetails)))
 	}
 	if _, err := s.store.UpdateCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, in.apply); err != nil {
-		s.cooperationEditError(w, r, c, err)
-		return
+		return s.cooperationEditError(w, r, c, err)
 	}
 	s.redirectFlash(w, r, "/cooperations/"+c.ID, s.T(r, "saved"))
+	return nil
 }
 
 // validateWith runs a validation that needs the reference data.
@@ -700,18 +680,17 @@ func (s *Server) validateWith(ctx context.Context, validate func(cooperation.Che
 	return validate(ref)
 }
 
-func (s *Server) cooperationEditError(w http.ResponseWriter, r *http.Request, c *cooperation.Cooperation, err error) {
+func (s *Server) cooperationEditError(w http.ResponseWriter, r *http.Request, c *cooperation.Cooperation, err error) error {
 	data, derr := s.cooperationFormData(r, c)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
-	s.formError(w, r, "cooperations/form", &Page{Title: s.T(r, "coop.edit.title"), Data: data}, err)
+	return s.formError(w, r, "cooperations/form", &Page{Title: s.T(r, "coop.edit.title"), Data: data}, err)
 }
 
 // organisationOptions answers the partner search of the cooperation form
 // with <option> elements for its datalist (htmx).
-func (s *Server) organisationOptions(w http.ResponseWriter, r *http.Request) {
+func (s *Server) organisationOptions(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	for _, name := range []string{"organisation_id", "partner_id"} {
 		if q == "" {
@@ -722,62 +701,58 @@ func (s *Server) organisationOptions(w http.ResponseWriter, r *http.Request) {
 	if len([]rune(q)) >= 2 {
 		var err error
 		if orgs, _, err = s.store.Organisations(r.Context(), organisation.Filter{Query: q, PerPage: 15}); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 	}
 	s.render(w, r, "cooperations/options", http.StatusOK, &Page{Data: orgs})
+	return nil
 }
 
-func (s *Server) apiListCooperations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListCooperations(w http.ResponseWriter, r *http.Request) error {
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	f, err := coopFilter(r, ref)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	coops, page, err := s.store.Cooperations(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]cooperation.Cooperation, len(coops))
 	for i, c := range coops {
 		items[i] = *c
 	}
 	writeJSON(w, http.StatusOK, List[cooperation.Cooperation]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetCooperation(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.store.Cooperation(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, c)
+	return nil
 }
 
-func (s *Server) apiCreateCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateCooperation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in cooperationInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.createFromInput(r.Context(), currentUser(r), in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/cooperations/"+c.ID)
 	writeJSON(w, http.StatusCreated, c)
+	return nil
 }
 
 // apiCooperationFor is cooperationFor for API writes: the token must be
@@ -789,110 +764,99 @@ func (s *Server) apiCooperationFor(r *http.Request, allow func(*account.User, *c
 	return s.cooperationFor(r, allow)
 }
 
-func (s *Server) apiUpdateCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateCooperation(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.apiCooperationFor(r, canEditCooperation)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in cooperationDetails
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.UpdateCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, in.apply)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, after)
+	return nil
 }
 
-func (s *Server) apiDeleteCooperation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteCooperation(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.apiCooperationFor(r, canCoordinate)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiChangeStage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiChangeStage(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.apiCooperationFor(r, canEditCooperation)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in stageInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	ch, err := s.store.ChangeStage(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, in.Stage, in.Date, in.evidence())
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, ch)
+	return nil
 }
 
-func (s *Server) apiAddOutput(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddOutput(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.apiCooperationFor(r, canEditCooperation)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in outputInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	o := &cooperation.Output{Kind: in.Kind, Title: in.Title, Date: in.Date, Count: in.Count, URL: in.URL}
 	if err := s.store.AddOutput(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, o); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, o)
+	return nil
 }
 
-func (s *Server) apiAddPartner(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddPartner(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.apiCooperationFor(r, canCoordinate)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in partnerInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.AddPartner(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID,
 		cooperation.Partner{OrgID: in.OrgID, Role: in.Role, Contribution: in.Contribution}); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.Cooperation(r.Context(), c.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, after)
+	return nil
 }
 
-func (s *Server) apiOrganisationCooperations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiOrganisationCooperations(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.store.Organisation(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	coops, err := s.store.CooperationsOfOrganisation(r.Context(), o.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, coops)
+	return nil
 }

@@ -18,25 +18,19 @@ import (
 	"github.com/silkbridge/silkbridge/store"
 )
 
-func init() {
-	routeSets = append(routeSets, (*Server).eventRoutes)
-	addNav(NavItem{Order: 50, Path: "/events", Label: "nav.events"})
-	personalDataExporters = append(personalDataExporters, exportEvents)
-}
-
 func (s *Server) eventRoutes() {
-	s.handle("GET /events", s.listEvents)
-	s.handle("GET /events/new", s.newEventForm)
-	s.handle("POST /events", s.createEvent)
-	s.handle("GET /events/mine", s.myEvents)
-	s.handle("GET /events/{id}", s.showEvent)
-	s.handle("GET /events/{id}/edit", s.editEventForm)
-	s.handle("POST /events/{id}", s.updateEvent)
-	s.handle("POST /events/{id}/delete", s.deleteEvent)
-	s.handle("POST /events/{id}/register", s.registerForEvent)
-	s.handle("POST /events/{id}/cancel", s.cancelRegistration)
-	s.handle("GET /events/{id}/participants", s.eventParticipants)
-	s.handle("GET /events/{id}/event.ics", s.eventCalendar)
+	s.page("GET /events", s.listEvents)
+	s.page("GET /events/new", s.newEventForm)
+	s.page("POST /events", s.createEvent)
+	s.page("GET /events/mine", s.myEvents)
+	s.page("GET /events/{id}", s.showEvent)
+	s.page("GET /events/{id}/edit", s.editEventForm)
+	s.page("POST /events/{id}", s.updateEvent)
+	s.page("POST /events/{id}/delete", s.deleteEvent)
+	s.page("POST /events/{id}/register", s.registerForEvent)
+	s.page("POST /events/{id}/cancel", s.cancelRegistration)
+	s.page("GET /events/{id}/participants", s.eventParticipants)
+	s.page("GET /events/{id}/event.ics", s.eventCalendar)
 
 	s.handleAPI("GET /api/v1/events", Op{Summary: "List and search events", Tag: "events", Response: List[event.Event]{},
 		Query: map[string]string{"q": "free-text search (any of the six UN languages)", "kind": "event kind", "field": "FORD field code",
@@ -297,24 +291,21 @@ func languageOptions() []langOption {
 	return out
 }
 
-func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) error {
 	f, err := eventFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if !r.URL.Query().Has("when") {
 		f.When = event.Upcoming
 	}
 	events, page, err := s.store.Events(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	when := f.When
 	if when == "" {
@@ -326,6 +317,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request) {
 		"Countries": ref.SortedCountries(requestLanguage(r).Tag), "Fields": ref.Fields,
 		"CanCreate": mayCreateEvents(currentUser(r)),
 	}})
+	return nil
 }
 
 // hostOptions lists the organisations the user may choose as hosts: those
@@ -386,60 +378,54 @@ func (s *Server) eventFormData(r *http.Request, u *account.User, e *event.Event)
 }
 
 // eventFormError shows the event form again with the problems of err.
-func (s *Server) eventFormError(w http.ResponseWriter, r *http.Request, u *account.User, e *event.Event, title string, err error) {
+func (s *Server) eventFormError(w http.ResponseWriter, r *http.Request, u *account.User, e *event.Event, title string, err error) error {
 	data, derr := s.eventFormData(r, u, e)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
-	s.formError(w, r, "events/form", &Page{Title: title, Data: data}, err)
+	return s.formError(w, r, "events/form", &Page{Title: title, Data: data}, err)
 }
 
-func (s *Server) newEventForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newEventForm(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if !mayCreateEvents(u) {
-		s.renderError(w, r, silkbridge.Errorf(silkbridge.EFORBIDDEN, "event.create_forbidden", "events are created by organisation managers and agency officers"))
-		return
+		return silkbridge.Errorf(silkbridge.EFORBIDDEN, "event.create_forbidden", "events are created by organisation managers and agency officers")
 	}
 	e := &event.Event{}
 	data, err := s.eventFormData(r, u, e)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	form := url.Values{"time_zone": {"UTC"}, "languages": {"en"}}
 	if len(u.Orgs) == 1 {
 		form["hosts"] = u.Orgs
 	}
 	s.render(w, r, "events/form", http.StatusOK, &Page{Title: s.T(r, "event.new.title"), Data: data, Form: form})
+	return nil
 }
 
-func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createEvent(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if !mayCreateEvents(u) {
-		s.renderError(w, r, silkbridge.Errorf(silkbridge.EFORBIDDEN, "event.create_forbidden", "events are created by organisation managers and agency officers"))
-		return
+		return silkbridge.Errorf(silkbridge.EFORBIDDEN, "event.create_forbidden", "events are created by organisation managers and agency officers")
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	in := eventFromForm(r, &read)
 	e, err := s.saveEvent(r.Context(), u, "", in, &read)
 	if err != nil {
-		s.eventFormError(w, r, u, &event.Event{}, s.T(r, "event.new.title"), err)
-		return
+		return s.eventFormError(w, r, u, &event.Event{}, s.T(r, "event.new.title"), err)
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID, s.T(r, "event.created"))
+	return nil
 }
 
 // eventPage is what the event page shows.
@@ -464,12 +450,11 @@ type eventPage struct {
 	Detours Detours
 }
 
-func (s *Server) showEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showEvent(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	p := eventPage{Event: e, Ended: e.Ended(time.Now()), CanOrganise: canOrganise(u, e)}
@@ -482,125 +467,113 @@ func (s *Server) showEvent(w http.ResponseWriter, r *http.Request) {
 			p.Registration = reg
 			p.IsParticipant = reg.Status == event.Registered
 		case err != nil && silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND:
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 	}
 	p.SeesParticipants = p.CanOrganise || p.IsParticipant
 	if p.SeesParticipants {
 		if p.Participants, err = s.store.Registrations(ctx, e.ID, event.Registered); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 	}
 	coops, cpage, err := s.store.Cooperations(ctx, cooperation.Filter{SourceKind: cooperation.SourceEvent, SourceRef: e.ID, PerPage: 5})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	p.Conversions, p.Cooperations = cpage.Total, coops
 	if p.Lessons, _, err = s.store.Lessons(ctx, lesson.Filter{SourceKind: lesson.SourceEvent, SourceRef: e.ID, PerPage: 5}); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if p.Ended && p.IsParticipant {
 		mine, _, err := s.store.Lessons(ctx, lesson.Filter{SourceKind: lesson.SourceEvent, SourceRef: e.ID, AuthorID: u.ID, PerPage: 1})
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		p.AskLesson = len(mine) == 0
 	}
 	p.Detours = s.detoursFor(ctx, e.Fields, 3)
 	clearFlash(w, r)
 	s.render(w, r, "events/show", http.StatusOK, &Page{Title: e.Title, Data: p})
+	return nil
 }
 
-func (s *Server) editEventForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editEventForm(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.organisedEvent(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.eventFormData(r, u, e)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "events/form", http.StatusOK, &Page{Title: s.T(r, "event.edit.title", "Title", e.Title), Data: data, Form: eventForm(e)})
+	return nil
 }
 
-func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.organisedEvent(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	in := eventFromForm(r, &read)
 	if _, err := s.saveEvent(r.Context(), u, e.ID, in, &read); err != nil {
-		s.eventFormError(w, r, u, e, s.T(r, "event.edit.title", "Title", e.Title), err)
-		return
+		return s.eventFormError(w, r, u, e, s.T(r, "event.edit.title", "Title", e.Title), err)
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID, s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) deleteEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteEvent(w http.ResponseWriter, r *http.Request) error {
 	e, u, err := s.organisedEvent(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteEvent(r.Context(), store.Actor{UserID: u.ID}, e.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/events", s.T(r, "deleted"))
+	return nil
 }
 
-func (s *Server) registerForEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) registerForEvent(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	reg, err := s.store.Register(r.Context(), store.Actor{UserID: u.ID}, e.ID, u.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	msg := s.T(r, "event.registered")
 	if reg.Status == event.Waiting {
 		msg = s.T(r, "event.waiting", "Position", reg.Position)
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID, msg)
+	return nil
 }
 
-func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Server) cancelRegistration(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.CancelRegistration(r.Context(), store.Actor{UserID: u.ID}, e.ID, u.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/events/"+e.ID, s.T(r, "event.cancelled"))
+	return nil
 }
 
 // participantList is who takes part, and for organisers who waits.
@@ -639,14 +612,14 @@ func (s *Server) participants(r *http.Request) (*event.Event, participantList, e
 	return e, list, nil
 }
 
-func (s *Server) eventParticipants(w http.ResponseWriter, r *http.Request) {
+func (s *Server) eventParticipants(w http.ResponseWriter, r *http.Request) error {
 	e, list, err := s.participants(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "events/participants", http.StatusOK, &Page{Title: s.T(r, "event.participants.title", "Title", e.Title),
 		Data: map[string]any{"Event": e, "List": list, "CanOrganise": canOrganise(currentUser(r), e)}})
+	return nil
 }
 
 // eventURL is the absolute address of a page of the site when the public
@@ -658,11 +631,10 @@ func (s *Server) eventURL(path string) string {
 	return strings.TrimRight(s.cfg.BaseURL, "/") + path
 }
 
-func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) {
+func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	location := e.Place
 	if e.Country != "" {
@@ -684,6 +656,7 @@ func (s *Server) eventCalendar(w http.ResponseWriter, r *http.Request) {
 		Summary: e.Title, Description: desc, Location: location, URL: s.eventURL("/events/" + e.ID), Status: "CONFIRMED",
 	}}}
 	s.writeCalendar(w, "event-"+e.ID+".ics", cal)
+	return nil
 }
 
 // mineBlock is the /events/mine page.
@@ -694,16 +667,14 @@ type mineBlock struct {
 	Ask []*event.Event
 }
 
-func (s *Server) myEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) myEvents(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	all, err := s.store.UserEvents(r.Context(), u.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var b mineBlock
 	now := time.Now()
@@ -716,181 +687,165 @@ func (s *Server) myEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	slices.Reverse(b.Upcoming) // soonest first
 	if b.Ask, err = s.store.LessonPrompts(r.Context(), u.ID, 5); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "events/mine", http.StatusOK, &Page{Title: s.T(r, "event.mine.title"), Data: b})
+	return nil
 }
 
-func (s *Server) apiListEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListEvents(w http.ResponseWriter, r *http.Request) error {
 	f, err := eventFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	events, page, err := s.store.Events(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]event.Event, len(events))
 	for i, e := range events {
 		items[i] = *e
 	}
 	writeJSON(w, http.StatusOK, List[event.Event]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetEvent(w http.ResponseWriter, r *http.Request) error {
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, e)
+	return nil
 }
 
-func (s *Server) apiCreateEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	if !mayCreateEvents(u) {
-		s.apiError(w, r, silkbridge.Errorf(silkbridge.EFORBIDDEN, "event.create_forbidden", "events are created by organisation managers and agency officers"))
-		return
+		return silkbridge.Errorf(silkbridge.EFORBIDDEN, "event.create_forbidden", "events are created by organisation managers and agency officers")
 	}
 	var in eventInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, err := s.saveEvent(r.Context(), u, "", in, &silkbridge.Problems{})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/events/"+e.ID)
 	writeJSON(w, http.StatusCreated, e)
+	return nil
 }
 
-func (s *Server) apiUpdateEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.organisedEvent(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in eventInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.saveEvent(r.Context(), u, e.ID, in, &silkbridge.Problems{})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, after)
+	return nil
 }
 
-func (s *Server) apiDeleteEvent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteEvent(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, u, err := s.organisedEvent(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteEvent(r.Context(), store.Actor{UserID: u.ID}, e.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiMyRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMyRegistration(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	reg, err := s.store.Registration(r.Context(), e.ID, u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, reg)
+	return nil
 }
 
-func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRegister(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	reg, err := s.store.Register(r.Context(), store.Actor{UserID: u.ID}, e.ID, u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, reg)
+	return nil
 }
 
-func (s *Server) apiCancelRegistration(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCancelRegistration(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	e, err := s.loadEvent(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.CancelRegistration(r.Context(), store.Actor{UserID: u.ID}, e.ID, u.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiParticipants(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiParticipants(w http.ResponseWriter, r *http.Request) error {
 	_, list, err := s.participants(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }
 
-func (s *Server) apiMyEvents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMyEvents(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, err := s.store.UserEvents(r.Context(), u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }
 
 // exportEvents adds what the events hold of a member to their download.

@@ -96,11 +96,10 @@ func languageByTag(tag string) (Language, bool) {
 
 // switchLanguage stores the chosen language and returns to the page the
 // visitor was on.
-func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) error {
 	l, ok := languageByTag(r.PathValue("lang"))
 	if !ok {
-		s.renderError(w, r, silkbridge.NotFound("language"))
-		return
+		return silkbridge.NotFound("language")
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l.Tag, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
@@ -109,6 +108,7 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) {
 		back = "/"
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+	return nil
 }
 
 // localPath reports whether p is a path on this site (not //evil.example).

@@ -14,13 +14,8 @@ import (
 	"github.com/silkbridge/silkbridge/store"
 )
 
-func init() {
-	routeSets = append(routeSets, (*Server).incentiveRoutes)
-	addNav(NavItem{Order: 61, Path: "/incentives", Label: "nav.incentives"})
-}
-
 func (s *Server) incentiveRoutes() {
-	s.handle("GET /incentives", s.showIncentives)
+	s.page("GET /incentives", s.showIncentives)
 	s.handleAPI("GET /api/v1/incentives", Op{Summary: "Check every open policy against you or an organisation you manage", Tag: "policies",
 		Response: incentiveReport{}, Auth: true, Query: map[string]string{
 			"as": "\"me\" for yourself alone, or the id of an organisation you manage (default: the first you manage, else yourself)"}},
@@ -213,11 +208,10 @@ func (s *Server) incentives(r *http.Request) (*incentiveReport, error) {
 	return rep, nil
 }
 
-func (s *Server) showIncentives(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showIncentives(w http.ResponseWriter, r *http.Request) error {
 	rep, err := s.incentives(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var orgs []*organisation.Organisation
 	for _, id := range currentUser(r).Orgs {
@@ -233,37 +227,35 @@ func (s *Server) showIncentives(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "policies/incentives", http.StatusOK, &Page{Title: s.T(r, "incentives.title"), Data: map[string]any{
 		"Report": rep, "Orgs": orgs, "Counts": counts,
 	}})
+	return nil
 }
 
-func (s *Server) apiIncentives(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiIncentives(w http.ResponseWriter, r *http.Request) error {
 	rep, err := s.incentives(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, rep)
+	return nil
 }
 
-func (s *Server) apiCheckPolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCheckPolicy(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	orgID, err := applicant(u, r.URL.Query().Get("as"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.store.Policy(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	answers, err := s.checkPolicies(r, u, orgID, []*policy.Policy{p})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, answers[0])
+	return nil
 }

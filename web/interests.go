@@ -17,17 +17,12 @@ import (
 // an accepted interest shows both sides each other's contacts and can
 // become a cooperation in one step.
 
-func init() {
-	routeSets = append(routeSets, (*Server).interestRoutes)
-	personalDataExporters = append(personalDataExporters, exportMarketplace)
-}
-
 func (s *Server) interestRoutes() {
-	s.handle("POST /market/{id}/interests", s.createInterest)
-	s.handle("GET /interests/{id}", s.showInterest)
-	s.handle("POST /interests/{id}/accept", s.decideInterest(opportunity.DecisionAccept))
-	s.handle("POST /interests/{id}/decline", s.decideInterest(opportunity.DecisionDecline))
-	s.handle("POST /interests/{id}/cooperation", s.convertInterest)
+	s.page("POST /market/{id}/interests", s.createInterest)
+	s.page("GET /interests/{id}", s.showInterest)
+	s.page("POST /interests/{id}/accept", s.decideInterest(opportunity.DecisionAccept))
+	s.page("POST /interests/{id}/decline", s.decideInterest(opportunity.DecisionDecline))
+	s.page("POST /interests/{id}/cooperation", s.convertInterest)
 
 	s.handleAPI("GET /api/v1/opportunities/{id}/interests", Op{Summary: "The interests in a listing (its owner's managers and officers)",
 		Tag: "marketplace", Response: []interestView{}, Auth: true}, s.apiListingInterests)
@@ -148,14 +143,12 @@ func (s *Server) sendInterest(r *http.Request, in interestInput) (*opportunity.I
 	return i, nil
 }
 
-func (s *Server) createInterest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createInterest(w http.ResponseWriter, r *http.Request) error {
 	if currentUser(r) == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	f := r.PostForm
 	i, err := s.sendInterest(r, interestInput{FromOrgID: f.Get("from_organisation_id"), WhoWeAre: f.Get("who_we_are"),
@@ -163,26 +156,23 @@ func (s *Server) createInterest(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		code := silkbridge.ErrorCode(err)
 		if x, lerr := s.readableListing(r); lerr == nil && (code == silkbridge.EINVALID || code == silkbridge.EMALFORMED) {
-			s.listingFormError(w, r, x, err)
-			return
+			return s.listingFormError(w, r, x, err)
 		}
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/interests/"+i.ID, s.T(r, "market.interest.sent"))
+	return nil
 }
 
-func (s *Server) showInterest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showInterest(w http.ResponseWriter, r *http.Request) error {
 	i, x, sd, err := s.readableInterest(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	v, err := s.viewInterest(r.Context(), u, i, x)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	revealed := sd.Sender && i.Status == opportunity.Accepted
 	clearFlash(w, r)
@@ -191,6 +181,7 @@ func (s *Server) showInterest(w http.ResponseWriter, r *http.Request) {
 		"CanDecide":  sd.Owner && i.Status == opportunity.Pending,
 		"CanConvert": sd.Owner && i.Status == opportunity.Accepted && i.CooperationID == "" && i.FromOrgID != "",
 	}})
+	return nil
 }
 
 // decidingInterest loads the interest of the path for a manager of the
@@ -206,102 +197,93 @@ func (s *Server) decidingInterest(r *http.Request) (*opportunity.Interest, error
 	return i, nil
 }
 
-func (s *Server) decideInterest(decision string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decideInterest(decision string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		i, err := s.decidingInterest(r)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		if _, err := s.store.DecideInterest(r.Context(), store.Actor{UserID: currentUser(r).ID}, i.ID, decision); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		msg := "market.interest.accepted"
 		if decision == opportunity.DecisionDecline {
 			msg = "market.interest.declined"
 		}
 		s.redirectFlash(w, r, "/interests/"+i.ID, s.T(r, msg))
+		return nil
 	}
 }
 
-func (s *Server) convertInterest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) convertInterest(w http.ResponseWriter, r *http.Request) error {
 	i, err := s.decidingInterest(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.store.ConvertInterest(r.Context(), store.Actor{UserID: currentUser(r).ID}, i.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/interests/"+i.ID+"?cooperation="+c.ID, s.T(r, "market.interest.converted"))
+	return nil
 }
 
-func (s *Server) apiListingInterests(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListingInterests(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	x, err := s.readableListing(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if !u.Manages(x.OwnerOrgID) && !u.IsOfficer() {
-		s.apiError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	list, err := s.store.InterestsIn(r.Context(), x.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	out := make([]interestView, 0, len(list))
 	for _, i := range list {
 		v, err := s.viewInterest(r.Context(), u, i, x)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiCreateInterest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateInterest(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in interestInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	i, err := s.sendInterest(r, in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/interests/"+i.ID)
 	writeJSON(w, http.StatusCreated, interestView{Interest: i})
+	return nil
 }
 
-func (s *Server) apiMyInterests(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMyInterests(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	sent, received, err := s.interestsOf(r, u)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, myInterests{Sent: sent, Received: received})
+	return nil
 }
 
 // interestsOf returns the interests a member sent and those their
@@ -338,57 +320,52 @@ func (s *Server) interestsOf(r *http.Request, u *account.User) (sent, received [
 	return sent, received, err
 }
 
-func (s *Server) apiGetInterest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetInterest(w http.ResponseWriter, r *http.Request) error {
 	i, x, _, err := s.readableInterest(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	v, err := s.viewInterest(r.Context(), currentUser(r), i, x)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, v)
+	return nil
 }
 
-func (s *Server) apiDecideInterest(decision string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDecideInterest(decision string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := writeAccess(r); err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		i, err := s.decidingInterest(r)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		after, err := s.store.DecideInterest(r.Context(), store.Actor{UserID: currentUser(r).ID}, i.ID, decision)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, interestView{Interest: after})
+		return nil
 	}
 }
 
-func (s *Server) apiConvertInterest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiConvertInterest(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	i, err := s.decidingInterest(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	c, err := s.store.ConvertInterest(r.Context(), store.Actor{UserID: currentUser(r).ID}, i.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/cooperations/"+c.ID)
 	writeJSON(w, http.StatusCreated, c)
+	return nil
 }
 
 // exportMarketplace gathers what the marketplace holds of a member for

@@ -19,22 +19,16 @@ import (
 // and mark it helpful. Pages of other capabilities show the lessons of
 // their fields with s.detoursFor and the "detours" template.
 
-func init() {
-	routeSets = append(routeSets, (*Server).lessonRoutes)
-	addNav(NavItem{Order: 55, Path: "/lessons", Label: "nav.lessons"})
-	personalDataExporters = append(personalDataExporters, exportLessons)
-}
-
 func (s *Server) lessonRoutes() {
-	s.handle("GET /lessons", s.listLessons)
-	s.handle("GET /lessons/new", s.newLessonForm)
-	s.handle("POST /lessons", s.createLesson)
-	s.handle("GET /lessons/{id}", s.showLesson)
-	s.handle("GET /lessons/{id}/edit", s.editLessonForm)
-	s.handle("POST /lessons/{id}", s.updateLesson)
-	s.handle("POST /lessons/{id}/delete", s.deleteLesson)
-	s.handle("POST /lessons/{id}/helpful", s.markHelpful)
-	s.handle("POST /lessons/{id}/helpful/delete", s.unmarkHelpful)
+	s.page("GET /lessons", s.listLessons)
+	s.page("GET /lessons/new", s.newLessonForm)
+	s.page("POST /lessons", s.createLesson)
+	s.page("GET /lessons/{id}", s.showLesson)
+	s.page("GET /lessons/{id}/edit", s.editLessonForm)
+	s.page("POST /lessons/{id}", s.updateLesson)
+	s.page("POST /lessons/{id}/delete", s.deleteLesson)
+	s.page("POST /lessons/{id}/helpful", s.markHelpful)
+	s.page("POST /lessons/{id}/helpful/delete", s.unmarkHelpful)
 
 	s.handleAPI("GET /api/v1/lessons", Op{Summary: "List and search lessons (detours others took)", Tag: "lessons", Response: List[lesson.Lesson]{},
 		Query: map[string]string{"q": "free-text search (any of the six UN languages)", "field": "FORD field code",
@@ -189,26 +183,24 @@ func (s *Server) saveLesson(ctx context.Context, u *account.User, id string, in 
 	return s.store.UpdateLesson(ctx, actor, id, in.apply)
 }
 
-func (s *Server) listLessons(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listLessons(w http.ResponseWriter, r *http.Request) error {
 	f, err := lessonFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	lessons, page, err := s.store.Lessons(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "lessons/list", http.StatusOK, &Page{Title: s.T(r, "lesson.list.title"), Data: map[string]any{
 		"Lessons": lessons, "Page": page, "Filter": f, "Countries": ref.SortedCountries(requestLanguage(r).Tag), "Fields": ref.Fields,
 	}})
+	return nil
 }
 
 // currencies are offered in the lesson form; any ISO 4217 code is accepted.
@@ -224,11 +216,10 @@ func (s *Server) lessonFormData(r *http.Request) (map[string]any, error) {
 		"Currencies": currencies, "SourceKinds": lesson.SourceKinds}, nil
 }
 
-func (s *Server) renderLessonForm(w http.ResponseWriter, r *http.Request, l *lesson.Lesson, status int, p *Page) {
+func (s *Server) renderLessonForm(w http.ResponseWriter, r *http.Request, l *lesson.Lesson, status int, p *Page) error {
 	data, err := s.lessonFormData(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data["Lesson"] = l
 	if p.Title == "" {
@@ -239,12 +230,12 @@ func (s *Server) renderLessonForm(w http.ResponseWriter, r *http.Request, l *les
 	}
 	p.Data = data
 	s.render(w, r, "lessons/form", status, p)
+	return nil
 }
 
-func (s *Server) newLessonForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newLessonForm(w http.ResponseWriter, r *http.Request) error {
 	if _, err := signedIn(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	form := url.Values{"language": {requestLanguage(r).Tag}}
 	// Coming from an event that ended: the lesson names it and starts with
@@ -260,50 +251,45 @@ func (s *Server) newLessonForm(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	s.renderLessonForm(w, r, &lesson.Lesson{}, http.StatusOK, &Page{Form: form})
+	return s.renderLessonForm(w, r, &lesson.Lesson{}, http.StatusOK, &Page{Form: form})
 }
 
-func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createLesson(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	l, err := s.saveLesson(r.Context(), u, "", lessonFromForm(r, &read), &read)
 	if err != nil {
-		s.lessonFormError(w, r, &lesson.Lesson{}, err)
-		return
+		return s.lessonFormError(w, r, &lesson.Lesson{}, err)
 	}
 	s.redirectFlash(w, r, "/lessons/"+l.ID, s.T(r, "lesson.created"))
+	return nil
 }
 
-func (s *Server) lessonFormError(w http.ResponseWriter, r *http.Request, l *lesson.Lesson, err error) {
+func (s *Server) lessonFormError(w http.ResponseWriter, r *http.Request, l *lesson.Lesson, err error) error {
 	if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	tr := s.translator(requestLanguage(r))
-	s.renderLessonForm(w, r, l, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
+	return s.renderLessonForm(w, r, l, http.StatusUnprocessableEntity, &Page{Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.PostForm})
 }
 
-func (s *Server) showLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showLesson(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.loadLesson(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	marked := false
 	if u != nil {
 		m, err := s.store.HelpfulTo(r.Context(), u.ID, []string{l.ID})
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		marked = m[l.ID]
 	}
@@ -320,206 +306,186 @@ func (s *Server) showLesson(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "lessons/show", http.StatusOK, &Page{Title: l.Title, Data: map[string]any{
 		"Lesson": l, "CanEdit": canEditLesson(u, l), "Own": u != nil && l.AuthorID == u.ID, "Marked": marked, "Detours": related,
 	}})
+	return nil
 }
 
-func (s *Server) editLessonForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editLessonForm(w http.ResponseWriter, r *http.Request) error {
 	l, _, err := s.ownLesson(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.renderLessonForm(w, r, l, http.StatusOK, &Page{Form: lessonForm(l)})
+	return s.renderLessonForm(w, r, l, http.StatusOK, &Page{Form: lessonForm(l)})
 }
 
-func (s *Server) updateLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateLesson(w http.ResponseWriter, r *http.Request) error {
 	l, u, err := s.ownLesson(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	if _, err := s.saveLesson(r.Context(), u, l.ID, lessonFromForm(r, &read), &read); err != nil {
-		s.lessonFormError(w, r, l, err)
-		return
+		return s.lessonFormError(w, r, l, err)
 	}
 	s.redirectFlash(w, r, "/lessons/"+l.ID, s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) deleteLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteLesson(w http.ResponseWriter, r *http.Request) error {
 	l, u, err := s.ownLesson(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteLesson(r.Context(), store.Actor{UserID: u.ID}, l.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/lessons", s.T(r, "deleted"))
+	return nil
 }
 
-func (s *Server) markHelpful(w http.ResponseWriter, r *http.Request) {
+func (s *Server) markHelpful(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	l, err := s.loadLesson(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.MarkHelpful(r.Context(), store.Actor{UserID: u.ID}, l.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/lessons/"+l.ID, s.T(r, "lesson.helpful.marked"))
+	return nil
 }
 
-func (s *Server) unmarkHelpful(w http.ResponseWriter, r *http.Request) {
+func (s *Server) unmarkHelpful(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	l, err := s.loadLesson(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.UnmarkHelpful(r.Context(), store.Actor{UserID: u.ID}, l.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/lessons/"+l.ID, s.T(r, "lesson.helpful.unmarked"))
+	return nil
 }
 
-func (s *Server) apiListLessons(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListLessons(w http.ResponseWriter, r *http.Request) error {
 	f, err := lessonFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	lessons, page, err := s.store.Lessons(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]lesson.Lesson, len(lessons))
 	for i, l := range lessons {
 		items[i] = *l
 	}
 	writeJSON(w, http.StatusOK, List[lesson.Lesson]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetLesson(w http.ResponseWriter, r *http.Request) error {
 	l, err := s.loadLesson(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, l)
+	return nil
 }
 
-func (s *Server) apiCreateLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateLesson(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in lessonInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	l, err := s.saveLesson(r.Context(), currentUser(r), "", in, &silkbridge.Problems{})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/lessons/"+l.ID)
 	writeJSON(w, http.StatusCreated, l)
+	return nil
 }
 
-func (s *Server) apiUpdateLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateLesson(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	l, u, err := s.ownLesson(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in lessonInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.saveLesson(r.Context(), u, l.ID, in, &silkbridge.Problems{})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, after)
+	return nil
 }
 
-func (s *Server) apiDeleteLesson(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteLesson(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	l, u, err := s.ownLesson(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteLesson(r.Context(), store.Actor{UserID: u.ID}, l.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiMarkHelpful(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMarkHelpful(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	l, err := s.loadLesson(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.MarkHelpful(r.Context(), store.Actor{UserID: currentUser(r).ID}, l.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if l, err = s.store.Lesson(r.Context(), l.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, l)
+	return nil
 }
 
-func (s *Server) apiUnmarkHelpful(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUnmarkHelpful(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	l, err := s.loadLesson(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.UnmarkHelpful(r.Context(), store.Actor{UserID: currentUser(r).ID}, l.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // Detours is the "others took these detours" block that pages of

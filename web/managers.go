@@ -19,16 +19,14 @@ import (
 // the query string and the form body, never in the path, which the request
 // log records.
 
-func init() { routeSets = append(routeSets, (*Server).managerRoutes) }
-
 func (s *Server) managerRoutes() {
-	s.handle("GET /organisations/{id}/managers", s.showManagers)
-	s.handle("POST /organisations/{id}/invitations", s.inviteManager)
-	s.handle("POST /organisations/{id}/invitations/{inv}/revoke", s.revokeInvitation)
-	s.handle("POST /organisations/{id}/managers/{user}/remove", s.removeManager)
-	s.handle("GET /invitation", s.showInvitation)
-	s.handle("POST /invitation/accept", s.acceptInvitation)
-	s.handle("POST /invitation/decline", s.declineInvitation)
+	s.page("GET /organisations/{id}/managers", s.showManagers)
+	s.page("POST /organisations/{id}/invitations", s.inviteManager)
+	s.page("POST /organisations/{id}/invitations/{inv}/revoke", s.revokeInvitation)
+	s.page("POST /organisations/{id}/managers/{user}/remove", s.removeManager)
+	s.page("GET /invitation", s.showInvitation)
+	s.page("POST /invitation/accept", s.acceptInvitation)
+	s.page("POST /invitation/decline", s.declineInvitation)
 
 	s.handleAPI("GET /api/v1/organisations/{id}/managers", Op{Summary: "The managers and open invitations of an organisation (its managers)",
 		Tag: "organisations", Response: managersOutput{}, Auth: true}, s.apiManagers)
@@ -90,16 +88,14 @@ func (s *Server) managersData(r *http.Request, orgID string) (*managersOutput, e
 // managersPage shows an organisation's managers and open invitations;
 // newLink, when not empty, is the link of the invitation just made, shown
 // this once.
-func (s *Server) managersPage(w http.ResponseWriter, r *http.Request, status int, p *Page, newLink string) {
+func (s *Server) managersPage(w http.ResponseWriter, r *http.Request, status int, p *Page, newLink string) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	m, err := s.managersData(r, o.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	p.Title = s.T(r, "account.managers.title", "Name", o.Name)
 	p.Data = map[string]any{"Org": o, "Managers": m.Managers, "Invitations": m.Invitations, "NewLink": newLink}
@@ -107,36 +103,33 @@ func (s *Server) managersPage(w http.ResponseWriter, r *http.Request, status int
 		w.Header().Set("Cache-Control", "no-store")
 	}
 	s.render(w, r, "accounts/managers", status, p)
+	return nil
 }
 
-func (s *Server) showManagers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showManagers(w http.ResponseWriter, r *http.Request) error {
 	clearFlash(w, r)
-	s.managersPage(w, r, http.StatusOK, &Page{}, "")
+	return s.managersPage(w, r, http.StatusOK, &Page{}, "")
 }
 
-func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) {
+func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	inv, secret, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: r.PostForm.Get("email")})
 	if err != nil {
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		tr := s.translator(requestLanguage(r))
-		s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)}, "")
-		return
+		return s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)}, "")
 	}
 	link := s.invitationLink(r, secret)
 	s.logInvitation(inv, link)
-	s.managersPage(w, r, http.StatusCreated, &Page{Flash: s.T(r, "account.invite.sent", "Email", inv.Email)}, link)
+	return s.managersPage(w, r, http.StatusCreated, &Page{Flash: s.T(r, "account.invite.sent", "Email", inv.Email)}, link)
 }
 
 func (s *Server) logInvitation(inv *account.Invitation, link string) {
@@ -144,161 +137,148 @@ func (s *Server) logInvitation(inv *account.Invitation, link string) {
 		"email", inv.Email, "organisation", inv.OrgID, "link", link, "expires_in", account.InvitationTimeout.String())
 }
 
-func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.RevokeInvitation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, r.PathValue("inv")); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/organisations/"+o.ID+"/managers", s.T(r, "account.invite.revoked"))
+	return nil
 }
 
-func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) {
+func (s *Server) removeManager(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	if err := s.store.RemoveManager(r.Context(), store.Actor{UserID: u.ID}, o.ID, r.PathValue("user")); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	to := "/organisations/" + o.ID + "/managers"
 	if r.PathValue("user") == u.ID && !u.IsAdmin() {
 		to = "/account"
 	}
 	s.redirectFlash(w, r, to, s.T(r, "account.manager.removed"))
+	return nil
 }
 
 // showInvitation shows the invitation of a link to the signed-in user
 // (a visitor is sent to sign in first, and comes back).
-func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showInvitation(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	token := r.URL.Query().Get("token")
 	inv, err := s.store.InvitationByToken(r.Context(), token)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	mine := inv.Email == account.NormaliseEmail(u.Email)
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, "accounts/invitation", http.StatusOK, &Page{Title: s.T(r, "account.invitation.title", "Name", inv.OrgName),
 		Form: map[string][]string{"token": {token}}, Data: map[string]any{"Invitation": inv, "Mine": mine, "Open": inv.Open(time.Now())}})
+	return nil
 }
 
-func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err == nil {
 		err = parseForm(r)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	inv, err := s.store.AcceptInvitation(r.Context(), r.PostForm.Get("token"), u)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/organisations/"+inv.OrgID, s.T(r, "account.invitation.accepted", "Name", inv.OrgName))
+	return nil
 }
 
-func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) declineInvitation(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err == nil {
 		err = parseForm(r)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeclineInvitation(r.Context(), r.PostForm.Get("token"), u); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/account", s.T(r, "account.invitation.declined"))
+	return nil
 }
 
-func (s *Server) apiManagers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiManagers(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	m, err := s.managersData(r, o.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, m)
+	return nil
 }
 
-func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in inviteInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	inv, secret, err := s.store.InviteManager(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, account.Invite{Email: in.Email})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	link := s.invitationLink(r, secret)
 	s.logInvitation(inv, link)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, inviteOutput{Invitation: inv, Link: link})
+	return nil
 }
 
-func (s *Server) apiRevokeInvitation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRevokeInvitation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.RevokeInvitation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, r.PathValue("inv")); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiAcceptInvitation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAcceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in acceptInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	inv, err := s.store.AcceptInvitation(r.Context(), in.Token, currentUser(r))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, inv)
+	return nil
 }

@@ -12,15 +12,24 @@ type NavItem struct {
 	Private bool
 }
 
-// navigation is the main menu; each capability adds its entries from init.
+// navigation is the main menu, in the order it is shown.
 var navigation = []NavItem{
 	{Order: 10, Path: "/organisations", Label: "nav.organisations"},
 	{Order: 20, Path: "/talents", Label: "nav.talents"},
+	{Order: 30, Path: "/market", Label: "nav.market"},
+	{Order: 30, Path: "/programmes", Label: "nav.programmes"},
+	{Order: 40, Path: "/cooperations", Label: "nav.cooperations"},
+	{Order: 45, Path: "/agreements", Label: "nav.agreements"},
+	{Order: 50, Path: "/events", Label: "nav.events"},
+	{Order: 55, Path: "/lessons", Label: "nav.lessons"},
+	{Order: 60, Path: "/analytics/depth", Label: "nav.depth"},
+	{Order: 60, Path: "/policies", Label: "nav.policies"},
+	{Order: 61, Path: "/incentives", Label: "nav.incentives"},
+	{Order: 62, Path: "/parks", Label: "nav.parks"},
+	{Order: 63, Path: "/achievements", Label: "nav.achievements"},
 	{Order: 90, Path: "/countries", Label: "nav.countries"},
+	{Order: 95, Path: "/account", Label: "nav.account", Private: true},
 }
-
-// addNav adds a navigation entry; call it from a capability's init.
-func addNav(item NavItem) { navigation = append(navigation, item) }
 
 // sortedNav returns the entries a visitor (signedIn false) or a user sees, in order.
 func sortedNav(signedIn bool) []NavItem {

@@ -14,8 +14,9 @@ var pathParam = regexp.MustCompile(`\{([^}.$]+)(\.\.\.)?\}`)
 
 // openAPI serves the OpenAPI 3.1 document, built from the registered API
 // routes and the Go types of their bodies, so it cannot drift from them.
-func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, s.OpenAPIDocument())
+	return nil
 }
 
 // OpenAPIDocument returns the OpenAPI 3.1 description of /api/v1.

@@ -19,24 +19,19 @@ import (
 // search. Interests, saved searches and recommendations have files of
 // their own.
 
-func init() {
-	routeSets = append(routeSets, (*Server).opportunityRoutes)
-	addNav(NavItem{Order: 30, Path: "/market", Label: "nav.market"})
-}
-
 func (s *Server) opportunityRoutes() {
-	s.handle("GET /market", s.listOpportunities)
-	s.handle("GET /market/new", s.newOpportunityForm)
-	s.handle("POST /market", s.createOpportunity)
-	s.handle("GET /market/review", s.reviewQueue)
-	s.handle("GET /market/{id}", s.showOpportunity)
-	s.handle("GET /market/{id}/edit", s.editOpportunityForm)
-	s.handle("POST /market/{id}", s.updateOpportunity)
-	s.handle("POST /market/{id}/submit", s.opportunityAction(opportunity.ActionSubmit))
-	s.handle("POST /market/{id}/close", s.opportunityAction(opportunity.ActionClose))
-	s.handle("POST /market/{id}/approve", s.opportunityAction(opportunity.ActionApprove))
-	s.handle("POST /market/{id}/return", s.opportunityAction(opportunity.ActionReturn))
-	s.handle("POST /market/{id}/delete", s.deleteOpportunity)
+	s.page("GET /market", s.listOpportunities)
+	s.page("GET /market/new", s.newOpportunityForm)
+	s.page("POST /market", s.createOpportunity)
+	s.page("GET /market/review", s.reviewQueue)
+	s.page("GET /market/{id}", s.showOpportunity)
+	s.page("GET /market/{id}/edit", s.editOpportunityForm)
+	s.page("POST /market/{id}", s.updateOpportunity)
+	s.page("POST /market/{id}/submit", s.opportunityAction(opportunity.ActionSubmit))
+	s.page("POST /market/{id}/close", s.opportunityAction(opportunity.ActionClose))
+	s.page("POST /market/{id}/approve", s.opportunityAction(opportunity.ActionApprove))
+	s.page("POST /market/{id}/return", s.opportunityAction(opportunity.ActionReturn))
+	s.page("POST /market/{id}/delete", s.deleteOpportunity)
 
 	filterQuery := map[string]string{
 		"q": "free-text search in any of the six UN languages", "kind": "technology_offer, technology_request, research_cooperation or partner_search",
@@ -221,12 +216,11 @@ func (s *Server) marketChoices(r *http.Request) (map[string]any, error) {
 		"TRLs": []int{1, 2, 3, 4, 5, 6, 7, 8, 9}, "Countries": ref.SortedCountries(requestLanguage(r).Tag), "Fields": ref.Fields}, nil
 }
 
-func (s *Server) listOpportunities(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listOpportunities(w http.ResponseWriter, r *http.Request) error {
 	f, ferr := s.marketFilter(r)
 	data, err := s.marketChoices(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data["Filter"] = f
 	data["Query"] = f.Values().Encode()
@@ -235,52 +229,47 @@ func (s *Server) listOpportunities(w http.ResponseWriter, r *http.Request) {
 		// A filter that cannot be used shows the list form again with the
 		// problem beside the field, and no results.
 		if code := silkbridge.ErrorCode(ferr); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-			s.renderError(w, r, ferr)
-			return
+			return ferr
 		}
 		data["Page"] = store.Page{}
 		tr := s.translator(requestLanguage(r))
 		p.Errors, p.Error = tr.FieldErrors(ferr), tr.Error(ferr)
 		s.render(w, r, "market/list", http.StatusUnprocessableEntity, p)
-		return
+		return nil
 	}
 	list, page, err := s.store.Opportunities(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if data["Listings"], err = s.viewListings(r, list); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data["Page"] = page
 	clearFlash(w, r)
 	s.render(w, r, "market/list", http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) {
+func (s *Server) reviewQueue(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !u.IsOfficer() {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	page, err := queryInt(r, "page", 1)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	list, pg, err := s.store.Opportunities(r.Context(), opportunity.Filter{Status: opportunity.InReview, Page: page, PerPage: 50})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "market/review", http.StatusOK, &Page{Title: s.T(r, "market.review.title"), Data: map[string]any{
 		"Listings": list, "Page": pg}})
+	return nil
 }
 
 // listingData gathers what the listing page shows to the user.
@@ -345,30 +334,28 @@ func (s *Server) readableListing(r *http.Request) (*opportunity.Opportunity, err
 	return x, nil
 }
 
-func (s *Server) showOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showOpportunity(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.readableListing(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.listingData(r, x)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "market/show", http.StatusOK, &Page{Title: data["Listing"].(*opportunity.Opportunity).Title, Data: data})
+	return nil
 }
 
 // listingFormError shows the listing page again with the problems of a
 // form posted from it (an interest, a return comment).
-func (s *Server) listingFormError(w http.ResponseWriter, r *http.Request, x *opportunity.Opportunity, err error) {
+func (s *Server) listingFormError(w http.ResponseWriter, r *http.Request, x *opportunity.Opportunity, err error) error {
 	data, derr := s.listingData(r, x)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
-	s.formError(w, r, "market/show", &Page{Title: x.Title, Data: data}, err)
+	return s.formError(w, r, "market/show", &Page{Title: x.Title, Data: data}, err)
 }
 
 // managedOrgs returns the organisations the user manages, by name.
@@ -399,39 +386,35 @@ func (s *Server) opportunityFormData(r *http.Request, x *opportunity.Opportunity
 	return data, nil
 }
 
-func (s *Server) newOpportunityForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newOpportunityForm(w http.ResponseWriter, r *http.Request) error {
 	if currentUser(r) == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	data, err := s.opportunityFormData(r, &opportunity.Opportunity{})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	form := url.Values{"kind": {r.URL.Query().Get("kind")}}
 	if u := currentUser(r); len(u.Orgs) == 1 {
 		form.Set("owner_organisation_id", u.Orgs[0])
 	}
 	s.render(w, r, "market/form", http.StatusOK, &Page{Title: s.T(r, "market.new.title"), Data: data, Form: form})
+	return nil
 }
 
-func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	in, err := opportunityFromForm(r)
 	x := &opportunity.Opportunity{OwnerOrgID: strings.TrimSpace(in.OwnerOrgID)}
 	in.apply(x)
 	if x.OwnerOrgID != "" && !u.Manages(x.OwnerOrgID) {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	if err == nil {
 		err = s.store.CreateOpportunity(r.Context(), store.Actor{UserID: u.ID}, x)
@@ -439,21 +422,19 @@ func (s *Server) createOpportunity(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		data, derr := s.opportunityFormData(r, &opportunity.Opportunity{})
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "market/form", &Page{Title: s.T(r, "market.new.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "market/form", &Page{Title: s.T(r, "market.new.title"), Data: data}, err)
 	}
 	msg := s.T(r, "market.created")
 	if r.PostForm.Get("submit") == "review" {
 		if _, err := s.store.ReviewOpportunity(r.Context(), store.Actor{UserID: u.ID}, x.ID, opportunity.ActionSubmit, ""); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		msg = s.T(r, "market.submitted")
 	}
 	s.redirectFlash(w, r, "/market/"+x.ID, msg)
+	return nil
 }
 
 // managedListing loads the listing of the path for one of its owner's
@@ -476,29 +457,26 @@ func (s *Server) managedListing(r *http.Request) (*opportunity.Opportunity, erro
 	return x, nil
 }
 
-func (s *Server) editOpportunityForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editOpportunityForm(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.managedListing(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.opportunityFormData(r, x)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "market/form", http.StatusOK, &Page{Title: s.T(r, "market.edit.title"), Data: data, Form: opportunityForm(x)})
+	return nil
 }
 
-func (s *Server) updateOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateOpportunity(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.managedListing(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	u := currentUser(r)
 	in, err := opportunityFromForm(r)
@@ -508,21 +486,19 @@ func (s *Server) updateOpportunity(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		data, derr := s.opportunityFormData(r, x)
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "market/form", &Page{Title: s.T(r, "market.edit.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "market/form", &Page{Title: s.T(r, "market.edit.title"), Data: data}, err)
 	}
 	msg := s.T(r, "saved")
 	if r.PostForm.Get("submit") == "review" {
 		if _, err := s.store.ReviewOpportunity(r.Context(), store.Actor{UserID: u.ID}, x.ID, opportunity.ActionSubmit, ""); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		msg = s.T(r, "market.submitted")
 	}
 	s.redirectFlash(w, r, "/market/"+x.ID, msg)
+	return nil
 }
 
 // mayTake reports whether the user may take a status action on a listing:
@@ -584,170 +560,152 @@ func (s *Server) notifyMatches(r *http.Request, id string) {
 	}
 }
 
-func (s *Server) opportunityAction(action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) opportunityAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := r.ParseForm(); err != nil {
-			s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-			return
+			return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 		}
 		if currentUser(r) == nil {
-			s.renderError(w, r, silkbridge.Unauthorized())
-			return
+			return silkbridge.Unauthorized()
 		}
 		x, err := s.takeAction(r, r.PathValue("id"), action, r.PostForm.Get("comment"))
 		if err != nil {
 			if stored, lerr := s.store.Opportunity(r.Context(), r.PathValue("id")); lerr == nil && silkbridge.ErrorCode(err) == silkbridge.EINVALID {
-				s.listingFormError(w, r, stored, err)
-				return
+				return s.listingFormError(w, r, stored, err)
 			}
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		to := "/market/" + x.ID
 		if action == opportunity.ActionApprove || action == opportunity.ActionReturn {
 			to = "/market/review"
 		}
 		s.redirectFlash(w, r, to, s.T(r, "market.done."+action))
+		return nil
 	}
 }
 
-func (s *Server) deleteOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteOpportunity(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.managedListing(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteOpportunity(r.Context(), store.Actor{UserID: currentUser(r).ID}, x.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/market/mine", s.T(r, "deleted"))
+	return nil
 }
 
-func (s *Server) apiListOpportunities(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListOpportunities(w http.ResponseWriter, r *http.Request) error {
 	f, err := s.marketFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, page, err := s.store.Opportunities(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	views, err := s.viewListings(r, list)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]opportunity.Opportunity, len(views))
 	for i, v := range views {
 		items[i] = *v
 	}
 	writeJSON(w, http.StatusOK, List[opportunity.Opportunity]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetOpportunity(w http.ResponseWriter, r *http.Request) error {
 	x, err := s.readableListing(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	revealed, err := s.revealedTo(r, currentUser(r))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, viewListing(currentUser(r), x, revealed[x.ID]))
+	return nil
 }
 
-func (s *Server) apiCreateOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateOpportunity(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in opportunityInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	x := &opportunity.Opportunity{OwnerOrgID: strings.TrimSpace(in.OwnerOrgID)}
 	in.apply(x)
 	if x.OwnerOrgID != "" && !u.Manages(x.OwnerOrgID) {
-		s.apiError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	if err := s.store.CreateOpportunity(r.Context(), store.Actor{UserID: u.ID}, x); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/opportunities/"+x.ID)
 	writeJSON(w, http.StatusCreated, viewListing(u, x, false))
+	return nil
 }
 
-func (s *Server) apiUpdateOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateOpportunity(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	x, err := s.managedListing(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in opportunityInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if o := strings.TrimSpace(in.OwnerOrgID); o != "" && o != x.OwnerOrgID {
-		s.apiError(w, r, silkbridge.Invalid("owner_organisation_id", "market.field.owner_fixed", "the owner of a listing cannot change", nil))
-		return
+		return silkbridge.Invalid("owner_organisation_id", "market.field.owner_fixed", "the owner of a listing cannot change", nil)
 	}
 	after, err := s.store.UpdateOpportunity(r.Context(), store.Actor{UserID: currentUser(r).ID}, x.ID, in.apply)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, viewListing(currentUser(r), after, false))
+	return nil
 }
 
-func (s *Server) apiDeleteOpportunity(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteOpportunity(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	x, err := s.managedListing(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteOpportunity(r.Context(), store.Actor{UserID: currentUser(r).ID}, x.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiOpportunityAction(action string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiOpportunityAction(action string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		if err := writeAccess(r); err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		var in reviewInput
 		if r.ContentLength != 0 {
 			if err := decodeJSON(r, &in); err != nil {
-				s.apiError(w, r, err)
-				return
+				return err
 			}
 		}
 		x, err := s.takeAction(r, r.PathValue("id"), action, in.Comment)
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, viewListing(currentUser(r), x, false))
+		return nil
 	}
 }

@@ -10,16 +10,14 @@ import (
 	"github.com/silkbridge/silkbridge/store"
 )
 
-func init() { routeSets = append(routeSets, (*Server).organisationRoutes) }
-
 func (s *Server) organisationRoutes() {
-	s.handle("GET /organisations", s.listOrganisations)
-	s.handle("GET /organisations/new", s.newOrganisationForm)
-	s.handle("POST /organisations", s.createOrganisation)
-	s.handle("GET /organisations/{id}", s.showOrganisation)
-	s.handle("GET /organisations/{id}/edit", s.editOrganisationForm)
-	s.handle("POST /organisations/{id}", s.updateOrganisation)
-	s.handle("POST /organisations/{id}/delete", s.deleteOrganisation)
+	s.page("GET /organisations", s.listOrganisations)
+	s.page("GET /organisations/new", s.newOrganisationForm)
+	s.page("POST /organisations", s.createOrganisation)
+	s.page("GET /organisations/{id}", s.showOrganisation)
+	s.page("GET /organisations/{id}/edit", s.editOrganisationForm)
+	s.page("POST /organisations/{id}", s.updateOrganisation)
+	s.page("POST /organisations/{id}/delete", s.deleteOrganisation)
 
 	s.handleAPI("GET /api/v1/organisations", Op{Summary: "List and search organisations", Tag: "organisations",
 		Response: List[organisation.Organisation]{}, Query: map[string]string{
@@ -99,42 +97,39 @@ func viewOrganisation(u *account.User, o *organisation.Organisation) *organisati
 	return &c
 }
 
-func (s *Server) listOrganisations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listOrganisations(w http.ResponseWriter, r *http.Request) error {
 	f, err := organisationFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	orgs, page, err := s.store.Organisations(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "organisations/list", http.StatusOK, &Page{Title: s.T(r, "org.list.title"), Data: map[string]any{
 		"Organisations": orgs, "Page": page, "Filter": f, "Kinds": organisation.Kinds,
 		"Countries": ref.SortedCountries(requestLanguage(r).Tag), "Fields": ref.Fields,
 	}})
+	return nil
 }
 
-func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.store.Organisation(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.organisationPageData(r, o)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "organisations/show", http.StatusOK, &Page{Title: o.Name, Data: data})
+	return nil
 }
 
 func (s *Server) organisationPageData(r *http.Request, o *organisation.Organisation) (map[string]any, error) {
@@ -168,41 +163,37 @@ func orgForm(o *organisation.Organisation) map[string][]string {
 	}
 }
 
-func (s *Server) newOrganisationForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newOrganisationForm(w http.ResponseWriter, r *http.Request) error {
 	if currentUser(r) == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	data, err := s.organisationFormData(r, &organisation.Organisation{})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "organisations/form", http.StatusOK, &Page{Title: s.T(r, "org.new.title"), Data: data})
+	return nil
 }
 
-func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createOrganisation(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	var o organisation.Organisation
 	organisationFromForm(r).apply(&o)
 	if err := s.store.CreateOrganisation(r.Context(), store.Actor{UserID: u.ID}, &o); err != nil {
 		data, derr := s.organisationFormData(r, &o)
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "organisations/form", &Page{Title: s.T(r, "org.new.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "organisations/form", &Page{Title: s.T(r, "org.new.title"), Data: data}, err)
 	}
 	s.redirectFlash(w, r, "/organisations/"+o.ID, s.T(r, "org.created"))
+	return nil
 }
 
 // managedOrganisation loads an organisation that the signed-in user may change.
@@ -221,67 +212,60 @@ func (s *Server) managedOrganisation(r *http.Request) (*organisation.Organisatio
 	return o, nil
 }
 
-func (s *Server) editOrganisationForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editOrganisationForm(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.organisationFormData(r, o)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "organisations/form", http.StatusOK, &Page{Title: s.T(r, "org.edit.title", "Name", o.Name), Data: data, Form: orgForm(o)})
+	return nil
 }
 
-func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	in := organisationFromForm(r)
 	_, err = s.store.UpdateOrganisation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, in.apply)
 	if err != nil {
 		data, derr := s.organisationFormData(r, o)
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "organisations/form", &Page{Title: s.T(r, "org.edit.title", "Name", o.Name), Data: data}, err)
-		return
+		return s.formError(w, r, "organisations/form", &Page{Title: s.T(r, "org.edit.title", "Name", o.Name), Data: data}, err)
 	}
 	s.redirectFlash(w, r, "/organisations/"+o.ID, s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) deleteOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteOrganisation(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteOrganisation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/organisations", s.T(r, "deleted"))
+	return nil
 }
 
-func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) error {
 	f, err := organisationFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	orgs, page, err := s.store.Organisations(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	items := make([]organisation.Organisation, len(orgs))
@@ -289,73 +273,67 @@ func (s *Server) apiListOrganisations(w http.ResponseWriter, r *http.Request) {
 		items[i] = *viewOrganisation(u, o)
 	}
 	writeJSON(w, http.StatusOK, List[organisation.Organisation]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetOrganisation(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.store.Organisation(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, viewOrganisation(currentUser(r), o))
+	return nil
 }
 
-func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateOrganisation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in organisationInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var o organisation.Organisation
 	in.apply(&o)
 	if err := s.store.CreateOrganisation(r.Context(), store.Actor{UserID: currentUser(r).ID}, &o); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/organisations/"+o.ID)
 	writeJSON(w, http.StatusCreated, o)
+	return nil
 }
 
-func (s *Server) apiUpdateOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateOrganisation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in organisationInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.UpdateOrganisation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, in.apply)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, after)
+	return nil
 }
 
-func (s *Server) apiDeleteOrganisation(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteOrganisation(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	o, err := s.managedOrganisation(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteOrganisation(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

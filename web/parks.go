@@ -12,19 +12,14 @@ import (
 	"github.com/silkbridge/silkbridge/store"
 )
 
-func init() {
-	routeSets = append(routeSets, (*Server).parkRoutes)
-	addNav(NavItem{Order: 62, Path: "/parks", Label: "nav.parks"})
-}
-
 func (s *Server) parkRoutes() {
-	s.handle("GET /parks", s.listParks)
-	s.handle("GET /parks/{id}", s.showPark)
-	s.handle("GET /parks/{id}/influence.csv", s.parkInfluenceCSV)
-	s.handle("POST /parks/{id}/members", s.addParkMember)
-	s.handle("POST /parks/{id}/members/{mid}/leave", s.endParkMembership)
-	s.handle("POST /parks/{id}/partners", s.addParkPartner)
-	s.handle("POST /parks/{id}/partners/{pid}/end", s.endParkPartnership)
+	s.page("GET /parks", s.listParks)
+	s.page("GET /parks/{id}", s.showPark)
+	s.page("GET /parks/{id}/influence.csv", s.parkInfluenceCSV)
+	s.page("POST /parks/{id}/members", s.addParkMember)
+	s.page("POST /parks/{id}/members/{mid}/leave", s.endParkMembership)
+	s.page("POST /parks/{id}/partners", s.addParkPartner)
+	s.page("POST /parks/{id}/partners/{pid}/end", s.endParkPartnership)
 
 	s.handleAPI("GET /api/v1/parks", Op{Summary: "List parks", Tag: "parks", Response: List[organisation.Organisation]{},
 		Query: map[string]string{"q": "free-text search", "country": "ISO 3166-1 alpha-2 code", "page": "page number", "per_page": "items per page (at most 100)"}},
@@ -83,20 +78,19 @@ func mayManagePark(u *account.User, parkID string) error {
 	return silkbridge.Forbidden()
 }
 
-func (s *Server) listParks(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listParks(w http.ResponseWriter, r *http.Request) error {
 	page, err := queryInt(r, "page", 1)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	parks, pg, err := s.store.Organisations(r.Context(), organisation.Filter{Kind: organisation.Park, Query: q.Get("q"), Country: q.Get("country"), Page: page})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "parks/list", http.StatusOK, &Page{Title: s.T(r, "park.list.title"), Data: map[string]any{"Parks": parks, "Page": pg, "Query": q.Get("q")}})
+	return nil
 }
 
 // influenceChart builds the ECharts option of the series: cooperations by
@@ -141,19 +135,18 @@ func (s *Server) influenceChart(r *http.Request, series []park.Point) map[string
 	}
 }
 
-func (s *Server) showPark(w http.ResponseWriter, r *http.Request) {
-	s.renderPark(w, r, http.StatusOK, nil, "")
+func (s *Server) showPark(w http.ResponseWriter, r *http.Request) error {
+	return s.renderPark(w, r, http.StatusOK, nil, "")
 }
 
 // renderPark shows the park page; with err, the form named by which is
 // shown again with its problems.
-func (s *Server) renderPark(w http.ResponseWriter, r *http.Request, status int, err error, which string) {
+func (s *Server) renderPark(w http.ResponseWriter, r *http.Request, status int, err error, which string) error {
 	ctx := r.Context()
 	id := r.PathValue("id")
 	pk, perr := s.store.Park(ctx, id)
 	if perr != nil {
-		s.renderError(w, r, perr)
-		return
+		return perr
 	}
 	members, err1 := s.store.ParkMembers(ctx, id)
 	partners, err2 := s.store.ParkPartners(ctx, id)
@@ -163,8 +156,7 @@ func (s *Server) renderPark(w http.ResponseWriter, r *http.Request, status int, 
 	transfers, err6 := s.store.ParkTransfers(ctx, id)
 	for _, e := range []error{err1, err2, err3, err4, err5, err6} {
 		if e != nil {
-			s.renderError(w, r, e)
-			return
+			return e
 		}
 	}
 	u := currentUser(r)
@@ -174,26 +166,24 @@ func (s *Server) renderPark(w http.ResponseWriter, r *http.Request, status int, 
 	if mayManagePark(u, id) == nil {
 		orgs, _, oerr := s.store.Organisations(ctx, organisation.Filter{PerPage: 100})
 		if oerr != nil {
-			s.renderError(w, r, oerr)
-			return
+			return oerr
 		}
 		data["Orgs"] = orgs
 	}
 	p := &Page{Title: pk.Name, Data: data}
 	if err != nil {
-		s.formError(w, r, "parks/show", p, err)
-		return
+		return s.formError(w, r, "parks/show", p, err)
 	}
 	clearFlash(w, r)
 	s.render(w, r, "parks/show", status, p)
+	return nil
 }
 
-func (s *Server) parkInfluenceCSV(w http.ResponseWriter, r *http.Request) {
+func (s *Server) parkInfluenceCSV(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	series, err := s.store.ParkInfluence(r.Context(), id, time.Now().UTC())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="park-influence-`+id+`.csv"`)
@@ -203,6 +193,7 @@ func (s *Server) parkInfluenceCSV(w http.ResponseWriter, r *http.Request) {
 		cw.Write(park.CSVRow(p))
 	}
 	cw.Flush()
+	return nil
 }
 
 // parkChange parses a park form posted by someone who may manage the park,
@@ -222,70 +213,66 @@ func (s *Server) parkChange(w http.ResponseWriter, r *http.Request) (*account.Us
 
 // parkDone redirects to the park page after a change, or shows the page
 // again with the form's problems.
-func (s *Server) parkDone(w http.ResponseWriter, r *http.Request, err error, which, msg string) {
+func (s *Server) parkDone(w http.ResponseWriter, r *http.Request, err error, which, msg string) error {
 	if err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
-		s.renderPark(w, r, http.StatusUnprocessableEntity, err, which)
-		return
+		return s.renderPark(w, r, http.StatusUnprocessableEntity, err, which)
 	}
 	s.redirectFlash(w, r, "/parks/"+r.PathValue("id"), s.T(r, msg))
+	return nil
 }
 
-func (s *Server) addParkMember(w http.ResponseWriter, r *http.Request) {
+func (s *Server) addParkMember(w http.ResponseWriter, r *http.Request) error {
 	u, ok := s.parkChange(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	m := &park.Member{ParkID: r.PathValue("id"), OrgID: r.PostForm.Get("organisation_id"), JoinedOn: r.PostForm.Get("joined_on"), LeftOn: r.PostForm.Get("left_on")}
-	s.parkDone(w, r, s.store.AddParkMember(r.Context(), store.Actor{UserID: u.ID}, m), "member", "park.member.added")
+	return s.parkDone(w, r, s.store.AddParkMember(r.Context(), store.Actor{UserID: u.ID}, m), "member", "park.member.added")
 }
 
-func (s *Server) endParkMembership(w http.ResponseWriter, r *http.Request) {
+func (s *Server) endParkMembership(w http.ResponseWriter, r *http.Request) error {
 	u, ok := s.parkChange(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	_, err := s.store.EndParkMembership(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), r.PathValue("mid"), r.PostForm.Get("left_on"))
-	s.parkDone(w, r, err, "leave-"+r.PathValue("mid"), "park.member.left")
+	return s.parkDone(w, r, err, "leave-"+r.PathValue("mid"), "park.member.left")
 }
 
-func (s *Server) addParkPartner(w http.ResponseWriter, r *http.Request) {
+func (s *Server) addParkPartner(w http.ResponseWriter, r *http.Request) error {
 	u, ok := s.parkChange(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	p := &park.Partner{ParkID: r.PathValue("id"), OrgID: r.PostForm.Get("organisation_id"), SinceOn: r.PostForm.Get("since_on"), UntilOn: r.PostForm.Get("until_on")}
-	s.parkDone(w, r, s.store.AddParkPartner(r.Context(), store.Actor{UserID: u.ID}, p), "partner", "park.partner.added")
+	return s.parkDone(w, r, s.store.AddParkPartner(r.Context(), store.Actor{UserID: u.ID}, p), "partner", "park.partner.added")
 }
 
-func (s *Server) endParkPartnership(w http.ResponseWriter, r *http.Request) {
+func (s *Server) endParkPartnership(w http.ResponseWriter, r *http.Request) error {
 	u, ok := s.parkChange(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	_, err := s.store.EndParkPartnership(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), r.PathValue("pid"), r.PostForm.Get("until_on"))
-	s.parkDone(w, r, err, "end-"+r.PathValue("pid"), "park.partner.ended")
+	return s.parkDone(w, r, err, "end-"+r.PathValue("pid"), "park.partner.ended")
 }
 
-func (s *Server) apiListParks(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListParks(w http.ResponseWriter, r *http.Request) error {
 	page, err := queryInt(r, "page", 1)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	per, err := queryInt(r, "per_page", 20)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	parks, pg, err := s.store.Organisations(r.Context(), organisation.Filter{Kind: organisation.Park, Query: q.Get("q"), Country: q.Get("country"), Page: page, PerPage: per})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]organisation.Organisation, len(parks))
 	for i, p := range parks {
@@ -293,14 +280,14 @@ func (s *Server) apiListParks(w http.ResponseWriter, r *http.Request) {
 		items[i].ContactEmail = ""
 	}
 	writeJSON(w, http.StatusOK, List[organisation.Organisation]{Items: items, Page: pg.Number, PerPage: pg.PerPage, Total: pg.Total})
+	return nil
 }
 
-func (s *Server) apiGetPark(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetPark(w http.ResponseWriter, r *http.Request) error {
 	ctx, id := r.Context(), r.PathValue("id")
 	pk, err := s.store.Park(ctx, id)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	d := parkDetail{Park: pk, Policies: "/policies?issuer=" + id}
 	pk.ContactEmail = ""
@@ -310,58 +297,56 @@ func (s *Server) apiGetPark(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	for _, o := range d.Residents {
 		o.ContactEmail = ""
 	}
 	writeJSON(w, http.StatusOK, d)
+	return nil
 }
 
-func (s *Server) apiParkInfluence(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiParkInfluence(w http.ResponseWriter, r *http.Request) error {
 	series, err := s.store.ParkInfluence(r.Context(), r.PathValue("id"), time.Now().UTC())
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, parkInfluence{ParkID: r.PathValue("id"), Stages: park.Stages, Series: series, Formula: park.Formula})
+	return nil
 }
 
-func (s *Server) apiAddParkMember(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddParkMember(w http.ResponseWriter, r *http.Request) error {
 	u, ok := s.apiParkChange(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	var in parkMemberInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	m := &park.Member{ParkID: r.PathValue("id"), OrgID: in.OrgID, JoinedOn: in.JoinedOn, LeftOn: in.LeftOn}
 	if err := s.store.AddParkMember(r.Context(), store.Actor{UserID: u.ID}, m); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, m)
+	return nil
 }
 
-func (s *Server) apiAddParkPartner(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAddParkPartner(w http.ResponseWriter, r *http.Request) error {
 	u, ok := s.apiParkChange(w, r)
 	if !ok {
-		return
+		return nil
 	}
 	var in parkPartnerInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p := &park.Partner{ParkID: r.PathValue("id"), OrgID: in.OrgID, SinceOn: in.SinceOn, UntilOn: in.UntilOn}
 	if err := s.store.AddParkPartner(r.Context(), store.Actor{UserID: u.ID}, p); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusCreated, p)
+	return nil
 }
 
 // apiParkChange checks write access and the park rule for an API change.

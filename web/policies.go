@@ -15,20 +15,15 @@ import (
 	"github.com/silkbridge/silkbridge/store"
 )
 
-func init() {
-	routeSets = append(routeSets, (*Server).policyRoutes)
-	addNav(NavItem{Order: 60, Path: "/policies", Label: "nav.policies"})
-}
-
 func (s *Server) policyRoutes() {
-	s.handle("GET /policies", s.listPolicies)
-	s.handle("GET /policies/feed.atom", s.policyFeed)
-	s.handle("GET /policies/new", s.newPolicyForm)
-	s.handle("POST /policies", s.createPolicy)
-	s.handle("GET /policies/{id}", s.showPolicy)
-	s.handle("GET /policies/{id}/edit", s.editPolicyForm)
-	s.handle("POST /policies/{id}", s.updatePolicy)
-	s.handle("POST /policies/{id}/delete", s.deletePolicy)
+	s.page("GET /policies", s.listPolicies)
+	s.page("GET /policies/feed.atom", s.policyFeed)
+	s.page("GET /policies/new", s.newPolicyForm)
+	s.page("POST /policies", s.createPolicy)
+	s.page("GET /policies/{id}", s.showPolicy)
+	s.page("GET /policies/{id}/edit", s.editPolicyForm)
+	s.page("POST /policies/{id}", s.updatePolicy)
+	s.page("POST /policies/{id}/delete", s.deletePolicy)
 
 	s.handleAPI("GET /api/v1/policies", Op{Summary: "List and search policies and incentives", Tag: "policies",
 		Response: List[policy.Policy]{}, Query: map[string]string{
@@ -163,32 +158,29 @@ func (s *Server) policyViews(r *http.Request, ps []*policy.Policy) []policyView 
 	return out
 }
 
-func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listPolicies(w http.ResponseWriter, r *http.Request) error {
 	f, err := policyFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ps, page, err := s.store.Policies(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	issuers, err := s.policyIssuers(r, nil)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "policies/list", http.StatusOK, &Page{Title: s.T(r, "policy.list.title"), Data: map[string]any{
 		"Policies": s.policyViews(r, ps), "Page": page, "Filter": f, "Open": queryBool(r, "open"), "Kinds": policy.Kinds,
 		"Issuers": issuers, "Countries": ref.SortedCountries(requestLanguage(r).Tag), "CanPublish": mayPublish(currentUser(r)),
 	}})
+	return nil
 }
 
 // policyIssuers lists the organisations that issue policies (agencies and
@@ -209,11 +201,10 @@ func (s *Server) policyIssuers(r *http.Request, u *account.User) ([]*organisatio
 	return out, nil
 }
 
-func (s *Server) showPolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showPolicy(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.store.Policy(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	v := s.policyViews(r, []*policy.Policy{p})[0]
@@ -223,8 +214,7 @@ func (s *Server) showPolicy(w http.ResponseWriter, r *http.Request) {
 	}
 	words, err := s.ruleWords(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	described := ""
 	if rule, err := eligible.Parse([]byte(p.Rule)); err == nil {
@@ -235,6 +225,7 @@ func (s *Server) showPolicy(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "policies/show", http.StatusOK, &Page{Title: v.Text.Title, Data: map[string]any{
 		"P": v, "Park": park, "Rule": described, "CanEdit": canEdit,
 	}})
+	return nil
 }
 
 func (s *Server) policyFormData(r *http.Request, p *policy.Policy) (map[string]any, error) {
@@ -255,20 +246,17 @@ func (s *Server) policyFormData(r *http.Request, p *policy.Policy) (map[string]a
 		"Countries": ref.SortedCountries(requestLanguage(r).Tag)}, nil
 }
 
-func (s *Server) newPolicyForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newPolicyForm(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !mayPublish(u) {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	data, err := s.policyFormData(r, &policy.Policy{})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	form := map[string][]string{"jurisdiction": {policy.JurisdictionCountry}, "valid_from": {today()}, "rule": {`{"all":[{"org_kind":["enterprise"]}]}`}}
 	if issuers := data["Issuers"].([]*organisation.Organisation); len(issuers) == 1 {
@@ -280,58 +268,53 @@ func (s *Server) newPolicyForm(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, "policies/form", http.StatusOK, &Page{Title: s.T(r, "policy.new.title"), Data: data, Form: form})
+	return nil
 }
 
-func (s *Server) createPolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createPolicy(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !mayPublish(u) {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	var p policy.Policy
 	policyFromForm(r).apply(&p)
 	if err := s.store.CreatePolicy(r.Context(), store.Actor{UserID: u.ID}, &p, mayPublishFor(u)); err != nil {
-		s.policyFormError(w, r, &p, s.T(r, "policy.new.title"), err)
-		return
+		return s.policyFormError(w, r, &p, s.T(r, "policy.new.title"), err)
 	}
 	s.redirectFlash(w, r, "/policies/"+p.ID, s.T(r, "policy.created"))
+	return nil
 }
 
 // policyFormError shows the form again with the problems, or the error
 // page when the refusal is about who may publish.
-func (s *Server) policyFormError(w http.ResponseWriter, r *http.Request, p *policy.Policy, title string, err error) {
+func (s *Server) policyFormError(w http.ResponseWriter, r *http.Request, p *policy.Policy, title string, err error) error {
 	if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, derr := s.policyFormData(r, p)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
-	s.formError(w, r, "policies/form", &Page{Title: title, Data: data}, err)
+	return s.formError(w, r, "policies/form", &Page{Title: title, Data: data}, err)
 }
 
-func (s *Server) editPolicyForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editPolicyForm(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.ownPolicy(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.policyFormData(r, p)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "policies/form", http.StatusOK, &Page{Title: s.T(r, "policy.edit.title"), Data: data, Form: policyForm(p)})
+	return nil
 }
 
 // ownPolicy loads a policy the signed-in user may change.
@@ -351,38 +334,35 @@ func (s *Server) ownPolicy(r *http.Request) (*policy.Policy, error) {
 	return p, mayPublishFor(u)(issuer)
 }
 
-func (s *Server) updatePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updatePolicy(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	in := policyFromForm(r)
 	p, err := s.store.UpdatePolicy(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), mayPublishFor(u), func(p *policy.Policy) { in.apply(p) })
 	if err != nil {
 		shown := &policy.Policy{ID: r.PathValue("id")}
 		in.apply(shown)
-		s.policyFormError(w, r, shown, s.T(r, "policy.edit.title"), err)
-		return
+		return s.policyFormError(w, r, shown, s.T(r, "policy.edit.title"), err)
 	}
 	s.redirectFlash(w, r, "/policies/"+p.ID, s.T(r, "policy.updated"))
+	return nil
 }
 
-func (s *Server) deletePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deletePolicy(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := s.store.DeletePolicy(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), mayPublishFor(u)); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/policies", s.T(r, "policy.deleted"))
+	return nil
 }
 
 // Atom (RFC 4287) feed of new and changed policies.
@@ -422,11 +402,10 @@ type policyAtomEntry struct {
 	} `xml:"summary"`
 }
 
-func (s *Server) policyFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) policyFeed(w http.ResponseWriter, r *http.Request) error {
 	ps, err := s.store.PolicyFeed(r.Context(), 50)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	base := "https://" + r.Host
 	if r.TLS == nil {
@@ -453,88 +432,82 @@ func (s *Server) policyFeed(w http.ResponseWriter, r *http.Request) {
 	enc := xml.NewEncoder(w)
 	enc.Indent("", "  ")
 	enc.Encode(feed)
+	return nil
 }
 
-func (s *Server) apiListPolicies(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListPolicies(w http.ResponseWriter, r *http.Request) error {
 	f, err := policyFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	ps, page, err := s.store.Policies(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]policy.Policy, len(ps))
 	for i, p := range ps {
 		items[i] = *p
 	}
 	writeJSON(w, http.StatusOK, List[policy.Policy]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetPolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetPolicy(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.store.Policy(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiCreatePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreatePolicy(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	if !mayPublish(u) {
-		s.apiError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	var in policyInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var p policy.Policy
 	in.apply(&p)
 	if err := s.store.CreatePolicy(r.Context(), store.Actor{UserID: u.ID}, &p, mayPublishFor(u)); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/policies/"+p.ID)
 	writeJSON(w, http.StatusCreated, p)
+	return nil
 }
 
-func (s *Server) apiUpdatePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdatePolicy(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	var in policyInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.store.UpdatePolicy(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), mayPublishFor(u), func(p *policy.Policy) { in.apply(p) })
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiDeletePolicy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeletePolicy(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	if err := s.store.DeletePolicy(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), mayPublishFor(u)); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

@@ -14,27 +14,28 @@ import (
 // deletes their account, choosing whether the public content they wrote is
 // kept anonymised or removed.
 //
-// Every capability that keeps records of a person adds them to the
-// download from an init in its own file:
+// Every capability that keeps records of a person adds its exporter to
+// personalDataExporters below, defined in its own file:
 //
-//	func init() {
-//		personalDataExporters = append(personalDataExporters, func(ctx context.Context, st *store.Store, userID string) (string, any, error) {
-//			list, err := st.ApplicationsOfUser(ctx, userID)
-//			return "programme_applications", list, err
-//		})
+//	func exportProgrammeApplications(ctx context.Context, st *store.Store, userID string) (string, any, error) {
+//		list, err := st.ApplicationsOfUser(ctx, userID)
+//		return "programme_applications", list, err
 //	}
 //
 // and erases them with the account through a personal data eraser that its
 // store file registers (see store/privacy.go), inside the deleting
 // transaction.
-var personalDataExporters []func(ctx context.Context, st *store.Store, userID string) (name string, v any, err error)
-
-func init() { routeSets = append(routeSets, (*Server).privacyRoutes) }
+var personalDataExporters = []func(ctx context.Context, st *store.Store, userID string) (name string, v any, err error){
+	exportEvents,
+	exportMarketplace,
+	exportLessons,
+	exportProgrammeApplications,
+}
 
 func (s *Server) privacyRoutes() {
-	s.handle("GET /account/privacy", s.showPrivacy)
-	s.handle("GET /account/export", s.exportData)
-	s.handle("POST /account/delete", s.deleteAccount)
+	s.page("GET /account/privacy", s.showPrivacy)
+	s.page("GET /account/export", s.exportData)
+	s.page("POST /account/delete", s.deleteAccount)
 
 	s.handleAPI("GET /api/v1/me/export", Op{Summary: "Everything the platform holds about you, as JSON", Tag: "accounts",
 		Response: map[string]any{}, Auth: true}, s.apiExportData)
@@ -46,13 +47,13 @@ const (
 	contentRemove    = "remove"
 )
 
-func (s *Server) showPrivacy(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showPrivacy(w http.ResponseWriter, r *http.Request) error {
 	if _, err := signedIn(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "accounts/privacy", http.StatusOK, &Page{Title: s.T(r, "account.privacy.title"),
 		Form: map[string][]string{"content": {contentAnonymise}}})
+	return nil
 }
 
 // personalData gathers the download: the core records, then each
@@ -92,49 +93,45 @@ func nonNil[T any](v []T) []T {
 	return v
 }
 
-func (s *Server) exportData(w http.ResponseWriter, r *http.Request) {
+func (s *Server) exportData(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.personalData(r.Context(), u.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="silkbridge-my-data.json"`)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, data)
+	return nil
 }
 
-func (s *Server) apiExportData(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiExportData(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.personalData(r.Context(), u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, data)
+	return nil
 }
 
 // deleteAccount deletes the signed-in user's account after they confirm
 // with their password (a session left open on a shared computer is not
 // enough) and choose what becomes of their public content.
-func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	page := &Page{Title: s.T(r, "account.privacy.title")}
 	content := r.PostForm.Get("content")
@@ -145,13 +142,11 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	ticket, err := s.takePasswordAttempt(r, u.Email)
 	if err != nil {
 		setRetryAfter(w, err)
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ok, err := s.store.CheckUserPassword(r.Context(), u.ID, r.PostForm.Get("password"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if ok {
 		s.forgetAttempt(r, ticket)
@@ -160,14 +155,13 @@ func (s *Server) deleteAccount(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := p.Err(); err != nil {
 		clearPasswords(r)
-		s.formError(w, r, "accounts/privacy", page, err)
-		return
+		return s.formError(w, r, "accounts/privacy", page, err)
 	}
 	if err := s.store.DeleteUser(r.Context(), store.Actor{UserID: u.ID}, u.ID, content == contentAnonymise); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.log.Info("account deleted by its holder", "user", u.ID, "content", content)
 	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
 	s.redirectFlash(w, r, "/", s.T(r, "account.deleted"))
+	return nil
 }

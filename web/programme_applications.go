@@ -22,11 +22,6 @@ import (
 // institution see who listed its positions and rank them; the officer
 // sees every application.
 
-func init() {
-	routeSets = append(routeSets, (*Server).programmeApplicationRoutes)
-	personalDataExporters = append(personalDataExporters, exportProgrammeApplications)
-}
-
 // exportedProgrammeApplication is one of a member's applications in their data download.
 type exportedProgrammeApplication struct {
 	ProgrammeID    string                 `json:"programme_id"`
@@ -69,13 +64,13 @@ func exportProgrammeApplications(ctx context.Context, st *store.Store, userID st
 }
 
 func (s *Server) programmeApplicationRoutes() {
-	s.handle("GET /programmes/{id}/apply", s.programmeApplyForm)
-	s.handle("POST /programmes/{id}/apply", s.applyToProgramme)
-	s.handle("POST /programmes/{id}/withdraw", s.withdrawFromProgramme)
-	s.handle("GET /programmes/{id}/applications", s.programmeApplications)
-	s.handle("GET /programmes/{id}/hosts/{org}", s.programmeHostPage)
-	s.handle("GET /programmes/{id}/positions/{pos}/ranking", s.programmeRankingForm)
-	s.handle("POST /programmes/{id}/positions/{pos}/ranking", s.saveProgrammeRanking)
+	s.page("GET /programmes/{id}/apply", s.programmeApplyForm)
+	s.page("POST /programmes/{id}/apply", s.applyToProgramme)
+	s.page("POST /programmes/{id}/withdraw", s.withdrawFromProgramme)
+	s.page("GET /programmes/{id}/applications", s.programmeApplications)
+	s.page("GET /programmes/{id}/hosts/{org}", s.programmeHostPage)
+	s.page("GET /programmes/{id}/positions/{pos}/ranking", s.programmeRankingForm)
+	s.page("POST /programmes/{id}/positions/{pos}/ranking", s.saveProgrammeRanking)
 
 	s.handleAPI("GET /api/v1/programmes/{id}/application", Op{Summary: "Your application to a programme", Tag: "programmes",
 		Response: programme.Application{}, Auth: true}, s.apiMyApplication)
@@ -112,7 +107,7 @@ func (s *Server) programmeTalentOf(r *http.Request, u *account.User) (*talent.Pr
 
 // programmeApplyPage shows the application form, with what is needed first: a
 // profile, an open window, eligibility.
-func (s *Server) programmeApplyPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, u *account.User, form url.Values, status int, err error) {
+func (s *Server) programmeApplyPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, u *account.User, form url.Values, status int, err error) error {
 	data := map[string]any{"Prog": p, "State": p.State(time.Now())}
 	page := &Page{Title: s.T(r, "prog.apply.title", "Title", p.Title), Form: form, Data: data}
 	t, terr := s.store.TalentOfUser(r.Context(), u.ID)
@@ -121,8 +116,7 @@ func (s *Server) programmeApplyPage(w http.ResponseWriter, r *http.Request, p *p
 		data["Talent"] = t
 		ref, rerr := s.store.Reference(r.Context())
 		if rerr != nil {
-			s.renderError(w, r, rerr)
-			return
+			return rerr
 		}
 		bri := func(code string) bool { c, ok := ref.Country(code); return ok && c.BRIPartner }
 		if e := p.CheckEligibility(t, bri); e != nil {
@@ -135,8 +129,7 @@ func (s *Server) programmeApplyPage(w http.ResponseWriter, r *http.Request, p *p
 			}
 		}
 	case silkbridge.ErrorCode(terr) != silkbridge.ENOTFOUND:
-		s.renderError(w, r, terr)
-		return
+		return terr
 	}
 	// One select per place on the list, each showing its current choice.
 	selected := make([]string, p.MaxChoices)
@@ -147,20 +140,19 @@ func (s *Server) programmeApplyPage(w http.ResponseWriter, r *http.Request, p *p
 		page.Errors, page.Error = tr.FieldErrors(err), tr.Error(err)
 	}
 	s.render(w, r, "programmes/apply", status, page)
+	return nil
 }
 
-func (s *Server) programmeApplyForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeApplyForm(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.programmeApplyPage(w, r, p, u, nil, http.StatusOK, nil)
+	return s.programmeApplyPage(w, r, p, u, nil, http.StatusOK, nil)
 }
 
 // programmeChoicesFromForm reads the ranked list: one select per place, blanks
@@ -178,85 +170,75 @@ func programmeChoicesFromForm(r *http.Request) ([]string, map[string]string) {
 	return out, rename
 }
 
-func (s *Server) applyToProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) applyToProgramme(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	choices, rename := programmeChoicesFromForm(r)
 	_, created, err := s.store.SaveApplication(r.Context(), store.Actor{UserID: u.ID}, p.ID, t.ID,
 		programme.Application{Choices: choices, Statement: r.PostForm.Get("statement")})
 	if err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
-		s.programmeApplyPage(w, r, p, u, r.PostForm, http.StatusUnprocessableEntity, progRenameFields(err, rename))
-		return
+		return s.programmeApplyPage(w, r, p, u, r.PostForm, http.StatusUnprocessableEntity, progRenameFields(err, rename))
 	}
 	msg := "prog.apply.updated"
 	if created {
 		msg = "prog.apply.done"
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, msg))
+	return nil
 }
 
-func (s *Server) withdrawFromProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) withdrawFromProgramme(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.WithdrawApplication(r.Context(), store.Actor{UserID: u.ID}, p.ID, t.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.apply.withdrawn"))
+	return nil
 }
 
-func (s *Server) programmeApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeApplications(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	page, err := queryInt(r, "page", 1)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	apps, pg, err := s.store.Applications(r.Context(), p.ID, store.ApplicationFilter{Page: page, PerPage: 50})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "programmes/applications", http.StatusOK, &Page{Title: s.T(r, "prog.applications.title", "Title", p.Title),
 		Data: map[string]any{"Prog": p, "Applications": apps, "Page": pg}})
+	return nil
 }
 
 // seesProgrammeHost reports whether the user may see a host's applicants and
@@ -265,16 +247,14 @@ func seesProgrammeHost(u *account.User, p *programme.Programme, orgID string) bo
 	return u.Manages(orgID) || runsProgramme(u, p)
 }
 
-func (s *Server) programmeHostPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeHostPage(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	orgID := r.PathValue("org")
 	var positions []programme.Position
@@ -284,24 +264,22 @@ func (s *Server) programmeHostPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(positions) == 0 {
-		s.renderError(w, r, silkbridge.NotFound("host"))
-		return
+		return silkbridge.NotFound("host")
 	}
 	if !seesProgrammeHost(u, p, orgID) {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	data := map[string]any{"Prog": p, "OrgID": orgID, "Name": positions[0].OrgName, "Positions": positions,
 		"CanRank": u.Manages(orgID) && p.PublishedRunID == ""}
 	if p.PublishedRunID != "" {
 		intake, _, err := s.store.Placements(r.Context(), p.PublishedRunID, store.PlacementFilter{OrgID: orgID, PerPage: 100})
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		data["Intake"] = intake
 	}
 	s.render(w, r, "programmes/host", http.StatusOK, &Page{Title: positions[0].OrgName + " · " + p.Title, Data: data})
+	return nil
 }
 
 // programmeHostPosition loads the programme and position named in the path for
@@ -338,11 +316,10 @@ type programmeRankingInput struct {
 	Entries []programme.RankEntry `json:"entries"`
 }
 
-func (s *Server) programmeRankingPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position, u *account.User, form url.Values, status int, err error) {
+func (s *Server) programmeRankingPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position, u *account.User, form url.Values, status int, err error) error {
 	applicants, aerr := s.store.PositionApplicants(r.Context(), p.ID, pos.ID)
 	if aerr != nil {
-		s.renderError(w, r, aerr)
-		return
+		return aerr
 	}
 	if form == nil {
 		form = url.Values{}
@@ -362,15 +339,15 @@ func (s *Server) programmeRankingPage(w http.ResponseWriter, r *http.Request, p 
 		page.Errors, page.Error = tr.FieldErrors(err), tr.Error(err)
 	}
 	s.render(w, r, "programmes/ranking", status, page)
+	return nil
 }
 
-func (s *Server) programmeRankingForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeRankingForm(w http.ResponseWriter, r *http.Request) error {
 	p, pos, u, err := s.programmeHostPosition(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.programmeRankingPage(w, r, p, pos, u, nil, http.StatusOK, nil)
+	return s.programmeRankingPage(w, r, p, pos, u, nil, http.StatusOK, nil)
 }
 
 // programmeRankingFromForm reads the ranking form: a value per applicant (blank
@@ -398,19 +375,16 @@ func programmeRankingFromForm(r *http.Request, read *silkbridge.Problems) ([]pro
 	return entries, rename
 }
 
-func (s *Server) saveProgrammeRanking(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveProgrammeRanking(w http.ResponseWriter, r *http.Request) error {
 	p, pos, u, err := s.programmeHostPosition(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if !u.Manages(pos.OrgID) {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	entries, rename := programmeRankingFromForm(r, &read)
@@ -421,157 +395,137 @@ func (s *Server) saveProgrammeRanking(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
-		s.programmeRankingPage(w, r, p, pos, u, r.PostForm, http.StatusUnprocessableEntity, err)
-		return
+		return s.programmeRankingPage(w, r, p, pos, u, r.PostForm, http.StatusUnprocessableEntity, err)
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"/hosts/"+pos.OrgID, s.T(r, "prog.ranking.saved"))
+	return nil
 }
 
-func (s *Server) apiMyApplication(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMyApplication(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.store.ApplicationOf(r.Context(), r.PathValue("id"), t.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a)
+	return nil
 }
 
-func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiApply(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in programmeApplicationInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	a, _, err := s.store.SaveApplication(r.Context(), store.Actor{UserID: u.ID}, p.ID, t.ID, programme.Application{Choices: in.Choices, Statement: in.Statement})
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, a)
+	return nil
 }
 
-func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiWithdraw(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.WithdrawApplication(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), t.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiApplications(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	f := store.ApplicationFilter{OrgID: r.URL.Query().Get("organisation_id")}
 	if !runsProgramme(u, p) && (f.OrgID == "" || !u.Manages(f.OrgID)) {
-		s.apiError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	if f.Page, err = queryInt(r, "page", 1); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if f.PerPage, err = queryInt(r, "per_page", 20); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	apps, pg, err := s.store.Applications(r.Context(), p.ID, f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]programme.Application, len(apps))
 	for i, a := range apps {
 		items[i] = *a
 	}
 	writeJSON(w, http.StatusOK, List[programme.Application]{Items: items, Page: pg.Number, PerPage: pg.PerPage, Total: pg.Total})
+	return nil
 }
 
-func (s *Server) apiRanking(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRanking(w http.ResponseWriter, r *http.Request) error {
 	p, pos, _, err := s.programmeHostPosition(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
-	s.writeProgrammeRanking(w, r, p, pos)
+	return s.writeProgrammeRanking(w, r, p, pos)
 }
 
-func (s *Server) writeProgrammeRanking(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position) {
+func (s *Server) writeProgrammeRanking(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position) error {
 	applicants, err := s.store.PositionApplicants(r.Context(), p.ID, pos.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, programmeRankingView{PositionID: pos.ID, Mode: pos.RankMode, Rule: pos.RankRule, Applicants: applicants})
+	return nil
 }
 
-func (s *Server) apiSetRanking(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetRanking(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, pos, u, err := s.programmeHostPosition(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if !u.Manages(pos.OrgID) {
-		s.apiError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	var in programmeRankingInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.SetRanking(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID, in.Entries); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
-	s.writeProgrammeRanking(w, r, p, pos)
+	return s.writeProgrammeRanking(w, r, p, pos)
 }

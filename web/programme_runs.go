@@ -24,17 +24,15 @@ import (
 // instance that started it and records its progress in the database, so
 // the run's page (on any instance) shows how far it is.
 
-func init() { routeSets = append(routeSets, (*Server).programmeRunRoutes) }
-
 func (s *Server) programmeRunRoutes() {
-	s.handle("GET /programmes/{id}/runs", s.programmeRunsPage)
-	s.handle("POST /programmes/{id}/runs", s.startProgrammeRun)
-	s.handle("GET /programmes/{id}/runs/{run}", s.programmeRunPage)
-	s.handle("GET /programmes/{id}/runs/{run}/status", s.programmeRunStatus)
-	s.handle("GET /programmes/{id}/runs/{run}/instance.json", s.programmeRunInstanceFile)
-	s.handle("GET /programmes/{id}/runs/{run}/matching.json", s.programmeRunMatchingFile)
-	s.handle("POST /programmes/{id}/runs/{run}/publish", s.publishProgrammeRun)
-	s.handle("GET /programmes/{id}/compare", s.compareProgrammeRuns)
+	s.page("GET /programmes/{id}/runs", s.programmeRunsPage)
+	s.page("POST /programmes/{id}/runs", s.startProgrammeRun)
+	s.page("GET /programmes/{id}/runs/{run}", s.programmeRunPage)
+	s.page("GET /programmes/{id}/runs/{run}/status", s.programmeRunStatus)
+	s.page("GET /programmes/{id}/runs/{run}/instance.json", s.programmeRunInstanceFile)
+	s.page("GET /programmes/{id}/runs/{run}/matching.json", s.programmeRunMatchingFile)
+	s.page("POST /programmes/{id}/runs/{run}/publish", s.publishProgrammeRun)
+	s.page("GET /programmes/{id}/compare", s.compareProgrammeRuns)
 
 	s.handleAPI("GET /api/v1/programmes/{id}/runs", Op{Summary: "The programme's matching runs with their balance reports (its officer)", Tag: "programmes",
 		Response: []programme.Run{}, Auth: true}, s.apiRuns)
@@ -150,11 +148,10 @@ func viewProgrammeRun(p *programme.Programme, r *programme.Run) programmeRunView
 	return programmeRunView{Run: r, Stale: r.Status == programme.RunDone && r.DataVersion != p.DataVersion, Stalled: r.Stalled(time.Now())}
 }
 
-func (s *Server) programmeRunsPageWith(w http.ResponseWriter, r *http.Request, p *programme.Programme, status int, err error) {
+func (s *Server) programmeRunsPageWith(w http.ResponseWriter, r *http.Request, p *programme.Programme, status int, err error) error {
 	runs, rerr := s.store.Runs(r.Context(), p.ID)
 	if rerr != nil {
-		s.renderError(w, r, rerr)
-		return
+		return rerr
 	}
 	views := make([]programmeRunView, len(runs))
 	for i, run := range runs {
@@ -170,26 +167,24 @@ func (s *Server) programmeRunsPageWith(w http.ResponseWriter, r *http.Request, p
 	}
 	clearFlash(w, r)
 	s.render(w, r, "programmes/runs", status, page)
+	return nil
 }
 
-func (s *Server) programmeRunsPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeRunsPage(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.programmeRunsPageWith(w, r, p, http.StatusOK, nil)
+	return s.programmeRunsPageWith(w, r, p, http.StatusOK, nil)
 }
 
-func (s *Server) startProgrammeRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) startProgrammeRun(w http.ResponseWriter, r *http.Request) error {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	seed, err := programme.ParseSeed(r.PostForm.Get("seed"))
 	if err == nil {
@@ -197,14 +192,13 @@ func (s *Server) startProgrammeRun(w http.ResponseWriter, r *http.Request) {
 		var run *programme.Run
 		if run, err = s.startProgrammeRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp); err == nil {
 			s.redirectFlash(w, r, "/programmes/"+p.ID+"/runs/"+run.ID, "")
-			return
+			return nil
 		}
 	}
 	if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.programmeRunsPageWith(w, r, p, http.StatusUnprocessableEntity, err)
+	return s.programmeRunsPageWith(w, r, p, http.StatusUnprocessableEntity, err)
 }
 
 // officerProgrammeRun loads the programme and run named in the path for the programme's officer.
@@ -220,23 +214,20 @@ func (s *Server) officerProgrammeRun(r *http.Request) (*programme.Programme, *pr
 	return p, run, nil
 }
 
-func (s *Server) programmeRunPage(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeRunPage(w http.ResponseWriter, r *http.Request) error {
 	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data := map[string]any{"Prog": p, "Run": viewProgrammeRun(p, run), "State": p.State(time.Now())}
 	if run.Status == programme.RunDone {
 		page, err := queryInt(r, "page", 1)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		placements, pg, err := s.store.Placements(r.Context(), run.ID, store.PlacementFilter{Page: page, PerPage: 50})
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		rows := make([]programmePlacementLine, len(placements))
 		for i, pl := range placements {
@@ -246,6 +237,7 @@ func (s *Server) programmeRunPage(w http.ResponseWriter, r *http.Request) {
 	}
 	clearFlash(w, r)
 	s.render(w, r, "programmes/run", http.StatusOK, &Page{Title: s.T(r, "prog.run.title", "Algorithm", run.Algorithm), Data: data})
+	return nil
 }
 
 // programmePlacementLine is one line of a run's results table.
@@ -267,11 +259,10 @@ func (s *Server) programmePlacementRow(r *http.Request, p *programme.Programme, 
 	return row
 }
 
-func (s *Server) programmeRunStatus(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeRunStatus(w http.ResponseWriter, r *http.Request) error {
 	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if run.Finished() && r.Header.Get("HX-Request") == "true" {
 		// The whole page now has the result to show.
@@ -279,42 +270,39 @@ func (s *Server) programmeRunStatus(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "programmes/run_status", http.StatusOK, &Page{Title: s.T(r, "prog.run.title", "Algorithm", run.Algorithm),
 		Data: map[string]any{"Prog": p, "Run": viewProgrammeRun(p, run)}})
+	return nil
 }
 
-func (s *Server) programmeRunInstanceFile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeRunInstanceFile(w http.ResponseWriter, r *http.Request) error {
 	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	b, err := s.store.RunInstance(r.Context(), p.ID, run.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="instance-%s.json"`, run.ID))
 	w.Write(b)
+	return nil
 }
 
 // programmeRunMatchingFile writes the run's result in the hr-matching/1 format,
 // with the hash of the instance file, so that an independent tool can
 // check it against instance.json.
-func (s *Server) programmeRunMatchingFile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeRunMatchingFile(w http.ResponseWriter, r *http.Request) error {
 	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	inst, err := s.store.RunInstance(r.Context(), p.ID, run.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	assignment, err := s.store.RunAssignment(r.Context(), run.ID)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	sum := sha256.Sum256(inst)
 	version := "devel"
@@ -346,33 +334,31 @@ func (s *Server) programmeRunMatchingFile(w http.ResponseWriter, r *http.Request
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="matching-%s.json"`, run.ID))
 	w.Write(b)
+	return nil
 }
 
-func (s *Server) publishProgrammeRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) publishProgrammeRun(w http.ResponseWriter, r *http.Request) error {
 	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.PublishRun(r.Context(), store.Actor{UserID: currentUser(r).ID}, p.ID, run.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.run.published"))
+	return nil
 }
 
 // compareProgrammeRuns shows finished runs side by side: placements, unfilled
 // seats, inequality, floor deficits, regions, countries, a Lorenz chart.
-func (s *Server) compareProgrammeRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) compareProgrammeRuns(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ids := r.URL.Query()["run"]
 	if len(ids) > 6 {
-		s.renderError(w, r, silkbridge.Invalid("run", "prog.field.compare_many", "compare at most 6 runs", map[string]any{"Max": 6}))
-		return
+		return silkbridge.Invalid("run", "prog.field.compare_many", "compare at most 6 runs", map[string]any{"Max": 6})
 	}
 	var runs []programmeRunView
 	for _, id := range ids {
@@ -381,12 +367,10 @@ func (s *Server) compareProgrammeRuns(w http.ResponseWriter, r *http.Request) {
 		}
 		run, err := s.store.Run(r.Context(), p.ID, id)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		if run.Status != programme.RunDone {
-			s.renderError(w, r, silkbridge.Conflict("prog.run.not_done", "the run has not finished"))
-			return
+			return silkbridge.Conflict("prog.run.not_done", "the run has not finished")
 		}
 		runs = append(runs, viewProgrammeRun(p, run))
 	}
@@ -396,6 +380,7 @@ func (s *Server) compareProgrammeRuns(w http.ResponseWriter, r *http.Request) {
 		data["Tables"] = programmeBalanceTables(p, runs)
 	}
 	s.render(w, r, "programmes/compare", http.StatusOK, &Page{Title: s.T(r, "prog.compare.title", "Title", p.Title), Data: data})
+	return nil
 }
 
 // progRunName names a run in charts and tables.
@@ -561,104 +546,94 @@ func programmeBalanceTables(p *programme.Programme, runs []programmeRunView) []p
 	return []programmeBalanceSection{summary, institutions, regions, quotas, countries, floors, lorenz}
 }
 
-func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	runs, err := s.store.Runs(r.Context(), p.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, runs)
+	return nil
 }
 
-func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiStartRun(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var rp programme.RunParams
 	if err := decodeJSON(r, &rp); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	run, err := s.startProgrammeRunFor(r.Context(), store.Actor{UserID: u.ID}, p, rp)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/programmes/"+p.ID+"/runs/"+run.ID)
 	writeJSON(w, http.StatusAccepted, run)
+	return nil
 }
 
-func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) error {
 	_, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, run)
+	return nil
 }
 
-func (s *Server) apiPlacements(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPlacements(w http.ResponseWriter, r *http.Request) error {
 	_, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
-	s.writeProgrammePlacements(w, r, run.ID, r.URL.Query().Get("organisation_id"))
+	return s.writeProgrammePlacements(w, r, run.ID, r.URL.Query().Get("organisation_id"))
 }
 
-func (s *Server) writeProgrammePlacements(w http.ResponseWriter, r *http.Request, runID, orgID string) {
+func (s *Server) writeProgrammePlacements(w http.ResponseWriter, r *http.Request, runID, orgID string) error {
 	f := store.PlacementFilter{OrgID: orgID}
 	var err error
 	if f.Page, err = queryInt(r, "page", 1); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if f.PerPage, err = queryInt(r, "per_page", 50); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, pg, err := s.store.Placements(r.Context(), runID, f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]programme.Placement, len(list))
 	for i, pl := range list {
 		items[i] = *pl
 	}
 	writeJSON(w, http.StatusOK, List[programme.Placement]{Items: items, Page: pg.Number, PerPage: pg.PerPage, Total: pg.Total})
+	return nil
 }
 
-func (s *Server) apiPublishRun(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiPublishRun(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, run, err := s.officerProgrammeRun(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.PublishRun(r.Context(), store.Actor{UserID: currentUser(r).ID}, p.ID, run.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if run, err = s.store.Run(r.Context(), p.ID, run.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, run)
+	return nil
 }
 
 // programmeResultOutput is a talent's published result in the API.
@@ -679,35 +654,29 @@ type programmeRefusalOutput struct {
 	Message    string `json:"message"`
 }
 
-func (s *Server) apiMyResult(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMyResult(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	t, err := s.programmeTalentOf(r, u)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	a, err := s.store.ApplicationOf(r.Context(), p.ID, t.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if p.PublishedRunID == "" {
-		s.apiError(w, r, silkbridge.Conflict("prog.result.not_yet", "the results are not published yet"))
-		return
+		return silkbridge.Conflict("prog.result.not_yet", "the results are not published yet")
 	}
 	pl, err := s.store.PlacementOf(r.Context(), p.PublishedRunID, a.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	out := programmeResultOutput{RunID: p.PublishedRunID, PositionID: pl.PositionID, Choice: pl.Choice, Refusals: []programmeRefusalOutput{}}
 	for _, ref := range pl.Refusals {
@@ -715,31 +684,27 @@ func (s *Server) apiMyResult(w http.ResponseWriter, r *http.Request) {
 			Reason: ref.Reason, Constraint: ref.Constraint, Message: s.programmeReasonText(r, p, ref)})
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiIntake(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiIntake(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	orgID := r.URL.Query().Get("organisation_id")
 	if orgID == "" {
-		s.apiError(w, r, silkbridge.Invalid("organisation_id", "field.required", "this field is required", nil))
-		return
+		return silkbridge.Invalid("organisation_id", "field.required", "this field is required", nil)
 	}
 	if !seesProgrammeHost(u, p, orgID) {
-		s.apiError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	if p.PublishedRunID == "" {
-		s.apiError(w, r, silkbridge.Conflict("prog.result.not_yet", "the results are not published yet"))
-		return
+		return silkbridge.Conflict("prog.result.not_yet", "the results are not published yet")
 	}
-	s.writeProgrammePlacements(w, r, p.PublishedRunID, orgID)
+	return s.writeProgrammePlacements(w, r, p.PublishedRunID, orgID)
 }

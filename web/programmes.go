@@ -25,27 +25,22 @@ import (
 // applications and rankings are in programme_applications.go, the
 // matching runs in programme_runs.go.
 
-func init() {
-	routeSets = append(routeSets, (*Server).programmeRoutes)
-	addNav(NavItem{Order: 30, Path: "/programmes", Label: "nav.programmes"})
-}
-
 func (s *Server) programmeRoutes() {
-	s.handle("GET /programmes", s.listProgrammes)
-	s.handle("GET /programmes/new", s.newProgrammeForm)
-	s.handle("POST /programmes", s.createProgramme)
-	s.handle("GET /programmes/{id}", s.showProgramme)
-	s.handle("GET /programmes/{id}/edit", s.editProgrammeForm)
-	s.handle("POST /programmes/{id}", s.updateProgramme)
-	s.handle("POST /programmes/{id}/close", s.closeProgramme)
-	s.handle("POST /programmes/{id}/delete", s.deleteProgramme)
-	s.handle("GET /programmes/{id}/positions/new", s.newPositionForm)
-	s.handle("POST /programmes/{id}/positions", s.createPosition)
-	s.handle("GET /programmes/{id}/positions/{pos}/edit", s.editPositionForm)
-	s.handle("POST /programmes/{id}/positions/{pos}", s.updatePosition)
-	s.handle("POST /programmes/{id}/positions/{pos}/delete", s.deletePosition)
-	s.handle("GET /programmes/{id}/constraints", s.programmeConstraintsForm)
-	s.handle("POST /programmes/{id}/constraints", s.saveProgrammeConstraints)
+	s.page("GET /programmes", s.listProgrammes)
+	s.page("GET /programmes/new", s.newProgrammeForm)
+	s.page("POST /programmes", s.createProgramme)
+	s.page("GET /programmes/{id}", s.showProgramme)
+	s.page("GET /programmes/{id}/edit", s.editProgrammeForm)
+	s.page("POST /programmes/{id}", s.updateProgramme)
+	s.page("POST /programmes/{id}/close", s.closeProgramme)
+	s.page("POST /programmes/{id}/delete", s.deleteProgramme)
+	s.page("GET /programmes/{id}/positions/new", s.newPositionForm)
+	s.page("POST /programmes/{id}/positions", s.createPosition)
+	s.page("GET /programmes/{id}/positions/{pos}/edit", s.editPositionForm)
+	s.page("POST /programmes/{id}/positions/{pos}", s.updatePosition)
+	s.page("POST /programmes/{id}/positions/{pos}/delete", s.deletePosition)
+	s.page("GET /programmes/{id}/constraints", s.programmeConstraintsForm)
+	s.page("POST /programmes/{id}/constraints", s.saveProgrammeConstraints)
 
 	s.handleAPI("GET /api/v1/programmes", Op{Summary: "List talent-training programmes", Tag: "programmes",
 		Response: List[programme.Programme]{}, Query: map[string]string{"q": "free-text search", "country": "a country of the agreement's parties",
@@ -225,28 +220,24 @@ func programmeFilter(r *http.Request) (programme.Filter, error) {
 		Page: page, PerPage: per}, nil
 }
 
-func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) error {
 	f, err := programmeFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	list, page, err := s.store.Programmes(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	var mine []myProgrammeApplication
 	if u != nil {
 		if mine, err = s.myProgrammeApplications(r.Context(), u); err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 	}
 	clearFlash(w, r)
@@ -254,6 +245,7 @@ func (s *Server) listProgrammes(w http.ResponseWriter, r *http.Request) {
 		"Programmes": list, "Page": page, "Filter": f, "Now": time.Now(), "CanOpen": u.IsOfficer(), "Mine": mine,
 		"Countries": ref.SortedCountries(requestLanguage(r).Tag),
 	}})
+	return nil
 }
 
 // myProgrammeApplication is one of the signed-in talent's applications, for the list page.
@@ -347,11 +339,10 @@ func (s *Server) programmeReasonText(r *http.Request, p *programme.Programme, re
 	}
 }
 
-func (s *Server) showProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	u := currentUser(r)
@@ -368,8 +359,7 @@ func (s *Server) showProgramme(w http.ResponseWriter, r *http.Request) {
 	if p.PublishedRunID != "" {
 		run, err := s.store.Run(ctx, p.ID, p.PublishedRunID)
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		data["Published"] = run
 	}
@@ -395,6 +385,7 @@ func (s *Server) showProgramme(w http.ResponseWriter, r *http.Request) {
 	}
 	clearFlash(w, r)
 	s.render(w, r, "programmes/show", http.StatusOK, &Page{Title: p.Title, Data: data})
+	return nil
 }
 
 // talentTrainingAgreements lists the agreements a programme may run under.
@@ -415,49 +406,43 @@ func (s *Server) programmeFormData(r *http.Request, p *programme.Programme) (map
 	return map[string]any{"Prog": p, "Agreements": agreements, "Fields": ref.Fields, "Stages": talent.CareerStages}, nil
 }
 
-func (s *Server) programmeFormError(w http.ResponseWriter, r *http.Request, p *programme.Programme, title string, err error) {
+func (s *Server) programmeFormError(w http.ResponseWriter, r *http.Request, p *programme.Programme, title string, err error) error {
 	data, derr := s.programmeFormData(r, p)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
-	s.formError(w, r, "programmes/form", &Page{Title: title, Data: data}, err)
+	return s.formError(w, r, "programmes/form", &Page{Title: title, Data: data}, err)
 }
 
-func (s *Server) newProgrammeForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newProgrammeForm(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !u.IsOfficer() {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	data, err := s.programmeFormData(r, &programme.Programme{})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	opens := time.Now().UTC().Truncate(time.Hour)
 	form := url.Values{"max_choices": {"5"}, "opens_at": {opens.Format(progLocalLayout)},
 		"closes_at": {opens.AddDate(0, 1, 0).Format(progLocalLayout)}, "agreement_id": {r.URL.Query().Get("agreement")}}
 	s.render(w, r, "programmes/form", http.StatusOK, &Page{Title: s.T(r, "prog.new.title"), Data: data, Form: form})
+	return nil
 }
 
-func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !u.IsOfficer() {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	var p programme.Programme
@@ -470,10 +455,10 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) {
 		err = progCombine(&read, p.Validate(s.programmeRef(r)))
 	}
 	if err != nil {
-		s.programmeFormError(w, r, &p, s.T(r, "prog.new.title"), err)
-		return
+		return s.programmeFormError(w, r, &p, s.T(r, "prog.new.title"), err)
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.created"))
+	return nil
 }
 
 // programmeRef returns the reference data; it is loaded at start, so a failure
@@ -486,37 +471,34 @@ func (s *Server) programmeRef(r *http.Request) organisation.Checker {
 	return ref
 }
 
-func (s *Server) editProgrammeForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editProgrammeForm(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.programmeFormData(r, p)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "programmes/form", http.StatusOK, &Page{Title: s.T(r, "prog.edit.title", "Title", p.Title), Data: data, Form: programmeForm(p)})
+	return nil
 }
 
-func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	in := programmeFromForm(r, &read)
 	if err := s.saveProgramme(r.Context(), u, p, in, &read); err != nil {
-		s.programmeFormError(w, r, p, s.T(r, "prog.edit.title", "Title", p.Title), err)
-		return
+		return s.programmeFormError(w, r, p, s.T(r, "prog.edit.title", "Title", p.Title), err)
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "saved"))
+	return nil
 }
 
 // saveProgramme applies the input to a stored programme, reporting the
@@ -539,30 +521,28 @@ func (s *Server) saveProgramme(ctx context.Context, u *account.User, p *programm
 	return err
 }
 
-func (s *Server) closeProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) closeProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.CloseApplications(r.Context(), store.Actor{UserID: u.ID}, p.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.closed"))
+	return nil
 }
 
-func (s *Server) deleteProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteProgramme(r.Context(), store.Actor{UserID: u.ID}, p.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/programmes", s.T(r, "deleted"))
+	return nil
 }
 
 // programmePositionInput is the body of the API's position calls and what the
@@ -651,39 +631,35 @@ func (s *Server) positionFormData(r *http.Request, p *programme.Programme, pos *
 		"Fields": ref.Fields, "RankModes": programme.RankModes}, nil
 }
 
-func (s *Server) positionFormError(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position, err error) {
+func (s *Server) positionFormError(w http.ResponseWriter, r *http.Request, p *programme.Programme, pos *programme.Position, err error) error {
 	data, derr := s.positionFormData(r, p, pos)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
-	s.formError(w, r, "programmes/position_form", &Page{Title: s.T(r, "prog.position.title"), Data: data}, err)
+	return s.formError(w, r, "programmes/position_form", &Page{Title: s.T(r, "prog.position.title"), Data: data}, err)
 }
 
-func (s *Server) newPositionForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) newPositionForm(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.positionFormData(r, p, &programme.Position{})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "programmes/position_form", http.StatusOK, &Page{Title: s.T(r, "prog.position.title"), Data: data,
 		Form: url.Values{"capacity": {"1"}, "floor": {"0"}, "rank_mode": {programme.RankByOrder}}})
+	return nil
 }
 
-func (s *Server) createPosition(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createPosition(w http.ResponseWriter, r *http.Request) error {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	var pos programme.Position
@@ -695,10 +671,10 @@ func (s *Server) createPosition(w http.ResponseWriter, r *http.Request) {
 		err = s.store.AddPosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, &pos)
 	}
 	if err != nil {
-		s.positionFormError(w, r, p, &pos, err)
-		return
+		return s.positionFormError(w, r, p, &pos, err)
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"#positions", s.T(r, "prog.position.added"))
+	return nil
 }
 
 // programmeOfficerPosition loads the programme and position named in the path for the programme's officer.
@@ -714,29 +690,26 @@ func (s *Server) programmeOfficerPosition(r *http.Request) (*programme.Programme
 	return p, pos, u, nil
 }
 
-func (s *Server) editPositionForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) editPositionForm(w http.ResponseWriter, r *http.Request) error {
 	p, pos, _, err := s.programmeOfficerPosition(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, err := s.positionFormData(r, p, pos)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.render(w, r, "programmes/position_form", http.StatusOK, &Page{Title: s.T(r, "prog.position.edit"), Data: data, Form: programmePositionForm(pos)})
+	return nil
 }
 
-func (s *Server) updatePosition(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updatePosition(w http.ResponseWriter, r *http.Request) error {
 	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	in := programmePositionFromForm(r, &read)
@@ -749,23 +722,22 @@ func (s *Server) updatePosition(w http.ResponseWriter, r *http.Request) {
 		_, err = s.store.UpdatePosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID, in.apply)
 	}
 	if err != nil {
-		s.positionFormError(w, r, p, pos, err)
-		return
+		return s.positionFormError(w, r, p, pos, err)
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"#positions", s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) deletePosition(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deletePosition(w http.ResponseWriter, r *http.Request) error {
 	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeletePosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"#positions", s.T(r, "deleted"))
+	return nil
 }
 
 // programmeConstraintRows is how many empty rows the constraints form offers for
@@ -898,11 +870,10 @@ func programmeConstraintRowsOf(form url.Values, prefix string) []int {
 	return seq(n + programmeConstraintRows)
 }
 
-func (s *Server) programmeConstraintsPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, form url.Values, status int, err error) {
+func (s *Server) programmeConstraintsPage(w http.ResponseWriter, r *http.Request, p *programme.Programme, form url.Values, status int, err error) error {
 	ref, rerr := s.store.Reference(r.Context())
 	if rerr != nil {
-		s.renderError(w, r, rerr)
-		return
+		return rerr
 	}
 	page := &Page{Title: s.T(r, "prog.constraints.title", "Title", p.Title), Form: form, Data: map[string]any{
 		"Prog": p, "Hosts": p.Hosts(), "Targets": p.Targets(), "Countries": ref.SortedCountries(requestLanguage(r).Tag),
@@ -913,26 +884,24 @@ func (s *Server) programmeConstraintsPage(w http.ResponseWriter, r *http.Request
 		page.Errors, page.Error = tr.FieldErrors(err), tr.Error(err)
 	}
 	s.render(w, r, "programmes/constraints", status, page)
+	return nil
 }
 
-func (s *Server) programmeConstraintsForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) programmeConstraintsForm(w http.ResponseWriter, r *http.Request) error {
 	p, _, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
-	s.programmeConstraintsPage(w, r, p, programmeConstraintsFormValues(p), http.StatusOK, nil)
+	return s.programmeConstraintsPage(w, r, p, programmeConstraintsFormValues(p), http.StatusOK, nil)
 }
 
-func (s *Server) saveProgrammeConstraints(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveProgrammeConstraints(w http.ResponseWriter, r *http.Request) error {
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := progParseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	cs, rename := programmeConstraintsFromForm(r, &read)
@@ -945,56 +914,51 @@ func (s *Server) saveProgrammeConstraints(w http.ResponseWriter, r *http.Request
 	}
 	if err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
-		s.programmeConstraintsPage(w, r, p, r.PostForm, http.StatusUnprocessableEntity, err)
-		return
+		return s.programmeConstraintsPage(w, r, p, r.PostForm, http.StatusUnprocessableEntity, err)
 	}
 	s.redirectFlash(w, r, "/programmes/"+p.ID+"#constraints", s.T(r, "prog.constraints.saved"))
+	return nil
 }
 
-func (s *Server) apiListProgrammes(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListProgrammes(w http.ResponseWriter, r *http.Request) error {
 	f, err := programmeFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, page, err := s.store.Programmes(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]programme.Programme, len(list))
 	for i, p := range list {
 		items[i] = *p
 	}
 	writeJSON(w, http.StatusOK, List[programme.Programme]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetProgramme(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiCreateProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	if !u.IsOfficer() {
-		s.apiError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	var in programmeInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	var p programme.Programme
@@ -1007,168 +971,149 @@ func (s *Server) apiCreateProgramme(w http.ResponseWriter, r *http.Request) {
 		err = s.store.CreateProgramme(r.Context(), store.Actor{UserID: u.ID}, &p)
 	}
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/programmes/"+p.ID)
 	writeJSON(w, http.StatusCreated, p)
+	return nil
 }
 
-func (s *Server) apiUpdateProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in programmeInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var read silkbridge.Problems
 	if err := s.saveProgramme(r.Context(), u, p, in, &read); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiDeleteProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteProgramme(r.Context(), store.Actor{UserID: u.ID}, p.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiCloseProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCloseProgramme(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.CloseApplications(r.Context(), store.Actor{UserID: u.ID}, p.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, err = s.store.Programme(r.Context(), p.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiCreatePosition(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreatePosition(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in programmePositionInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var pos programme.Position
 	in.apply(&pos)
 	if err := s.store.AddPosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, &pos); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/programmes/"+p.ID)
 	writeJSON(w, http.StatusCreated, pos)
+	return nil
 }
 
-func (s *Server) apiUpdatePosition(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdatePosition(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in programmePositionInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.UpdatePosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID, in.apply)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, after)
+	return nil
 }
 
-func (s *Server) apiDeletePosition(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeletePosition(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, pos, u, err := s.programmeOfficerPosition(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeletePosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiGetConstraints(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetConstraints(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.programmeOf(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, programme.ConstraintSetOf(p))
+	return nil
 }
 
-func (s *Server) apiSetConstraints(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetConstraints(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, u, err := s.runProgramme(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var cs programme.ConstraintSet
 	if err := decodeJSON(r, &cs); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.SetConstraints(r.Context(), store.Actor{UserID: u.ID}, p.ID, cs)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, programme.ConstraintSetOf(after))
+	return nil
 }

@@ -17,12 +17,10 @@ import (
 // cooperation that needs another partner, a ranked list of organisations
 // with the reasons for each, on pages and under /api/v1.
 
-func init() { routeSets = append(routeSets, (*Server).recommendationRoutes) }
-
 func (s *Server) recommendationRoutes() {
-	s.handle("GET /recommendations/organisations/{id}", s.recommendPage(subjectOrganisation))
-	s.handle("GET /recommendations/opportunities/{id}", s.recommendPage(subjectOpportunity))
-	s.handle("GET /recommendations/cooperations/{id}", s.recommendPage(subjectCooperation))
+	s.page("GET /recommendations/organisations/{id}", s.recommendPage(subjectOrganisation))
+	s.page("GET /recommendations/opportunities/{id}", s.recommendPage(subjectOpportunity))
+	s.page("GET /recommendations/cooperations/{id}", s.recommendPage(subjectCooperation))
 
 	q := map[string]string{"bri": "true: favour organisations from Belt and Road partner countries",
 		"limit": "how many partners (1-100, default 20)"}
@@ -259,8 +257,8 @@ const recommendRetryAfter = "30"
 // recommendPaths are the path segments of the recommendation pages.
 var recommendPaths = map[string]string{subjectOrganisation: "organisations", subjectOpportunity: "opportunities", subjectCooperation: "cooperations"}
 
-func (s *Server) recommendPage(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) recommendPage(kind string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		base := "/recommendations/" + recommendPaths[kind] + "/" + r.PathValue("id")
 		list, o, err := s.recommendPartners(r, kind)
 		var down errRecommenderUnavailable
@@ -270,7 +268,7 @@ func (s *Server) recommendPage(kind string) http.HandlerFunc {
 			s.render(w, r, "market/partners", http.StatusServiceUnavailable, &Page{Title: s.T(r, "market.partners.title"),
 				Error: s.T(r, "market.partners.unavailable"), Form: r.URL.Query(),
 				Data: map[string]any{"List": &partnerList{For: subjectRef{Kind: kind, ID: r.PathValue("id")}}, "Options": o, "Base": base}})
-			return
+			return nil
 		}
 		if err != nil {
 			if silkbridge.ErrorCode(err) == silkbridge.EINVALID {
@@ -278,18 +276,18 @@ func (s *Server) recommendPage(kind string) http.HandlerFunc {
 				s.render(w, r, "market/partners", http.StatusUnprocessableEntity, &Page{Title: s.T(r, "market.partners.title"),
 					Errors: tr.FieldErrors(err), Error: tr.Error(err), Form: r.URL.Query(),
 					Data: map[string]any{"List": &partnerList{For: subjectRef{Kind: kind, ID: r.PathValue("id")}}, "Options": o, "Base": base}})
-				return
+				return nil
 			}
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		s.render(w, r, "market/partners", http.StatusOK, &Page{Title: s.T(r, "market.partners.for", "Title", list.For.Title),
 			Form: r.URL.Query(), Data: map[string]any{"List": list, "Options": o, "Base": base}})
+		return nil
 	}
 }
 
-func (s *Server) recommendAPI(kind string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) recommendAPI(kind string) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		list, _, err := s.recommendPartners(r, kind)
 		var down errRecommenderUnavailable
 		if errors.As(err, &down) {
@@ -299,12 +297,12 @@ func (s *Server) recommendAPI(kind string) http.HandlerFunc {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: http.StatusText(http.StatusServiceUnavailable),
 				Status: http.StatusServiceUnavailable, Detail: s.T(r, "market.partners.unavailable"), Instance: r.URL.Path})
-			return
+			return nil
 		}
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, list)
+		return nil
 	}
 }

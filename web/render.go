@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -229,7 +231,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		w.Header().Set("Retry-After", strconv.Itoa(silkbridge.UnavailableRetryAfter))
 	}
 	if status >= 500 {
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.logFailure(r, err)
 	}
 	tr := s.translator(requestLanguage(r))
 	msg := tr.Error(err)
@@ -238,6 +240,16 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 		return
 	}
 	s.render(w, r, "error", status, &Page{Title: tr.T("error.title"), Data: map[string]any{"Status": status, "Message": msg}})
+}
+
+// logFailure logs a server-side failure once. A client that went away
+// before the answer is not a failure of the server: a debug line.
+func (s *Server) logFailure(r *http.Request, err error) {
+	if errors.Is(err, context.Canceled) || errors.Is(r.Context().Err(), context.Canceled) {
+		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 }
 
 // statusOf maps an application error to an HTTP status.
@@ -267,16 +279,16 @@ func statusOf(err error) int {
 // formError re-renders a form page with the problems of err beside its
 // fields and the submitted values kept; errors that are not about the
 // input become an error page.
-func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *Page, err error) {
+func (s *Server) formError(w http.ResponseWriter, r *http.Request, name string, p *Page, err error) error {
 	if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	tr := s.translator(requestLanguage(r))
 	p.Errors = tr.FieldErrors(err)
 	p.Error = tr.Error(err)
 	p.Form = r.PostForm
 	s.render(w, r, name, http.StatusUnprocessableEntity, p)
+	return nil
 }
 
 func formatDate(v any, lang string) string {

@@ -16,16 +16,14 @@ import (
 // member's marketplace page that gathers them with their listings and
 // interests.
 
-func init() { routeSets = append(routeSets, (*Server).savedSearchRoutes) }
-
 func (s *Server) savedSearchRoutes() {
-	s.handle("GET /market/mine", s.myMarketplace)
-	s.handle("POST /saved-searches", s.createSavedSearch)
-	s.handle("POST /saved-searches/{id}", s.updateSavedSearch)
-	s.handle("POST /saved-searches/{id}/feed", s.renewFeed)
-	s.handle("POST /saved-searches/{id}/delete", s.deleteSavedSearch)
-	s.handle("POST /market/notifications/read", s.readNotifications)
-	s.handle("GET /feeds/market", s.feed)
+	s.page("GET /market/mine", s.myMarketplace)
+	s.page("POST /saved-searches", s.createSavedSearch)
+	s.page("POST /saved-searches/{id}", s.updateSavedSearch)
+	s.page("POST /saved-searches/{id}/feed", s.renewFeed)
+	s.page("POST /saved-searches/{id}/delete", s.deleteSavedSearch)
+	s.page("POST /market/notifications/read", s.readNotifications)
+	s.page("GET /feeds/market", s.feed)
 
 	s.handleAPI("GET /api/v1/saved-searches", Op{Summary: "Your saved marketplace searches, with their feed addresses", Tag: "marketplace",
 		Response: []savedSearchView{}, Auth: true}, s.apiListSavedSearches)
@@ -119,19 +117,18 @@ func (s *Server) ownSavedSearch(r *http.Request) (*opportunity.SavedSearch, erro
 	return ss, nil
 }
 
-func (s *Server) myMarketplace(w http.ResponseWriter, r *http.Request) {
+func (s *Server) myMarketplace(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	data, err := s.myMarketData(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "market/mine", http.StatusOK, &Page{Title: s.T(r, "market.mine.title"), Data: data})
+	return nil
 }
 
 func (s *Server) myMarketData(r *http.Request) (map[string]any, error) {
@@ -171,15 +168,13 @@ func (s *Server) myMarketData(r *http.Request) (map[string]any, error) {
 		"Sent": sent, "Received": received, "Orgs": orgs, "IsOfficer": u.IsOfficer()}, nil
 }
 
-func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	f, err := opportunity.ParseFilter(r.PostForm)
 	ss := &opportunity.SavedSearch{Name: r.PostForm.Get("name"), Filter: f, Notify: true}
@@ -187,40 +182,36 @@ func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) {
 		err = s.store.CreateSavedSearch(r.Context(), store.Actor{UserID: u.ID}, ss)
 	}
 	if err != nil {
-		s.savedSearchFormError(w, r, err)
-		return
+		return s.savedSearchFormError(w, r, err)
 	}
 	s.redirectFlash(w, r, "/market/mine#searches", s.T(r, "market.search.saved"))
+	return nil
 }
 
 // savedSearchFormError shows the marketplace list of the posted filter
 // again with the problem beside the save form.
-func (s *Server) savedSearchFormError(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) savedSearchFormError(w http.ResponseWriter, r *http.Request, err error) error {
 	if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID && code != silkbridge.EMALFORMED {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	data, derr := s.marketChoices(r)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
 	f, _ := opportunity.ParseFilter(r.PostForm)
 	f.Status, f.OwnerOrgID = "", ""
 	data["Filter"], data["Query"], data["Page"] = f, f.Values().Encode(), store.Page{}
 	data["SaveOpen"] = true
-	s.formError(w, r, "market/list", &Page{Title: s.T(r, "market.list.title"), Data: data}, err)
+	return s.formError(w, r, "market/list", &Page{Title: s.T(r, "market.list.title"), Data: data}, err)
 }
 
-func (s *Server) updateSavedSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) updateSavedSearch(w http.ResponseWriter, r *http.Request) error {
 	ss, err := s.ownSavedSearch(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	_, err = s.store.UpdateSavedSearch(r.Context(), store.Actor{UserID: currentUser(r).ID}, ss.ID, func(x *opportunity.SavedSearch) {
 		x.Name = r.PostForm.Get("name")
@@ -228,58 +219,53 @@ func (s *Server) updateSavedSearch(w http.ResponseWriter, r *http.Request) {
 	})
 	if err != nil {
 		if code := silkbridge.ErrorCode(err); code != silkbridge.EINVALID {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		data, derr := s.myMarketData(r)
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
 		data["EditedSearch"] = ss.ID
-		s.formError(w, r, "market/mine", &Page{Title: s.T(r, "market.mine.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "market/mine", &Page{Title: s.T(r, "market.mine.title"), Data: data}, err)
 	}
 	s.redirectFlash(w, r, "/market/mine#searches", s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) renewFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) renewFeed(w http.ResponseWriter, r *http.Request) error {
 	ss, err := s.ownSavedSearch(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if _, err := s.store.RenewFeedToken(r.Context(), store.Actor{UserID: currentUser(r).ID}, ss.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/market/mine#searches", s.T(r, "market.search.feed_renewed"))
+	return nil
 }
 
-func (s *Server) deleteSavedSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteSavedSearch(w http.ResponseWriter, r *http.Request) error {
 	ss, err := s.ownSavedSearch(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteSavedSearch(r.Context(), store.Actor{UserID: currentUser(r).ID}, ss.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/market/mine#searches", s.T(r, "deleted"))
+	return nil
 }
 
-func (s *Server) readNotifications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) readNotifications(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if _, err := s.store.MarkNotificationsRead(r.Context(), store.Actor{UserID: u.ID}, u.ID); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/market/mine", s.T(r, "market.notifications.marked"))
+	return nil
 }
 
 // Atom (RFC 4287) documents.
@@ -339,18 +325,16 @@ func feedPath(ss *opportunity.SavedSearch) string {
 // feed serves the Atom feed of a saved search. Feed readers cannot sign
 // in, so the address's token is the only key; the feed shows what any
 // visitor may see (anonymous owners stay hidden).
-func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 	ss, err := s.store.SavedSearchByFeedToken(r.Context(), r.URL.Query().Get("token"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	f := ss.Filter
 	f.Visible, f.PerPage = &opportunity.Visibility{}, feedEntries
 	list, _, err := s.store.Opportunities(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	tr := s.translator(requestLanguage(r))
 	updated := ss.UpdatedAt
@@ -395,14 +379,14 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) {
 	doc.Updated = updated.UTC().Format(time.RFC3339)
 	out, err := xml.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	w.Write([]byte(xml.Header))
 	w.Write(out)
 	w.Write([]byte("\n"))
+	return nil
 }
 
 func marketTruncate(s string, n int) string {
@@ -431,141 +415,128 @@ func (s *Server) marketFieldName(r *http.Request, code string) string {
 	return code
 }
 
-func (s *Server) apiListSavedSearches(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListSavedSearches(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	list, err := s.store.SavedSearches(r.Context(), u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	out := make([]savedSearchView, len(list))
 	for i, ss := range list {
 		out[i] = s.viewSaved(r, ss)
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
 }
 
-func (s *Server) apiCreateSavedSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiCreateSavedSearch(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in savedSearchInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var ss opportunity.SavedSearch
 	in.apply(&ss)
 	if err := s.store.CreateSavedSearch(r.Context(), store.Actor{UserID: currentUser(r).ID}, &ss); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", "/api/v1/saved-searches/"+ss.ID)
 	writeJSON(w, http.StatusCreated, s.viewSaved(r, &ss))
+	return nil
 }
 
-func (s *Server) apiGetSavedSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetSavedSearch(w http.ResponseWriter, r *http.Request) error {
 	ss, err := s.ownSavedSearch(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.viewSaved(r, ss))
+	return nil
 }
 
-func (s *Server) apiUpdateSavedSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiUpdateSavedSearch(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	ss, err := s.ownSavedSearch(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in savedSearchInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.UpdateSavedSearch(r.Context(), store.Actor{UserID: currentUser(r).ID}, ss.ID, in.apply)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.viewSaved(r, after))
+	return nil
 }
 
-func (s *Server) apiDeleteSavedSearch(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteSavedSearch(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	ss, err := s.ownSavedSearch(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.store.DeleteSavedSearch(r.Context(), store.Actor{UserID: currentUser(r).ID}, ss.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
-func (s *Server) apiRenewFeed(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRenewFeed(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	ss, err := s.ownSavedSearch(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	after, err := s.store.RenewFeedToken(r.Context(), store.Actor{UserID: currentUser(r).ID}, ss.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, s.viewSaved(r, after))
+	return nil
 }
 
-func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiNotifications(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	notes, unread, err := s.store.Notifications(r.Context(), u.ID, 100)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, notificationList{Items: notes, Unread: unread})
+	return nil
 }
 
-func (s *Server) apiReadNotifications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiReadNotifications(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	if _, err := s.store.MarkNotificationsRead(r.Context(), store.Actor{UserID: u.ID}, u.ID); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	notes, unread, err := s.store.Notifications(r.Context(), u.ID, 100)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, notificationList{Items: notes, Unread: unread})
+	return nil
 }
 
 // marketURL returns the absolute address of a path of the site, for feeds

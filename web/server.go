@@ -57,10 +57,6 @@ type Route struct {
 	Path   string
 }
 
-// routeSets are the capability route registrations; each capability's file
-// appends its own from init, so capabilities stay in their own files.
-var routeSets []func(*Server)
-
 // New builds the server with every route registered.
 func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
@@ -75,10 +71,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry())
-	s.coreRoutes()
-	for _, set := range routeSets {
-		set(s)
-	}
+	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
 	return s, nil
 }
@@ -98,11 +91,60 @@ func (s *Server) Routes() []Route {
 	return out
 }
 
-// handle registers a page or operational route ("GET /path/{id}").
+// handle registers an operational route ("GET /path/{id}") whose handler
+// answers every outcome itself.
 func (s *Server) handle(pattern string, h http.HandlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	s.routes = append(s.routes, Route{Method: method, Path: path})
 	s.mux.HandleFunc(pattern, h)
+}
+
+// handlerFunc is a handler that returns its failure instead of answering
+// it: the adapter that registered it turns the error into the answer of
+// its kind (an error page, or problem details), in one place.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// page registers a page route; an error becomes the translated error page.
+func (s *Server) page(pattern string, h handlerFunc) {
+	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.renderError(w, r, err)
+		}
+	})
+}
+
+// registerRoutes registers every route of the site, pages and API, one
+// capability at a time: read it as the site map. Each capability's routes
+// stand in its own function in its own file.
+func (s *Server) registerRoutes() {
+	s.coreRoutes()
+	s.accountRoutes()
+	s.achievementRoutes()
+	s.agreementRoutes()
+	s.depthRoutes()
+	s.auditRoutes()
+	s.brokerageRoutes()
+	s.cooperationRoutes()
+	s.eventRoutes()
+	s.incentiveRoutes()
+	s.interestRoutes()
+	s.lessonRoutes()
+	s.managerRoutes()
+	s.opportunityRoutes()
+	s.organisationRoutes()
+	s.parkRoutes()
+	s.policyRoutes()
+	s.privacyRoutes()
+	s.programmeApplicationRoutes()
+	s.programmeRunRoutes()
+	s.programmeRoutes()
+	s.recommendationRoutes()
+	s.referenceRoutes()
+	s.savedSearchRoutes()
+	s.talentRoutes()
+	s.tokenRoutes()
+	s.trustRoutes()
+	s.userRoutes()
 }
 
 func (s *Server) coreRoutes() {
@@ -112,14 +154,14 @@ func (s *Server) coreRoutes() {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
 		fileServer.ServeHTTP(w, r)
 	})
-	s.handle("GET /healthz", s.healthz)
+	s.page("GET /healthz", s.healthz)
 	s.handle("GET /metrics", s.metrics.handler().ServeHTTP)
-	s.handle("GET /{$}", s.home)
-	s.handle("GET /lang/{lang}", s.switchLanguage)
-	s.handle("GET /api/v1/openapi.json", s.openAPI)
+	s.page("GET /{$}", s.home)
+	s.page("GET /lang/{lang}", s.switchLanguage)
+	s.page("GET /api/v1/openapi.json", s.openAPI)
 }
 
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "application/json")
@@ -127,7 +169,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("health check failed", "err", err)
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte(`{"status":"unavailable","database":"down"}` + "\n"))
-		return
+		return nil
 	}
 	w.Write([]byte(`{"status":"ok","database":"` + string(s.store.Engine()) + `"}` + "\n"))
+	return nil
 }

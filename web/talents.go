@@ -10,14 +10,12 @@ import (
 	"github.com/silkbridge/silkbridge/talent"
 )
 
-func init() { routeSets = append(routeSets, (*Server).talentRoutes) }
-
 func (s *Server) talentRoutes() {
-	s.handle("GET /talents", s.listTalents)
-	s.handle("GET /talents/{id}", s.showTalent)
-	s.handle("GET /profile", s.profileForm)
-	s.handle("POST /profile", s.saveProfile)
-	s.handle("POST /profile/delete", s.deleteProfile)
+	s.page("GET /talents", s.listTalents)
+	s.page("GET /talents/{id}", s.showTalent)
+	s.page("GET /profile", s.profileForm)
+	s.page("POST /profile", s.saveProfile)
+	s.page("POST /profile/delete", s.deleteProfile)
 
 	s.handleAPI("GET /api/v1/talents", Op{Summary: "List and search public talent profiles", Tag: "talents",
 		Response: List[talent.Profile]{}, Query: map[string]string{"q": "free-text search", "country": "nationality (ISO 3166-1 alpha-2)",
@@ -100,21 +98,18 @@ func talentFilter(r *http.Request) (talent.Filter, error) {
 		BRIPartner: queryBool(r, "bri"), IncludePrivate: currentUser(r).IsOfficer(), Page: page, PerPage: per}, nil
 }
 
-func (s *Server) listTalents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listTalents(w http.ResponseWriter, r *http.Request) error {
 	f, err := talentFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	list, page, err := s.store.Talents(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	ref, err := s.store.Reference(r.Context())
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	views := make([]*talent.Profile, 0, len(list))
@@ -125,20 +120,20 @@ func (s *Server) listTalents(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, "talents/list", http.StatusOK, &Page{Title: s.T(r, "talent.list.title"), Data: map[string]any{
 		"Talents": views, "Page": page, "Filter": f, "Countries": ref.SortedCountries(requestLanguage(r).Tag), "Fields": ref.Fields}})
+	return nil
 }
 
-func (s *Server) showTalent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) showTalent(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.store.Talent(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	v := viewTalent(currentUser(r), p)
 	if v == nil {
-		s.renderError(w, r, silkbridge.NotFound("talent profile"))
-		return
+		return silkbridge.NotFound("talent profile")
 	}
 	s.render(w, r, "talents/show", http.StatusOK, &Page{Title: v.Name, Data: map[string]any{"Talent": v, "Own": currentUser(r) != nil && currentUser(r).ID == p.UserID}})
+	return nil
 }
 
 func (s *Server) profileFormData(r *http.Request) (map[string]any, error) {
@@ -150,16 +145,14 @@ func (s *Server) profileFormData(r *http.Request) (map[string]any, error) {
 		"CareerStages": talent.CareerStages, "Optional": talent.Optional}, nil
 }
 
-func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
+func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	data, err := s.profileFormData(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.store.TalentOfUser(r.Context(), u.ID)
 	form := map[string][]string{"name": {u.Name}, "email": {u.Email}}
@@ -168,11 +161,11 @@ func (s *Server) profileForm(w http.ResponseWriter, r *http.Request) {
 		form = profileForm(p)
 		data["Talent"] = p
 	case silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND:
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "talents/form", http.StatusOK, &Page{Title: s.T(r, "profile.title"), Data: data, Form: form})
+	return nil
 }
 
 // saveOwnProfile creates the user's profile or updates it.
@@ -180,55 +173,49 @@ func (s *Server) saveOwnProfile(r *http.Request, u *account.User, in profileInpu
 	return s.store.SaveTalentOfUser(r.Context(), store.Actor{UserID: u.ID}, u.ID, in.apply)
 }
 
-func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) saveProfile(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	if _, err := s.saveOwnProfile(r, u, profileFromForm(r)); err != nil {
 		data, derr := s.profileFormData(r)
 		if derr != nil {
-			s.renderError(w, r, derr)
-			return
+			return derr
 		}
-		s.formError(w, r, "talents/form", &Page{Title: s.T(r, "profile.title"), Data: data}, err)
-		return
+		return s.formError(w, r, "talents/form", &Page{Title: s.T(r, "profile.title"), Data: data}, err)
 	}
 	s.redirectFlash(w, r, "/profile", s.T(r, "saved"))
+	return nil
 }
 
-func (s *Server) deleteProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) deleteProfile(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.store.TalentOfUser(r.Context(), u.ID)
 	if err == nil {
 		err = s.store.DeleteTalent(r.Context(), store.Actor{UserID: u.ID}, p.ID)
 	}
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	s.redirectFlash(w, r, "/profile", s.T(r, "deleted"))
+	return nil
 }
 
-func (s *Server) apiListTalents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListTalents(w http.ResponseWriter, r *http.Request) error {
 	f, err := talentFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, page, err := s.store.Talents(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	items := make([]talent.Profile, 0, len(list))
@@ -238,58 +225,54 @@ func (s *Server) apiListTalents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, List[talent.Profile]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiGetTalent(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiGetTalent(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.store.Talent(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	v := viewTalent(currentUser(r), p)
 	if v == nil {
-		s.apiError(w, r, silkbridge.NotFound("talent profile"))
-		return
+		return silkbridge.NotFound("talent profile")
 	}
 	writeJSON(w, http.StatusOK, v)
+	return nil
 }
 
-func (s *Server) apiMyProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiMyProfile(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.apiError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	p, err := s.store.TalentOfUser(r.Context(), u.ID)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiSaveProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSaveProfile(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in profileInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	p, err := s.saveOwnProfile(r, currentUser(r), in)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, p)
+	return nil
 }
 
-func (s *Server) apiDeleteProfile(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDeleteProfile(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	p, err := s.store.TalentOfUser(r.Context(), u.ID)
@@ -297,8 +280,8 @@ func (s *Server) apiDeleteProfile(w http.ResponseWriter, r *http.Request) {
 		err = s.store.DeleteTalent(r.Context(), store.Actor{UserID: u.ID}, p.ID)
 	}
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
 }

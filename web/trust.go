@@ -13,14 +13,10 @@ import (
 // Trust: organisations ask to be verified, admins and agency officers
 // decide, and the verified mark shows wherever the organisation's name
 // does. Who may publish which policy follows from it (policy.CheckIssuer).
-func init() {
-	routeSets = append(routeSets, (*Server).trustRoutes)
-}
-
 func (s *Server) trustRoutes() {
-	s.handle("GET /verifications", s.listVerifications)
-	s.handle("POST /organisations/{id}/verification", s.requestVerification)
-	s.handle("POST /organisations/{id}/verification/decision", s.decideVerification)
+	s.page("GET /verifications", s.listVerifications)
+	s.page("POST /organisations/{id}/verification", s.requestVerification)
+	s.page("POST /organisations/{id}/verification/decision", s.decideVerification)
 
 	s.handleAPI("POST /api/v1/organisations/{id}/verification", Op{Summary: "Ask for the organisation's verification, with evidence (its managers)",
 		Tag: "organisations", Request: organisation.VerificationRequest{}, Response: organisation.Organisation{}, Auth: true}, s.apiRequestVerification)
@@ -93,79 +89,70 @@ func (s *Server) orgForVerification(r *http.Request, may func(*account.User, *or
 	return o, may(u, o)
 }
 
-func (s *Server) requestVerification(w http.ResponseWriter, r *http.Request) {
+func (s *Server) requestVerification(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.orgForVerification(r, mayRequestVerification)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	u := currentUser(r)
 	req := organisation.VerificationRequest{EvidenceKind: r.PostForm.Get("evidence_kind"), EvidenceValue: r.PostForm.Get("evidence_value"), Note: r.PostForm.Get("note")}
 	if _, err := s.store.RequestVerification(r.Context(), store.Actor{UserID: u.ID}, o.ID, u.Email, req); err != nil {
-		s.organisationPageError(w, r, o, err)
-		return
+		return s.organisationPageError(w, r, o, err)
 	}
 	s.redirectFlash(w, r, "/organisations/"+o.ID, s.T(r, "trust.requested"))
+	return nil
 }
 
-func (s *Server) decideVerification(w http.ResponseWriter, r *http.Request) {
+func (s *Server) decideVerification(w http.ResponseWriter, r *http.Request) error {
 	o, err := s.orgForVerification(r, mayDecideVerification)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, silkbridge.Malformed("body", "error.form", "the form could not be read", nil))
-		return
+		return silkbridge.Malformed("body", "error.form", "the form could not be read", nil)
 	}
 	d := organisation.Decision{Verdict: r.PostForm.Get("verdict"), Reason: r.PostForm.Get("reason")}
 	if _, err := s.store.DecideVerification(r.Context(), store.Actor{UserID: currentUser(r).ID}, o.ID, d); err != nil {
-		s.organisationPageError(w, r, o, err)
-		return
+		return s.organisationPageError(w, r, o, err)
 	}
 	back := "/organisations/" + o.ID
 	if r.PostForm.Get("back") == "/verifications" {
 		back = "/verifications"
 	}
 	s.redirectFlash(w, r, back, s.T(r, "trust.decided."+d.Verdict))
+	return nil
 }
 
 // organisationPageError shows the organisation's page again with the
 // problems of a verification form.
-func (s *Server) organisationPageError(w http.ResponseWriter, r *http.Request, o *organisation.Organisation, err error) {
+func (s *Server) organisationPageError(w http.ResponseWriter, r *http.Request, o *organisation.Organisation, err error) error {
 	data, derr := s.organisationPageData(r, o)
 	if derr != nil {
-		s.renderError(w, r, derr)
-		return
+		return derr
 	}
-	s.formError(w, r, "organisations/show", &Page{Title: o.Name, Data: data}, err)
+	return s.formError(w, r, "organisations/show", &Page{Title: o.Name, Data: data}, err)
 }
 
 // listVerifications is the officers' review list: the organisations that
 // asked, by name.
-func (s *Server) listVerifications(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listVerifications(w http.ResponseWriter, r *http.Request) error {
 	u := currentUser(r)
 	if u == nil {
-		s.renderError(w, r, silkbridge.Unauthorized())
-		return
+		return silkbridge.Unauthorized()
 	}
 	if !u.IsOfficer() {
-		s.renderError(w, r, silkbridge.Forbidden())
-		return
+		return silkbridge.Forbidden()
 	}
 	page, err := queryInt(r, "page", 1)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	orgs, pg, err := s.store.Organisations(r.Context(), organisation.Filter{Verification: organisation.Pending, Page: page, PerPage: 50})
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	type item struct {
 		Org       *organisation.Organisation
@@ -179,52 +166,47 @@ func (s *Server) listVerifications(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "organisations/verifications", http.StatusOK, &Page{Title: s.T(r, "trust.review.title"), Data: map[string]any{
 		"Items": items, "Page": pg,
 	}})
+	return nil
 }
 
-func (s *Server) apiRequestVerification(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiRequestVerification(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	o, err := s.orgForVerification(r, mayRequestVerification)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var req organisation.VerificationRequest
 	if err := decodeJSON(r, &req); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	after, err := s.store.RequestVerification(r.Context(), store.Actor{UserID: u.ID}, o.ID, u.Email, req)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, viewOrganisation(u, after))
+	return nil
 }
 
-func (s *Server) apiDecideVerification(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiDecideVerification(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	o, err := s.orgForVerification(r, mayDecideVerification)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var d organisation.Decision
 	if err := decodeJSON(r, &d); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u := currentUser(r)
 	after, err := s.store.DecideVerification(r.Context(), store.Actor{UserID: u.ID}, o.ID, d)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, viewOrganisation(u, after))
+	return nil
 }

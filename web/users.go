@@ -13,11 +13,9 @@ import (
 // agency officers). Managing an organisation is not a role: it comes by
 // invitation.
 
-func init() { routeSets = append(routeSets, (*Server).userRoutes) }
-
 func (s *Server) userRoutes() {
-	s.handle("GET /admin/users", s.listUsers)
-	s.handle("POST /admin/users/{id}/role", s.setRole)
+	s.page("GET /admin/users", s.listUsers)
+	s.page("POST /admin/users/{id}/role", s.setRole)
 
 	s.handleAPI("GET /api/v1/users", Op{Summary: "List accounts (admins)", Tag: "accounts", Response: List[account.User]{},
 		Query: map[string]string{"q": "part of the e-mail or name", "role": "member, agency_officer or admin", "page": "page number", "per_page": "items per page (at most 100)"},
@@ -59,24 +57,22 @@ func userFilter(r *http.Request) (store.UserFilter, error) {
 	return store.UserFilter{Query: strings.TrimSpace(r.URL.Query().Get("q")), Role: role, Page: page, PerPage: per}, nil
 }
 
-func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if _, err := adminOnly(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	f, err := userFilter(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	users, page, err := s.store.Users(r.Context(), f)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	clearFlash(w, r)
 	s.render(w, r, "accounts/users", http.StatusOK, &Page{Title: s.T(r, "account.users.title"), Data: map[string]any{
 		"Users": users, "Page": page, "Filter": f, "Roles": account.Roles}})
+	return nil
 }
 
 // changeRole sets a role; an admin cannot change their own, so the
@@ -88,72 +84,64 @@ func (s *Server) changeRole(r *http.Request, admin *account.User, userID, role s
 	return s.store.SetRole(r.Context(), store.Actor{UserID: admin.ID}, userID, role)
 }
 
-func (s *Server) setRole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) setRole(w http.ResponseWriter, r *http.Request) error {
 	admin, err := adminOnly(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := parseForm(r); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	if err := s.changeRole(r, admin, r.PathValue("id"), r.PostForm.Get("role")); err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	back := r.PostForm.Get("back")
 	if !localPath(back) {
 		back = "/admin/users"
 	}
 	s.redirectFlash(w, r, back, s.T(r, "account.users.role_set"))
+	return nil
 }
 
-func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
 	if _, err := adminOnly(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	f, err := userFilter(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	users, page, err := s.store.Users(r.Context(), f)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	items := make([]account.User, len(users))
 	for i, u := range users {
 		items[i] = *u
 	}
 	writeJSON(w, http.StatusOK, List[account.User]{Items: items, Page: page.Number, PerPage: page.PerPage, Total: page.Total})
+	return nil
 }
 
-func (s *Server) apiSetRole(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiSetRole(w http.ResponseWriter, r *http.Request) error {
 	if err := writeAccess(r); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	admin, err := adminOnly(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	var in roleInput
 	if err := decodeJSON(r, &in); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	if err := s.changeRole(r, admin, r.PathValue("id"), in.Role); err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	u, err := s.store.User(r.Context(), r.PathValue("id"))
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, u)
+	return nil
 }
