@@ -151,6 +151,25 @@ func (p *Problems) MaxLen(field, value string, max int) bool {
 	return true
 }
 
+// Merge reports the problems recorded in p (a number that is not a
+// number, a date that is not a date) together with the field problems of
+// err, a validation error, so that all show at once; where both name a
+// field, p's problem stands. An error of another kind is returned as it is.
+func (p *Problems) Merge(err error) error {
+	var e *Error
+	if err != nil && (!errors.As(err, &e) || e.Code != EINVALID) {
+		return err
+	}
+	if e != nil {
+		for _, f := range e.Fields {
+			if !p.Has(f.Field) {
+				p.fields = append(p.fields, f)
+			}
+		}
+	}
+	return p.Err()
+}
+
 // Err returns nil when nothing was recorded, else an EINVALID *Error with
 // the recorded fields.
 func (p *Problems) Err() error {

@@ -46,19 +46,7 @@ func (s *SavedSearch) Validate(ref Checker) error {
 		p.MaxLen("name", s.Name, 100)
 	}
 	if err := s.Filter.Validate(ref); err != nil {
-		return mergeProblems(&p, err)
-	}
-	return p.Err()
-}
-
-// mergeProblems returns one error holding the problems of p and of err.
-func mergeProblems(p *silkbridge.Problems, err error) error {
-	e, ok := err.(*silkbridge.Error)
-	if !ok {
-		return err
-	}
-	for _, f := range e.Fields {
-		p.Add(f.Field, f.MessageID, f.Message, f.Data)
+		return p.Merge(err)
 	}
 	return p.Err()
 }

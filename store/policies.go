@@ -151,11 +151,7 @@ func (s *Store) checkPolicy(ctx context.Context, q queryer, p *policy.Policy) er
 	if silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND || (err == nil && issuer.Kind != organisation.GovernmentAgency && issuer.Kind != organisation.Park) {
 		var pr silkbridge.Problems
 		pr.Add("issuer_id", "policy.error.issuer", "the issuer must be a government agency or a park on the platform", nil)
-		if e, ok := verr.(*silkbridge.Error); ok {
-			e.Fields = append(e.Fields, pr.Err().(*silkbridge.Error).Fields...)
-			return e
-		}
-		return pr.Err()
+		return pr.Merge(verr)
 	}
 	if err != nil {
 		return err
@@ -163,7 +159,11 @@ func (s *Store) checkPolicy(ctx context.Context, q queryer, p *policy.Policy) er
 	if verr != nil && (pfield(verr, "jurisdiction") || pfield(verr, "park_id")) {
 		return verr // the issuer rule needs a readable jurisdiction and park
 	}
-	return mergeProblems(verr, p.CheckIssuer(issuer))
+	var pr silkbridge.Problems
+	if err := pr.Merge(p.CheckIssuer(issuer)); err != nil && silkbridge.ErrorCode(err) != silkbridge.EINVALID {
+		return err
+	}
+	return pr.Merge(verr)
 }
 
 // pfield reports whether a validation error names the field.
@@ -178,23 +178,6 @@ func pfield(err error, field string) bool {
 		}
 	}
 	return false
-}
-
-// mergeProblems joins the fields of two validation errors into one.
-func mergeProblems(a, b error) error {
-	if a == nil {
-		return b
-	}
-	if b == nil {
-		return a
-	}
-	ea, okA := a.(*silkbridge.Error)
-	eb, okB := b.(*silkbridge.Error)
-	if !okA || !okB {
-		return a
-	}
-	ea.Fields = append(ea.Fields, eb.Fields...)
-	return ea
 }
 
 // IssuerCheck decides whether the actor may publish for an issuer (role

@@ -29,15 +29,6 @@ func (s *Server) accountRoutes() {
 		Response: account.User{}, Auth: true}, s.apiMe)
 }
 
-// parseForm reads a posted form; a body that cannot be read is the
-// sender's fault.
-func parseForm(r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return silkbridge.Invalid("body", "error.form", "the form could not be read", nil)
-	}
-	return nil
-}
-
 func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) error {
 	s.render(w, r, "accounts/signup", http.StatusOK, &Page{Title: s.T(r, "signup.title"), Form: map[string][]string{"back": {r.URL.Query().Get("back")}}})
 	return nil

@@ -422,9 +422,9 @@ func (s *Server) addSlot(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var read silkbridge.Problems
-	in := slotInput{Start: r.PostForm.Get("start"), End: r.PostForm.Get("end"), Tables: formInt(&read, "tables", r.PostForm.Get("tables"))}
+	in := slotInput{Start: r.PostForm.Get("start"), End: r.PostForm.Get("end"), Tables: formInt(&read, "tables", r.PostForm.Get("tables"), 0)}
 	sl := slotFromInput(e, in, &read)
-	err = withReadProblems(&read, func() error { return sl.Validate(e) })
+	err = read.Merge(sl.Validate(e))
 	if err == nil {
 		err = s.store.AddSlot(r.Context(), store.Actor{UserID: u.ID}, &sl)
 	}
@@ -451,7 +451,7 @@ func (s *Server) setTables(w http.ResponseWriter, r *http.Request) error {
 	tables := map[string]int{}
 	for k, v := range r.PostForm {
 		if id, ok := strings.CutPrefix(k, "tables."); ok && len(v) > 0 {
-			tables[id] = formInt(&read, k, v[0])
+			tables[id] = formInt(&read, k, v[0], 0)
 		}
 	}
 	err = read.Err()
@@ -788,7 +788,7 @@ func (s *Server) apiAddSlot(w http.ResponseWriter, r *http.Request) error {
 	}
 	var read silkbridge.Problems
 	sl := slotFromInput(e, in, &read)
-	err = withReadProblems(&read, func() error { return sl.Validate(e) })
+	err = read.Merge(sl.Validate(e))
 	if err == nil {
 		err = s.store.AddSlot(r.Context(), store.Actor{UserID: u.ID}, &sl)
 	}
@@ -813,7 +813,7 @@ func (s *Server) apiUpdateSlot(w http.ResponseWriter, r *http.Request) error {
 	}
 	var read silkbridge.Problems
 	next := slotFromInput(e, in, &read)
-	if err := withReadProblems(&read, func() error { return next.Validate(e) }); err != nil {
+	if err := read.Merge(next.Validate(e)); err != nil {
 		return err
 	}
 	sl, err := s.store.UpdateSlot(r.Context(), store.Actor{UserID: u.ID}, e.ID, r.PathValue("sid"), func(x *event.Slot) {

@@ -127,55 +127,11 @@ type outputInput struct {
 	URL   string `json:"url"`
 }
 
-// readAmount reads an amount in euros typed in a form; blank is zero.
-func readAmount(p *silkbridge.Problems, field, value string) float64 {
-	value = strings.TrimSpace(strings.ReplaceAll(value, ",", ""))
-	if value == "" {
-		return 0
-	}
-	v, err := strconv.ParseFloat(value, 64)
-	if err != nil {
-		p.Add(field, "coop.field.amount", "an amount in euros, zero or more", nil)
-	}
-	return v
-}
-
-// readCount reads a whole number typed in a form; blank is zero.
-func readCount(p *silkbridge.Problems, field, value string) int {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(value)
-	if err != nil {
-		p.Add(field, "field.integer", "a whole number", nil)
-	}
-	return n
-}
-
-// mergeProblems reports the problems found while reading a form (numbers
-// that are not numbers) with those err holds, so all are shown at once.
-func mergeProblems(read *silkbridge.Problems, err error) error {
-	rerr := read.Err()
-	if rerr == nil {
-		return err
-	}
-	out := rerr.(*silkbridge.Error)
-	if e, ok := err.(*silkbridge.Error); ok && e.Code == silkbridge.EINVALID {
-		for _, f := range e.Fields {
-			if !read.Has(f.Field) {
-				out.Fields = append(out.Fields, f)
-			}
-		}
-	}
-	return out
-}
-
 func detailsFromForm(r *http.Request, p *silkbridge.Problems) cooperationDetails {
 	f := r.PostForm
 	return cooperationDetails{Title: f.Get("title"), Acronym: f.Get("acronym"), Summary: f.Get("summary"), Fields: f["fields"],
 		Keywords: splitList(f.Get("keywords")), StartDate: f.Get("start_date"), EndDate: f.Get("end_date"),
-		TotalCost: readAmount(p, "total_cost_eur", f.Get("total_cost_eur")), Funding: readAmount(p, "funding_eur", f.Get("funding_eur")),
+		TotalCost: formAmount(p, "total_cost_eur", f.Get("total_cost_eur"), "coop.field.amount"), Funding: formAmount(p, "funding_eur", f.Get("funding_eur"), "coop.field.amount"),
 		Funder: f.Get("funder"), Programme: f.Get("programme"), TypeOfAction: f.Get("type_of_action")}
 }
 
@@ -466,10 +422,10 @@ func (s *Server) addOutput(w http.ResponseWriter, r *http.Request) error {
 	}
 	var read silkbridge.Problems
 	f := r.PostForm
-	o := &cooperation.Output{Kind: f.Get("kind"), Title: f.Get("title"), Date: f.Get("date"), Count: readCount(&read, "count", f.Get("count")), URL: f.Get("url")}
+	o := &cooperation.Output{Kind: f.Get("kind"), Title: f.Get("title"), Date: f.Get("date"), Count: formInt(&read, "count", f.Get("count"), 0), URL: f.Get("url")}
 	if read.Err() != nil {
 		o.Normalise()
-		err = mergeProblems(&read, o.Validate(time.Now().UTC()))
+		err = read.Merge(o.Validate(time.Now().UTC()))
 	} else {
 		err = s.store.AddOutput(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, o)
 	}
@@ -490,7 +446,7 @@ func (s *Server) addPartner(w http.ResponseWriter, r *http.Request) error {
 	}
 	var read silkbridge.Problems
 	f := r.PostForm
-	p := cooperation.Partner{OrgID: f.Get("organisation_id"), Role: f.Get("role"), Contribution: readAmount(&read, "contribution_eur", f.Get("contribution_eur"))}
+	p := cooperation.Partner{OrgID: f.Get("organisation_id"), Role: f.Get("role"), Contribution: formAmount(&read, "contribution_eur", f.Get("contribution_eur"), "coop.field.amount")}
 	if err := read.Err(); err != nil {
 		return s.cooperationFormError(w, r, c, "Partner", err)
 	}
@@ -605,7 +561,7 @@ func (s *Server) createCooperation(w http.ResponseWriter, r *http.Request) error
 	if read.Err() != nil {
 		draft := in.cooperation()
 		draft.Normalise()
-		err = mergeProblems(&read, s.validateWith(r.Context(), draft.Validate))
+		err = read.Merge(s.validateWith(r.Context(), draft.Validate))
 	} else {
 		c, err = s.createFromInput(r.Context(), u, in)
 	}
@@ -662,7 +618,7 @@ func (s *Server) updateCooperation(w http.ResponseWriter, r *http.Request) error
 		draft := *c
 		in.apply(&draft)
 		draft.Normalise()
-		return s.cooperationEditError(w, r, c, mergeProblems(&read, s.validateWith(r.Context(), draft.ValidateDetails)))
+		return s.cooperationEditError(w, r, c, read.Merge(s.validateWith(r.Context(), draft.ValidateDetails)))
 	}
 	if _, err := s.store.UpdateCooperation(r.Context(), store.Actor{UserID: currentUser(r).ID}, c.ID, in.apply); err != nil {
 		return s.cooperationEditError(w, r, c, err)

@@ -99,25 +99,12 @@ func readTime(p *silkbridge.Problems, field, value, zone string) time.Time {
 	return t
 }
 
-// formInt reads a whole number typed in a form; blank is zero.
-func formInt(p *silkbridge.Problems, field, value string) int {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return 0
-	}
-	n, err := strconv.Atoi(value)
-	if err != nil {
-		p.Add(field, "field.integer", "a whole number", nil)
-	}
-	return n
-}
-
 func eventFromForm(r *http.Request, p *silkbridge.Problems) eventInput {
 	f := r.PostForm
 	hosts := append(slices.Clone(f["hosts"]), splitList(f.Get("host_ids"))...)
 	return eventInput{Title: f.Get("title"), Kind: f.Get("kind"), Description: f.Get("description"), HostIDs: hosts,
 		Start: f.Get("start"), End: f.Get("end"), TimeZone: f.Get("time_zone"), Place: f.Get("place"), Country: f.Get("country"),
-		OnlineURL: f.Get("online_url"), Fields: f["fields"], Languages: f["languages"], Capacity: formInt(p, "capacity", f.Get("capacity"))}
+		OnlineURL: f.Get("online_url"), Fields: f["fields"], Languages: f["languages"], Capacity: formInt(p, "capacity", f.Get("capacity"), 0)}
 }
 
 // eventForm fills the event form from a stored event, for editing.
@@ -130,26 +117,6 @@ func eventForm(e *event.Event) url.Values {
 		"start": {e.LocalStart().Format(event.LocalLayout)}, "end": {e.LocalEnd().Format(event.LocalLayout)}, "time_zone": {e.TimeZone},
 		"place": {e.Place}, "country": {e.Country}, "online_url": {e.OnlineURL}, "fields": e.Fields, "languages": e.Languages,
 		"capacity": {capacity}}
-}
-
-// withReadProblems reports the problems found while reading input (a form
-// value that is not a number, a time that is not a time) together with
-// those that validating the record finds, so that all are shown at once.
-// It returns nil when reading found none.
-func withReadProblems(read *silkbridge.Problems, validate func() error) error {
-	err := read.Err()
-	if err == nil {
-		return nil
-	}
-	e := err.(*silkbridge.Error)
-	if v, ok := validate().(*silkbridge.Error); ok && v.Code == silkbridge.EINVALID {
-		for _, f := range v.Fields {
-			if !read.Has(f.Field) {
-				e.Fields = append(e.Fields, f)
-			}
-		}
-	}
-	return e
 }
 
 // canOrganise reports whether the user organises the event: its creator,
@@ -202,7 +169,8 @@ func (s *Server) saveEvent(ctx context.Context, u *account.User, id string, in e
 	if err != nil {
 		return nil, err
 	}
-	if err := withReadProblems(read, func() error { e.Normalise(); return e.Validate(ref) }); err != nil {
+	e.Normalise()
+	if err := read.Merge(e.Validate(ref)); err != nil {
 		return nil, err
 	}
 	actor := store.Actor{UserID: u.ID}

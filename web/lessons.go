@@ -72,37 +72,11 @@ func (in lessonInput) apply(l *lesson.Lesson) {
 	l.Source = lesson.Source{Kind: in.SourceKind, Ref: in.SourceRef}
 }
 
-// formAmount reads an amount of money typed in a form: spaces group
-// digits, and a lone comma is the decimal mark. Blank is zero.
-func formAmount(p *silkbridge.Problems, field, value string) float64 {
-	value = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\u00a0' || r == '\u202f' || r == '_' || r == '\'' {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(value))
-	if value == "" {
-		return 0
-	}
-	if strings.Contains(value, ",") {
-		if strings.Contains(value, ".") {
-			value = strings.ReplaceAll(value, ",", "")
-		} else {
-			value = strings.Replace(value, ",", ".", 1)
-		}
-	}
-	v, err := strconv.ParseFloat(value, 64)
-	if err != nil {
-		p.Add(field, "lesson.field.cost_money", "an amount from 0 up", nil)
-	}
-	return v
-}
-
 func lessonFromForm(r *http.Request, p *silkbridge.Problems) lessonInput {
 	f := r.PostForm
 	return lessonInput{Title: f.Get("title"), Fields: f["fields"], Technology: f.Get("technology"), Tried: f.Get("tried"),
-		WentWrong: f.Get("went_wrong"), Instead: f.Get("instead"), CostDays: formInt(p, "cost_days", f.Get("cost_days")),
-		CostMoney: formAmount(p, "cost_money", f.Get("cost_money")), CostCurrency: f.Get("cost_currency"), Country: f.Get("country"),
+		WentWrong: f.Get("went_wrong"), Instead: f.Get("instead"), CostDays: formInt(p, "cost_days", f.Get("cost_days"), 0),
+		CostMoney: formAmount(p, "cost_money", f.Get("cost_money"), "lesson.field.cost_money"), CostCurrency: f.Get("cost_currency"), Country: f.Get("country"),
 		Language: f.Get("language"), SourceKind: f.Get("source_kind"), SourceRef: f.Get("source_ref")}
 }
 
@@ -173,7 +147,8 @@ func (s *Server) saveLesson(ctx context.Context, u *account.User, id string, in 
 	if err != nil {
 		return nil, err
 	}
-	if err := withReadProblems(read, func() error { l.Normalise(); return l.Validate(ref) }); err != nil {
+	l.Normalise()
+	if err := read.Merge(l.Validate(ref)); err != nil {
 		return nil, err
 	}
 	actor := store.Actor{UserID: u.ID}

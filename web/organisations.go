@@ -65,11 +65,6 @@ func organisationFromForm(r *http.Request) organisationInput {
 	}
 }
 
-// splitList splits a comma- or line-separated list typed in a form.
-func splitList(s string) []string {
-	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == '，' || r == '、' || r == '،' })
-}
-
 func organisationFilter(r *http.Request) (organisation.Filter, error) {
 	q := r.URL.Query()
 	page, err := queryInt(r, "page", 1)

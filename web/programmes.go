@@ -121,51 +121,6 @@ func progTime(p *silkbridge.Problems, field, value string) time.Time {
 	return time.Time{}
 }
 
-// progInt reads a whole number typed in a form; blank is def.
-func progInt(p *silkbridge.Problems, field, value string, def int) int {
-	value = strings.TrimSpace(value)
-	if value == "" {
-		return def
-	}
-	n, err := strconv.Atoi(value)
-	if err != nil {
-		p.Add(field, "field.integer", "a whole number", nil)
-		return def
-	}
-	return n
-}
-
-// progOptInt reads a whole number that may be left blank (nil).
-func progOptInt(p *silkbridge.Problems, field, value string) *int {
-	if strings.TrimSpace(value) == "" {
-		return nil
-	}
-	n := progInt(p, field, value, 0)
-	if p.Has(field) {
-		return nil
-	}
-	return &n
-}
-
-// progCombine reports the problems of reading input (a number that is not
-// a number) with those validation finds, so that all show at once; it
-// returns err when reading found none.
-func progCombine(read *silkbridge.Problems, err error) error {
-	rerr := read.Err()
-	if rerr == nil {
-		return err
-	}
-	e := rerr.(*silkbridge.Error)
-	if v, ok := err.(*silkbridge.Error); ok && v.Code == silkbridge.EINVALID {
-		for _, f := range v.Fields {
-			if !read.Has(f.Field) {
-				e.Fields = append(e.Fields, f)
-			}
-		}
-	}
-	return e
-}
-
 // programmeInput is the body of the API's create and update calls and
 // what the programme form holds. Times are RFC 3339 (or 2026-05-12T09:30 in UTC).
 type programmeInput struct {
@@ -192,7 +147,7 @@ func (in programmeInput) apply(p *programme.Programme, read *silkbridge.Problems
 func programmeFromForm(r *http.Request, read *silkbridge.Problems) programmeInput {
 	f := r.PostForm
 	return programmeInput{AgreementID: f.Get("agreement_id"), Title: f.Get("title"), Summary: f.Get("summary"),
-		OpensAt: f.Get("opens_at"), ClosesAt: f.Get("closes_at"), MaxChoices: progInt(read, "max_choices", f.Get("max_choices"), 0),
+		OpensAt: f.Get("opens_at"), ClosesAt: f.Get("closes_at"), MaxChoices: formInt(read, "max_choices", f.Get("max_choices"), 0),
 		Nationalities: splitList(f.Get("nationalities")), BRIPartners: f.Get("bri_partners") != "", CareerStages: f["career_stages"],
 		Fields: f["fields"], Policies: programme.ParsePolicies(f.Get("policies"))}
 }
@@ -452,7 +407,7 @@ func (s *Server) createProgramme(w http.ResponseWriter, r *http.Request) error {
 		err = s.store.CreateProgramme(r.Context(), store.Actor{UserID: u.ID}, &p)
 	} else {
 		p.Normalise()
-		err = progCombine(&read, p.Validate(s.programmeRef(r)))
+		err = read.Merge(p.Validate(s.programmeRef(r)))
 	}
 	if err != nil {
 		return s.programmeFormError(w, r, &p, s.T(r, "prog.new.title"), err)
@@ -512,7 +467,7 @@ func (s *Server) saveProgramme(ctx context.Context, u *account.User, p *programm
 			return err
 		}
 		probe.Normalise()
-		return progCombine(read, probe.Validate(ref))
+		return read.Merge(probe.Validate(ref))
 	}
 	after, err := s.store.UpdateProgramme(ctx, store.Actor{UserID: u.ID}, p.ID, func(x *programme.Programme) { in.apply(x, &silkbridge.Problems{}) })
 	if err == nil {
@@ -569,9 +524,9 @@ func (in programmePositionInput) apply(pos *programme.Position) {
 func programmePositionFromForm(r *http.Request, read *silkbridge.Problems) programmePositionInput {
 	f := r.PostForm
 	return programmePositionInput{OrgID: f.Get("organisation_id"), Title: f.Get("title"), Description: f.Get("description"),
-		Capacity: progInt(read, "capacity", f.Get("capacity"), 0), Fields: f["fields"], Language: f.Get("language"),
+		Capacity: formInt(read, "capacity", f.Get("capacity"), 0), Fields: f["fields"], Language: f.Get("language"),
 		Stipend: f.Get("stipend"), RankMode: f.Get("rank_mode"), RankRule: f.Get("rank_rule"),
-		Target: progOptInt(read, "target", f.Get("target")), Floor: progInt(read, "floor", f.Get("floor"), 0)}
+		Target: formOptInt(read, "target", f.Get("target")), Floor: formInt(read, "floor", f.Get("floor"), 0)}
 }
 
 func programmePositionForm(pos *programme.Position) url.Values {
@@ -666,7 +621,7 @@ func (s *Server) createPosition(w http.ResponseWriter, r *http.Request) error {
 	programmePositionFromForm(r, &read).apply(&pos)
 	if read.Err() != nil {
 		pos.Normalise()
-		err = progCombine(&read, pos.Validate(s.programmeRef(r)))
+		err = read.Merge(pos.Validate(s.programmeRef(r)))
 	} else {
 		err = s.store.AddPosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, &pos)
 	}
@@ -717,7 +672,7 @@ func (s *Server) updatePosition(w http.ResponseWriter, r *http.Request) error {
 		probe := *pos
 		in.apply(&probe)
 		probe.Normalise()
-		err = progCombine(&read, probe.Validate(s.programmeRef(r)))
+		err = read.Merge(probe.Validate(s.programmeRef(r)))
 	} else {
 		_, err = s.store.UpdatePosition(r.Context(), store.Actor{UserID: u.ID}, p.ID, pos.ID, in.apply)
 	}
@@ -775,7 +730,7 @@ func programmeConstraintsFromForm(r *http.Request, read *silkbridge.Problems) (p
 		if f.Get(k+"remove") != "" {
 			continue
 		}
-		g := programme.Region{ID: f.Get(k + "id"), Name: f.Get(k + "name"), Hosts: f[k+"hosts"], Cap: progInt(read, k+"cap", f.Get(k+"cap"), 0)}
+		g := programme.Region{ID: f.Get(k + "id"), Name: f.Get(k + "name"), Hosts: f[k+"hosts"], Cap: formInt(read, k+"cap", f.Get(k+"cap"), 0)}
 		if g.Blank() && !read.Has(k+"cap") {
 			continue
 		}
@@ -789,7 +744,7 @@ func programmeConstraintsFromForm(r *http.Request, read *silkbridge.Problems) (p
 		if f.Get(k+"remove") != "" {
 			continue
 		}
-		q := programme.CountryQuota{ID: f.Get(k + "id"), Country: f.Get(k + "country"), Region: f.Get(k + "region"), Cap: progInt(read, k+"cap", f.Get(k+"cap"), 0)}
+		q := programme.CountryQuota{ID: f.Get(k + "id"), Country: f.Get(k + "country"), Region: f.Get(k + "region"), Cap: formInt(read, k+"cap", f.Get(k+"cap"), 0)}
 		if q.Blank() && !read.Has(k+"cap") {
 			continue
 		}
@@ -800,8 +755,8 @@ func programmeConstraintsFromForm(r *http.Request, read *silkbridge.Problems) (p
 	}
 	for _, i := range rows("seats") {
 		k := fmt.Sprintf("seats.%d.", i)
-		rule := programme.SeatRule{PositionID: f.Get(k + "position_id"), Target: progOptInt(read, k+"target", f.Get(k+"target")),
-			Floor: progInt(read, k+"floor", f.Get(k+"floor"), 0)}
+		rule := programme.SeatRule{PositionID: f.Get(k + "position_id"), Target: formOptInt(read, k+"target", f.Get(k+"target")),
+			Floor: formInt(read, k+"floor", f.Get(k+"floor"), 0)}
 		for _, name := range []string{"position_id", "target", "floor"} {
 			rename[fmt.Sprintf("seats.%d.%s", len(cs.Seats), name)] = k + name
 		}
@@ -907,7 +862,7 @@ func (s *Server) saveProgrammeConstraints(w http.ResponseWriter, r *http.Request
 	cs, rename := programmeConstraintsFromForm(r, &read)
 	if read.Err() != nil {
 		probe := *p
-		err = progCombine(&read, progRenameFields(cs.Apply(&probe, s.programmeRef(r)), rename))
+		err = read.Merge(progRenameFields(cs.Apply(&probe, s.programmeRef(r)), rename))
 	} else {
 		_, err = s.store.SetConstraints(r.Context(), store.Actor{UserID: u.ID}, p.ID, cs)
 		err = progRenameFields(err, rename)
@@ -966,7 +921,7 @@ func (s *Server) apiCreateProgramme(w http.ResponseWriter, r *http.Request) erro
 	var err error
 	if read.Err() != nil {
 		p.Normalise()
-		err = progCombine(&read, p.Validate(s.programmeRef(r)))
+		err = read.Merge(p.Validate(s.programmeRef(r)))
 	} else {
 		err = s.store.CreateProgramme(r.Context(), store.Actor{UserID: u.ID}, &p)
 	}
