@@ -186,6 +186,18 @@ func (s *Store) AnswerPartyInvitation(ctx context.Context, actor Actor, agreemen
 	return after, err
 }
 
+// dropInvitations takes an organisation that is being deleted off the
+// records that only invited it, so that being named by others cannot keep
+// it from being deleted. Records it accepted still hold it.
+func dropInvitations(ctx context.Context, q queryer, orgID string) error {
+	for _, table := range []string{"event_hosts", "agreement_parties"} {
+		if _, err := q.ExecContext(ctx, `DELETE FROM `+table+` WHERE org_id = $1 AND consent = $2`, orgID, consent.Invited); err != nil {
+			return fmt.Errorf("drop invitations: %w", err)
+		}
+	}
+	return nil
+}
+
 // PendingInvitations lists the invitations that the organisations orgIDs
 // have not answered, the newest first.
 func (s *Store) PendingInvitations(ctx context.Context, orgIDs []string) ([]consent.Invitation, error) {

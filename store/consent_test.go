@@ -330,3 +330,28 @@ func TestConsent_RecordsLoadedFromTheCommandLineNameOrganisationsAsAccepted(t *t
 		}
 	})
 }
+
+func TestConsent_AnInvitedOrganisationCanStillBeDeleted(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		w := newConsentWorld(t, st)
+		e := consentEvent(w.own, w.other)
+		if err := st.CreateEvent(ctx, w.ownMgr, e); err != nil {
+			t.Fatal(err)
+		}
+		a := &cooperation.Agreement{Title: "Joint lab", Kind: cooperation.AgreementJointLab, SignedOn: "2024-03-01",
+			Parties: []cooperation.Party{{Kind: cooperation.PartyOrganisation, OrgID: w.own}, {Kind: cooperation.PartyOrganisation, OrgID: w.other}}}
+		if err := st.CreateAgreement(ctx, w.ownMgr, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.DeleteOrganisation(ctx, w.otherMgr, w.other); err != nil {
+			t.Fatalf("deleting an organisation that others only invited: %v", err)
+		}
+		got, err := st.Event(ctx, e.ID)
+		if err != nil || len(got.Hosts) != 1 || got.Hosts[0].OrgID != w.own {
+			t.Errorf("the event after the invited host went: %+v %v", got, err)
+		}
+		// The creating host accepted from the start: it stays in use.
+		err = st.DeleteOrganisation(ctx, w.ownMgr, w.own)
+		wantCode(t, err, silkbridge.ECONFLICT, "deleting an organisation that hosts an event")
+	})
+}
