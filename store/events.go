@@ -584,8 +584,8 @@ type Attendance struct {
 }
 
 // UserEvents lists the events a user is registered for, waits for, or
-// organises (created, or hosted by an organisation they manage that accepted), the
-// latest first.
+// organises (created, or hosted by an organisation they manage that
+// accepted), the latest first.
 func (s *Store) UserEvents(ctx context.Context, userID string) ([]Attendance, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.created_by = $1
 		OR e.id IN (SELECT event_id FROM event_registrations WHERE user_id = $1 AND status <> 'cancelled')
