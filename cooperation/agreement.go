@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/consent"
 )
 
 // Kinds of agreement.
@@ -32,6 +33,38 @@ type Party struct {
 	OrgID   string `json:"organisation_id,omitempty"`
 	// Name is filled when read: the organisation's name.
 	Name string `json:"name,omitempty"`
+	// Consent is, for an organisation party, consent.Accepted or
+	// consent.Invited (the store decides it); a country party needs none.
+	Consent   string    `json:"consent,omitempty"`
+	InvitedAt time.Time `json:"-"`
+}
+
+// Accepted reports whether the party counts as one: a country, or an
+// organisation that agreed to be named.
+func (p Party) Accepted() bool { return p.Kind == PartyCountry || p.Consent == consent.Accepted }
+
+// AcceptedParties returns the parties that count: shown as parties, and
+// whose managers may manage the agreement.
+func (a *Agreement) AcceptedParties() []Party {
+	var out []Party
+	for _, p := range a.Parties {
+		if p.Accepted() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// InvitedParties returns the organisation parties whose managers have not
+// answered yet.
+func (a *Agreement) InvitedParties() []Party {
+	var out []Party
+	for _, p := range a.Parties {
+		if !p.Accepted() {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Agreement is a government or institution agreement that cooperations and

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/consent"
 	"github.com/silkbridge/silkbridge/organisation"
 )
 
@@ -41,12 +42,19 @@ const (
 // the event's time zone.
 const LocalLayout = "2006-01-02T15:04"
 
-// Host is an organisation that hosts an event.
+// Host is an organisation that hosts an event. A host named by someone
+// who does not speak for it is only invited until its managers accept.
 type Host struct {
 	OrgID   string `json:"organisation_id"`
 	Name    string `json:"name,omitempty"`
 	Country string `json:"country,omitempty"`
+	// Consent is consent.Accepted or consent.Invited; the store decides it.
+	Consent   string    `json:"consent"`
+	InvitedAt time.Time `json:"-"`
 }
+
+// Accepted reports whether the host agreed to host the event.
+func (h Host) Accepted() bool { return h.Consent == consent.Accepted }
 
 // Event is one exchange event.
 type Event struct {
@@ -127,7 +135,30 @@ func (e *Event) IsBrokerage() bool { return e.Kind == Brokerage }
 // Online reports whether the event can be joined online.
 func (e *Event) Online() bool { return e.OnlineURL != "" }
 
-// HostIDs returns the ids of the host organisations.
+// AcceptedHosts returns the hosts that agreed to host the event: those
+// shown as its hosts, whose managers organise it.
+func (e *Event) AcceptedHosts() []Host {
+	var out []Host
+	for _, h := range e.Hosts {
+		if h.Accepted() {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// InvitedHosts returns the hosts whose managers have not answered yet.
+func (e *Event) InvitedHosts() []Host {
+	var out []Host
+	for _, h := range e.Hosts {
+		if !h.Accepted() {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// HostIDs returns the ids of the host organisations, invited ones included.
 func (e *Event) HostIDs() []string {
 	ids := make([]string, len(e.Hosts))
 	for i, h := range e.Hosts {
@@ -136,10 +167,11 @@ func (e *Event) HostIDs() []string {
 	return ids
 }
 
-// HostedBy reports whether the organisation hosts the event.
+// HostedBy reports whether the organisation hosts the event: it is named
+// and has accepted.
 func (e *Event) HostedBy(orgID string) bool {
 	for _, h := range e.Hosts {
-		if h.OrgID == orgID {
+		if h.OrgID == orgID && h.Accepted() {
 			return true
 		}
 	}

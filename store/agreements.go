@@ -64,7 +64,8 @@ func (s *Store) loadParties(ctx context.Context, q queryer, list []*cooperation.
 		byID[a.ID], ids[i] = a, a.ID
 	}
 	var args []any
-	rows, err := q.QueryContext(ctx, `SELECT p.agreement_id, p.kind, p.country, COALESCE(p.org_id, ''), COALESCE(o.name, '')
+	rows, err := q.QueryContext(ctx, `SELECT p.agreement_id, p.kind, p.country, COALESCE(p.org_id, ''), COALESCE(o.name, ''),
+		p.consent, p.invited_at
 		FROM agreement_parties p LEFT JOIN organisations o ON o.id = p.org_id
 		WHERE p.agreement_id IN (`+placeholders(&args, ids)+`) ORDER BY p.agreement_id, p.position`, args...)
 	if err != nil {
@@ -72,27 +73,35 @@ func (s *Store) loadParties(ctx context.Context, q queryer, list []*cooperation.
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var id string
+		var id, invited string
 		var p cooperation.Party
-		if err := rows.Scan(&id, &p.Kind, &p.Country, &p.OrgID, &p.Name); err != nil {
+		if err := rows.Scan(&id, &p.Kind, &p.Country, &p.OrgID, &p.Name, &p.Consent, &invited); err != nil {
 			return err
 		}
+		p.InvitedAt = parseTS(invited)
 		byID[id].Parties = append(byID[id].Parties, p)
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	for _, a := range list {
-		seen := map[string]bool{}
-		for _, p := range a.Parties {
-			if !seen[p.Country] {
-				seen[p.Country] = true
-				a.Countries = append(a.Countries, p.Country)
-			}
-		}
-		sort.Strings(a.Countries)
+		setAgreementCountries(a)
 	}
 	return nil
+}
+
+// setAgreementCountries fills the countries of the parties that count: an
+// invited organisation does not yet bring its country to the agreement.
+func setAgreementCountries(a *cooperation.Agreement) {
+	seen := map[string]bool{}
+	a.Countries = []string{}
+	for _, p := range a.AcceptedParties() {
+		if !seen[p.Country] {
+			seen[p.Country] = true
+			a.Countries = append(a.Countries, p.Country)
+		}
+	}
+	sort.Strings(a.Countries)
 }
 
 // Agreements lists agreements that pass the filter, the most recently
@@ -110,7 +119,7 @@ func (s *Store) Agreements(ctx context.Context, f cooperation.AgreementFilter) (
 	for _, country := range []string{f.Country, f.Country2} {
 		if country != "" {
 			args = append(args, country)
-			conds = append(conds, fmt.Sprintf("a.id IN (SELECT agreement_id FROM agreement_parties WHERE country = $%d)", len(args)))
+			conds = append(conds, fmt.Sprintf("a.id IN (SELECT agreement_id FROM agreement_parties WHERE country = $%d AND consent = 'accepted')", len(args)))
 		}
 	}
 	if f.Kind != "" {
@@ -119,7 +128,7 @@ func (s *Store) Agreements(ctx context.Context, f cooperation.AgreementFilter) (
 	}
 	if f.OrgID != "" {
 		args = append(args, f.OrgID)
-		conds = append(conds, fmt.Sprintf("a.id IN (SELECT agreement_id FROM agreement_parties WHERE org_id = $%d)", len(args)))
+		conds = append(conds, fmt.Sprintf("a.id IN (SELECT agreement_id FROM agreement_parties WHERE org_id = $%d AND consent = 'accepted')", len(args)))
 	}
 	where := " WHERE " + strings.Join(conds, " AND ")
 	page, per := normPage(f.Page, f.PerPage)
@@ -165,6 +174,9 @@ func (s *Store) CreateAgreement(ctx context.Context, actor Actor, a *cooperation
 			a.ID, a.Title, a.Kind, a.SignedOn, a.ExpiresOn, a.Summary, a.Text, a.Sample, a.CreatedBy, ts(a.CreatedAt), ts(a.UpdatedAt)); err != nil {
 			return fmt.Errorf("create agreement: %w", err)
 		}
+		if err := s.decideParties(ctx, tx, actor, a, nil); err != nil {
+			return err
+		}
 		if err := s.putParties(ctx, tx, a); err != nil {
 			return err
 		}
@@ -179,8 +191,8 @@ func (s *Store) indexAgreement(ctx context.Context, q queryer, a *cooperation.Ag
 	return s.index(ctx, q, "agreement", a.ID, a.Title, a.Summary, a.Text)
 }
 
-// putParties replaces the parties of an agreement; an organisation party
-// takes its organisation's country.
+// putParties replaces the parties of an agreement, with their consent; an
+// organisation party takes its organisation's country.
 func (s *Store) putParties(ctx context.Context, q queryer, a *cooperation.Agreement) error {
 	if _, err := q.ExecContext(ctx, `DELETE FROM agreement_parties WHERE agreement_id = $1`, a.ID); err != nil {
 		return fmt.Errorf("agreement parties: %w", err)
@@ -198,20 +210,12 @@ func (s *Store) putParties(ctx context.Context, q queryer, a *cooperation.Agreem
 		} else {
 			p.OrgID, p.Name = "", ""
 		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO agreement_parties (agreement_id, position, kind, country, org_id)
-			VALUES ($1, $2, $3, $4, NULLIF($5, ''))`, a.ID, i, p.Kind, p.Country, p.OrgID); err != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO agreement_parties (agreement_id, position, kind, country, org_id, consent, invited_at)
+			VALUES ($1, $2, $3, $4, NULLIF($5, ''), $6, $7)`, a.ID, i, p.Kind, p.Country, p.OrgID, p.Consent, ts(p.InvitedAt)); err != nil {
 			return fmt.Errorf("agreement party: %w", err)
 		}
 	}
-	seen := map[string]bool{}
-	a.Countries = []string{}
-	for _, p := range a.Parties {
-		if !seen[p.Country] {
-			seen[p.Country] = true
-			a.Countries = append(a.Countries, p.Country)
-		}
-	}
-	sort.Strings(a.Countries)
+	setAgreementCountries(a)
 	return nil
 }
 
@@ -233,6 +237,9 @@ func (s *Store) UpdateAgreement(ctx context.Context, actor Actor, id string, upd
 		a.ID, a.CreatedAt, a.CreatedBy, a.CooperationIDs = before.ID, before.CreatedAt, before.CreatedBy, before.CooperationIDs
 		a.Normalise()
 		if err := a.Validate(ref); err != nil {
+			return err
+		}
+		if err := s.decideParties(ctx, tx, actor, &a, before); err != nil {
 			return err
 		}
 		a.UpdatedAt = now()

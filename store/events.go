@@ -61,18 +61,19 @@ func (s *Store) loadHosts(ctx context.Context, q queryer, events []*event.Event)
 		byID[e.ID], ids[i] = e, e.ID
 	}
 	var args []any
-	rows, err := q.QueryContext(ctx, `SELECT h.event_id, h.org_id, o.name, o.country FROM event_hosts h
+	rows, err := q.QueryContext(ctx, `SELECT h.event_id, h.org_id, o.name, o.country, h.consent, h.invited_at FROM event_hosts h
 		JOIN organisations o ON o.id = h.org_id WHERE h.event_id IN (`+placeholders(&args, ids)+`) ORDER BY h.event_id, h.position`, args...)
 	if err != nil {
 		return fmt.Errorf("event hosts: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var eventID string
+		var eventID, invited string
 		var h event.Host
-		if err := rows.Scan(&eventID, &h.OrgID, &h.Name, &h.Country); err != nil {
+		if err := rows.Scan(&eventID, &h.OrgID, &h.Name, &h.Country, &h.Consent, &invited); err != nil {
 			return err
 		}
+		h.InvitedAt = parseTS(invited)
 		byID[eventID].Hosts = append(byID[eventID].Hosts, h)
 	}
 	return rows.Err()
@@ -103,7 +104,7 @@ func (s *Store) Events(ctx context.Context, f event.Filter) ([]*event.Event, Pag
 	}
 	if f.HostID != "" {
 		args = append(args, f.HostID)
-		conds = append(conds, fmt.Sprintf("e.id IN (SELECT event_id FROM event_hosts WHERE org_id = $%d)", len(args)))
+		conds = append(conds, fmt.Sprintf("e.id IN (SELECT event_id FROM event_hosts WHERE org_id = $%d AND consent = 'accepted')", len(args)))
 	}
 	order := " ORDER BY e.starts_at DESC, e.id"
 	switch f.When {
@@ -167,6 +168,9 @@ func (s *Store) CreateEvent(ctx context.Context, actor Actor, e *event.Event) er
 		if err := s.fillHosts(ctx, tx, e); err != nil {
 			return err
 		}
+		if err := s.decideHosts(ctx, tx, actor, e, nil); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO events (id, title, kind, description, starts_at, ends_at, time_zone, place, country,
 			online_url, fields, languages, capacity, created_by, sample, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULLIF($9, ''), $10, $11, $12, $13, NULLIF($14, ''), $15, $16, $17)`,
@@ -192,27 +196,36 @@ func (s *Store) fillHosts(ctx context.Context, q queryer, e *event.Event) error 
 		if err != nil {
 			return err
 		}
-		e.Hosts[i] = event.Host{OrgID: o.ID, Name: o.Name, Country: o.Country}
+		e.Hosts[i] = event.Host{OrgID: o.ID, Name: o.Name, Country: o.Country, Consent: h.Consent, InvitedAt: h.InvitedAt}
 	}
 	return nil
 }
 
-// writeEventParts replaces the hosts, fields and search terms of an event.
+// writeEventParts replaces the hosts (with their consent), fields and
+// search terms of an event.
 func (s *Store) writeEventParts(ctx context.Context, q queryer, e *event.Event) error {
 	if _, err := q.ExecContext(ctx, `DELETE FROM event_hosts WHERE event_id = $1`, e.ID); err != nil {
 		return fmt.Errorf("event hosts: %w", err)
 	}
 	for i, h := range e.Hosts {
-		if _, err := q.ExecContext(ctx, `INSERT INTO event_hosts (event_id, org_id, position) VALUES ($1, $2, $3)`, e.ID, h.OrgID, i); err != nil {
+		if _, err := q.ExecContext(ctx, `INSERT INTO event_hosts (event_id, org_id, position, consent, invited_at) VALUES ($1, $2, $3, $4, $5)`,
+			e.ID, h.OrgID, i, h.Consent, ts(h.InvitedAt)); err != nil {
 			return fmt.Errorf("event hosts: %w", err)
 		}
 	}
 	if err := setFields(ctx, q, "event", e.ID, e.Fields); err != nil {
 		return err
 	}
-	hosts := make([]string, len(e.Hosts))
-	for i, h := range e.Hosts {
-		hosts[i] = h.Name
+	return s.indexEvent(ctx, q, e)
+}
+
+// indexEvent stores the search terms of an event. Only the hosts that
+// accepted are found by name: an invitation does not make an organisation
+// appear to host an event.
+func (s *Store) indexEvent(ctx context.Context, q queryer, e *event.Event) error {
+	var hosts []string
+	for _, h := range e.AcceptedHosts() {
+		hosts = append(hosts, h.Name)
 	}
 	return s.index(ctx, q, "event", e.ID, e.Title, e.Description, e.Place, strings.Join(hosts, "\n"))
 }
@@ -261,6 +274,9 @@ func (s *Store) UpdateEvent(ctx context.Context, actor Actor, id string, update 
 			return err
 		}
 		if err := s.fillHosts(ctx, tx, &e); err != nil {
+			return err
+		}
+		if err := s.decideHosts(ctx, tx, actor, &e, before); err != nil {
 			return err
 		}
 		e.UpdatedAt = now()
@@ -366,11 +382,12 @@ func hostOrg(e *event.Event) string {
 }
 
 // EventOrganisedBy reports whether the user created the event or manages
-// one of its hosts.
+// one of its hosts that accepted.
 func (s *Store) EventOrganisedBy(ctx context.Context, eventID, userID string) (bool, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e WHERE e.id = $1 AND (e.created_by = $2
-		OR e.id IN (SELECT h.event_id FROM event_hosts h JOIN org_managers m ON m.org_id = h.org_id WHERE m.user_id = $2))`,
+		OR e.id IN (SELECT h.event_id FROM event_hosts h JOIN org_managers m ON m.org_id = h.org_id
+			WHERE m.user_id = $2 AND h.consent = 'accepted'))`,
 		eventID, userID).Scan(&n)
 	return n > 0, err
 }
@@ -567,12 +584,13 @@ type Attendance struct {
 }
 
 // UserEvents lists the events a user is registered for, waits for, or
-// organises (created, or hosted by an organisation they manage), the
-// latest first.
+// organises (created, or hosted by an organisation they manage that
+// accepted), the latest first.
 func (s *Store) UserEvents(ctx context.Context, userID string) ([]Attendance, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.created_by = $1
 		OR e.id IN (SELECT event_id FROM event_registrations WHERE user_id = $1 AND status <> 'cancelled')
-		OR e.id IN (SELECT h.event_id FROM event_hosts h JOIN org_managers m ON m.org_id = h.org_id WHERE m.user_id = $1)
+		OR e.id IN (SELECT h.event_id FROM event_hosts h JOIN org_managers m ON m.org_id = h.org_id
+			WHERE m.user_id = $1 AND h.consent = 'accepted')
 		ORDER BY e.starts_at DESC, e.id LIMIT 500`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("user events: %w", err)

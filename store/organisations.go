@@ -214,6 +214,9 @@ func (s *Store) DeleteOrganisation(ctx context.Context, actor Actor, id string) 
 		if err != nil {
 			return err
 		}
+		if err := dropInvitations(ctx, tx, id); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM organisations WHERE id = $1`, id); err != nil {
 			if IsForeignKeyViolation(err) {
 				return silkbridge.Conflict("error.in_use", "other records refer to this organisation")

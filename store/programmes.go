@@ -143,7 +143,7 @@ func (s *Store) Programmes(ctx context.Context, f programme.Filter) ([]*programm
 	}
 	if f.Country != "" {
 		args = append(args, f.Country)
-		conds = append(conds, fmt.Sprintf("p.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE country = $%d)", len(args)))
+		conds = append(conds, fmt.Sprintf("p.agreement_id IN (SELECT agreement_id FROM agreement_parties WHERE country = $%d AND consent = 'accepted')", len(args)))
 	}
 	if f.Open {
 		t := ts(now())

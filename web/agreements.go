@@ -109,7 +109,8 @@ func agreementForm(a *cooperation.Agreement) url.Values {
 }
 
 // canManageAgreement: agency officers, and the managers of an organisation
-// that is a party.
+// that is a party and has accepted (an invited party's managers get no
+// rights until they accept).
 func canManageAgreement(u *account.User, parties []cooperation.Party) bool {
 	if u == nil {
 		return false
@@ -117,6 +118,17 @@ func canManageAgreement(u *account.User, parties []cooperation.Party) bool {
 	if u.IsOfficer() {
 		return true
 	}
+	for _, p := range parties {
+		if p.OrgID != "" && p.Accepted() && u.Manages(strings.TrimSpace(p.OrgID)) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesManagedParty reports whether the parties typed in name an
+// organisation u manages: naming it makes it a party that accepted.
+func namesManagedParty(u *account.User, parties []cooperation.Party) bool {
 	for _, p := range parties {
 		if p.OrgID != "" && u.Manages(strings.TrimSpace(p.OrgID)) {
 			return true
@@ -130,7 +142,7 @@ func mayRegister(u *account.User, in agreementInput) error {
 	if u == nil {
 		return silkbridge.Unauthorized()
 	}
-	if !canManageAgreement(u, in.Parties) {
+	if !u.IsOfficer() && !namesManagedParty(u, in.Parties) {
 		return silkbridge.Errorf(silkbridge.EFORBIDDEN, "coop.error.agreement_party", "register agreements of an organisation you manage (agency officers: any)")
 	}
 	return nil
@@ -221,7 +233,8 @@ func (s *Server) agreementPage(r *http.Request, a *cooperation.Agreement) (*Page
 		}
 	}
 	return &Page{Title: a.Title, Data: map[string]any{"Agreement": a, "Cooperations": coops, "Programmes": programmes,
-		"CanManage": canManageAgreement(u, a.Parties), "Mine": mine, "CanLink": u.IsOfficer() || len(mine) > 0}}, nil
+		"CanManage": canManageAgreement(u, a.Parties), "Mine": mine, "CanLink": u.IsOfficer() || len(mine) > 0,
+		"Invited": invitedParties(u, a)}}, nil
 }
 
 func (s *Server) agreementFormData(r *http.Request, a *cooperation.Agreement) (map[string]any, error) {

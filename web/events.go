@@ -120,7 +120,8 @@ func eventForm(e *event.Event) url.Values {
 }
 
 // canOrganise reports whether the user organises the event: its creator,
-// a manager of one of its hosts, or an admin.
+// a manager of one of its hosts that accepted, or an admin. An invited
+// host's managers get no rights until they accept.
 func canOrganise(u *account.User, e *event.Event) bool {
 	if u == nil {
 		return false
@@ -128,7 +129,7 @@ func canOrganise(u *account.User, e *event.Event) bool {
 	if u.IsAdmin() || (e.CreatedBy != "" && e.CreatedBy == u.ID) {
 		return true
 	}
-	for _, h := range e.Hosts {
+	for _, h := range e.AcceptedHosts() {
 		if u.Manages(h.OrgID) {
 			return true
 		}
@@ -416,6 +417,8 @@ type eventPage struct {
 	AskLesson bool
 	// Detours are lessons of the event's fields.
 	Detours Detours
+	// Invited are the hosts that have not answered their invitation.
+	Invited []namedOrg
 }
 
 func (s *Server) showEvent(w http.ResponseWriter, r *http.Request) error {
@@ -425,7 +428,7 @@ func (s *Server) showEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := currentUser(r)
-	p := eventPage{Event: e, Ended: e.Ended(time.Now()), CanOrganise: canOrganise(u, e)}
+	p := eventPage{Event: e, Ended: e.Ended(time.Now()), CanOrganise: canOrganise(u, e), Invited: invitedHosts(u, e)}
 	for _, l := range e.Languages {
 		p.Languages = append(p.Languages, langOption{Code: l, Name: event.LanguageName(l)})
 	}
