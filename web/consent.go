@@ -17,16 +17,12 @@ import (
 // invited, and its managers accept or decline, on the record's page, on
 // the consents page of their account, or through the API.
 
-func init() {
-	routeSets = append(routeSets, (*Server).consentRoutes)
-}
-
 func (s *Server) consentRoutes() {
-	s.handle("GET /account/consents", s.listConsents)
-	s.handle("POST /events/{id}/hosts/{org}/accept", s.answerHost(true))
-	s.handle("POST /events/{id}/hosts/{org}/decline", s.answerHost(false))
-	s.handle("POST /agreements/{id}/parties/{org}/accept", s.answerParty(true))
-	s.handle("POST /agreements/{id}/parties/{org}/decline", s.answerParty(false))
+	s.page("GET /account/consents", s.listConsents)
+	s.page("POST /events/{id}/hosts/{org}/accept", s.answerHost(true))
+	s.page("POST /events/{id}/hosts/{org}/decline", s.answerHost(false))
+	s.page("POST /agreements/{id}/parties/{org}/accept", s.answerParty(true))
+	s.page("POST /agreements/{id}/parties/{org}/decline", s.answerParty(false))
 
 	s.handleAPI("GET /api/v1/me/consents", Op{Summary: "The invitations of the organisations you manage to host events or be agreement parties, not yet answered",
 		Tag: "consents", Response: []consent.Invitation{}, Auth: true}, s.apiListConsents)
@@ -109,8 +105,8 @@ func backAfterAnswer(r *http.Request, record string) string {
 	return record
 }
 
-func (s *Server) answerHost(accept bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) answerHost(accept bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		u, orgID, err := consentAnswerer(r)
 		if err == nil {
 			err = parseForm(r)
@@ -120,15 +116,15 @@ func (s *Server) answerHost(accept bool) http.HandlerFunc {
 			e, err = s.store.AnswerHostInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
 		}
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		s.redirectFlash(w, r, backAfterAnswer(r, "/events/"+e.ID), s.answered(r, accept, e.Title))
+		return nil
 	}
 }
 
-func (s *Server) answerParty(accept bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) answerParty(accept bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		u, orgID, err := consentAnswerer(r)
 		if err == nil {
 			err = parseForm(r)
@@ -138,40 +134,40 @@ func (s *Server) answerParty(accept bool) http.HandlerFunc {
 			a, err = s.store.AnswerPartyInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
 		}
 		if err != nil {
-			s.renderError(w, r, err)
-			return
+			return err
 		}
 		s.redirectFlash(w, r, backAfterAnswer(r, "/agreements/"+a.ID), s.answered(r, accept, a.Title))
+		return nil
 	}
 }
 
-func (s *Server) apiAnswerHost(accept bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAnswerHost(accept bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		u, orgID, err := consentAnswerer(r)
 		var e *event.Event
 		if err == nil {
 			e, err = s.store.AnswerHostInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
 		}
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, e)
+		return nil
 	}
 }
 
-func (s *Server) apiAnswerParty(accept bool) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiAnswerParty(accept bool) handlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
 		u, orgID, err := consentAnswerer(r)
 		var a *cooperation.Agreement
 		if err == nil {
 			a, err = s.store.AnswerPartyInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
 		}
 		if err != nil {
-			s.apiError(w, r, err)
-			return
+			return err
 		}
 		writeJSON(w, http.StatusOK, a)
+		return nil
 	}
 }
 
@@ -182,16 +178,14 @@ type consentItem struct {
 	Path, Action string
 }
 
-func (s *Server) listConsents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listConsents(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	list, err := s.store.PendingInvitations(r.Context(), u.Orgs)
 	if err != nil {
-		s.renderError(w, r, err)
-		return
+		return err
 	}
 	items := make([]consentItem, len(list))
 	for i, inv := range list {
@@ -207,18 +201,18 @@ func (s *Server) listConsents(w http.ResponseWriter, r *http.Request) {
 	}
 	clearFlash(w, r)
 	s.render(w, r, "consents/list", http.StatusOK, &Page{Title: s.T(r, "consent.list.title"), Data: map[string]any{"Items": items}})
+	return nil
 }
 
-func (s *Server) apiListConsents(w http.ResponseWriter, r *http.Request) {
+func (s *Server) apiListConsents(w http.ResponseWriter, r *http.Request) error {
 	u, err := signedIn(r)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	list, err := s.store.PendingInvitations(r.Context(), u.Orgs)
 	if err != nil {
-		s.apiError(w, r, err)
-		return
+		return err
 	}
 	writeJSON(w, http.StatusOK, list)
+	return nil
 }

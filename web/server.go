@@ -117,34 +117,47 @@ func (s *Server) page(pattern string, h handlerFunc) {
 // capability at a time: read it as the site map. Each capability's routes
 // stand in its own function in its own file.
 func (s *Server) registerRoutes() {
-	s.coreRoutes()
+	s.coreRoutes() // home, language, static files, health, OpenAPI
+
+	// People and accounts
 	s.accountRoutes()
-	s.achievementRoutes()
-	s.agreementRoutes()
-	s.depthRoutes()
-	s.auditRoutes()
-	s.brokerageRoutes()
-	s.cooperationRoutes()
-	s.eventRoutes()
-	s.incentiveRoutes()
-	s.interestRoutes()
-	s.lessonRoutes()
-	s.managerRoutes()
-	s.opportunityRoutes()
-	s.organisationRoutes()
-	s.parkRoutes()
-	s.policyRoutes()
+	s.tokenRoutes()
 	s.privacyRoutes()
+	s.consentRoutes()
+	s.userRoutes()
+	s.auditRoutes()
+
+	// Find: organisations, talents, reference data
+	s.organisationRoutes()
+	s.managerRoutes()
+	s.trustRoutes()
+	s.talentRoutes()
+	s.referenceRoutes()
+
+	// Cooperate: marketplace, recommendations, cooperations, agreements
+	s.opportunityRoutes()
+	s.interestRoutes()
+	s.savedSearchRoutes()
+	s.recommendationRoutes()
+	s.cooperationRoutes()
+	s.agreementRoutes()
+
+	// Programmes and events
+	s.programmeRoutes()
 	s.programmeApplicationRoutes()
 	s.programmeRunRoutes()
-	s.programmeRoutes()
-	s.recommendationRoutes()
-	s.referenceRoutes()
-	s.savedSearchRoutes()
-	s.talentRoutes()
-	s.tokenRoutes()
-	s.trustRoutes()
-	s.userRoutes()
+	s.eventRoutes()
+	s.brokerageRoutes()
+	s.lessonRoutes()
+
+	// Policies, parks, achievements
+	s.policyRoutes()
+	s.incentiveRoutes()
+	s.parkRoutes()
+	s.achievementRoutes()
+
+	// Analytics
+	s.depthRoutes()
 }
 
 func (s *Server) coreRoutes() {
