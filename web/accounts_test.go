@@ -97,7 +97,7 @@ func TestSignIn_SixthWrongPasswordInAMinuteGets429OnAnyInstance(t *testing.T) {
 			}
 		}
 		// Even the right password waits: the limit is per account.
-		r := ts.client(t).form("POST", "/signin", url.Values{"email": {"victim@example.org"}, "password": {"password-123"}})
+		r := ts.client(t).form("POST", "/signin", url.Values{"email": {"victim@example.org"}, "password": {"amber-lantern-42"}})
 		if r.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("right password during the lock: %d", r.StatusCode)
 		}
@@ -166,10 +166,10 @@ func TestSignOut_StolenSessionCookieStopsWorking(t *testing.T) {
 
 func TestSession_CookieIsHttpOnlyLaxAndSecureOverTLS(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
-	ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "c@example.org", Name: "C", Password: "password-123"}, account.Member)
+	ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "c@example.org", Name: "C", Password: "amber-lantern-42"}, account.Member)
 	for _, secure := range []bool{false, true} {
 		srv, _ := serverOn(t, ts.st, Config{SecureCookies: secure})
-		r := srv.client(t).form("POST", "/signin", url.Values{"email": {"c@example.org"}, "password": {"password-123"}})
+		r := srv.client(t).form("POST", "/signin", url.Values{"email": {"c@example.org"}, "password": {"amber-lantern-42"}})
 		var ck *http.Cookie
 		for _, c := range r.Cookies() {
 			if c.Name == sessionCookie {
@@ -186,7 +186,7 @@ func TestSignIn_RotatesTheSession(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
 	c, _ := ts.user(t, "rot@example.org", account.Member)
 	first := sessionCookieOf(t, c).Value
-	c.form("POST", "/signin", url.Values{"email": {"rot@example.org"}, "password": {"password-123"}})
+	c.form("POST", "/signin", url.Values{"email": {"rot@example.org"}, "password": {"amber-lantern-42"}})
 	if second := sessionCookieOf(t, c).Value; second == first {
 		t.Fatal("the session id did not change on sign-in")
 	}
@@ -432,12 +432,12 @@ func TestPasswordChange_NeedsCurrentAndSignsOutOtherDevices(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, ts *testServer) {
 		here, _ := ts.user(t, "two-devices@example.org", account.Member)
 		there := ts.client(t)
-		there.form("POST", "/signin", url.Values{"email": {"two-devices@example.org"}, "password": {"password-123"}})
+		there.form("POST", "/signin", url.Values{"email": {"two-devices@example.org"}, "password": {"amber-lantern-42"}})
 		r := here.form("POST", "/account/password", url.Values{"current_password": {"wrong-password"}, "new_password": {"another-password"}})
 		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.Body, `id="current_password-error"`) {
 			t.Fatalf("wrong current password: %d", r.StatusCode)
 		}
-		r = here.form("POST", "/account/password", url.Values{"current_password": {"password-123"}, "new_password": {"another-password"}})
+		r = here.form("POST", "/account/password", url.Values{"current_password": {"amber-lantern-42"}, "new_password": {"another-password"}})
 		if r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("change: %d %s", r.StatusCode, r.Body)
 		}
@@ -601,20 +601,20 @@ func TestPrivacy_DeleteAccountNeedsPasswordAndChoice(t *testing.T) {
 			if r := c.form("POST", "/account/delete", url.Values{"content": {content}, "password": {"wrong-password"}}); r.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("wrong password: %d", r.StatusCode)
 			}
-			if r := c.form("POST", "/account/delete", url.Values{"content": {"burn"}, "password": {"password-123"}}); r.StatusCode != http.StatusUnprocessableEntity ||
+			if r := c.form("POST", "/account/delete", url.Values{"content": {"burn"}, "password": {"amber-lantern-42"}}); r.StatusCode != http.StatusUnprocessableEntity ||
 				!strings.Contains(r.Body, `id="content-error"`) {
 				t.Fatalf("bad choice: %d", r.StatusCode)
 			}
 			if _, err := ts.st.User(context.Background(), u.ID); err != nil {
 				t.Fatal("a refused delete deleted")
 			}
-			if r := c.form("POST", "/account/delete", url.Values{"content": {content}, "password": {"password-123"}}); r.StatusCode != http.StatusSeeOther {
+			if r := c.form("POST", "/account/delete", url.Values{"content": {content}, "password": {"amber-lantern-42"}}); r.StatusCode != http.StatusSeeOther {
 				t.Fatalf("delete: %d %s", r.StatusCode, r.Body)
 			}
 			if r := c.get("/api/v1/me"); r.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("still signed in: %d", r.StatusCode)
 			}
-			if r := ts.client(t).form("POST", "/signin", url.Values{"email": {u.Email}, "password": {"password-123"}}); r.StatusCode != http.StatusUnauthorized {
+			if r := ts.client(t).form("POST", "/signin", url.Values{"email": {u.Email}, "password": {"amber-lantern-42"}}); r.StatusCode != http.StatusUnauthorized {
 				t.Fatalf("the deleted account signs in: %d", r.StatusCode)
 			}
 			if r := ts.client(t).get("/talents?q=Leaving"); strings.Contains(r.Body, "Leaving "+content) {
