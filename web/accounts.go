@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/account"
@@ -239,8 +237,9 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // requestReset makes a reset link for the account of the e-mail, if there
-// is one, and answers the same either way. Without a mail server, the link
-// is written to the log, for the operator to pass on.
+// is one, and answers the same either way. Without a mail server, the
+// person is told to ask the operator, who makes a link with the command
+// line; the link is never written to the log.
 func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(r); err != nil {
 		s.renderError(w, r, err)
@@ -261,31 +260,17 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	secret, u, err := s.store.RequestPasswordReset(r.Context(), email)
+	_, u, err := s.store.RequestPasswordReset(r.Context(), email)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if u != nil {
-		s.log.Info("password reset requested: no mail server is configured, pass this link to the account holder",
-			"email", u.Email, "link", s.absoluteURL(r, "/password/reset?token="+url.QueryEscape(secret)), "expires_in", account.ResetTimeout.String())
-	} else {
-		s.log.Info("password reset requested for an e-mail without an account", "email", email)
-	}
-	s.redirectFlash(w, r, "/signin", s.T(r, "account.forgot.sent"))
-}
-
-// absoluteURL returns the public address of a path: from the configured
-// base URL, else from the request.
-func (s *Server) absoluteURL(r *http.Request, path string) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/") + path
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
+	// No mail server is configured yet, and the link's secret must not sit
+	// in the log: the operator makes a link with "silkbridge user reset".
+	// The account's existence is no secret to the operator, only its link.
+	s.log.Info("password reset requested: no mail server is configured; the operator can make a link with silkbridge user reset",
+		"email", email, "account", u != nil)
+	s.redirectFlash(w, r, "/signin", s.T(r, "account.forgot.sent")+" "+s.T(r, "account.forgot.no_mail"))
 }
 
 // The reset secret travels in the query string and the form body, never

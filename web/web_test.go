@@ -34,6 +34,7 @@ func newTestServer(t *testing.T, e store.Engine) *testServer {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	srv.cfg.BaseURL = ts.URL // as serve does on a loopback address
 	return &testServer{Server: ts, st: st, srv: srv}
 }
 

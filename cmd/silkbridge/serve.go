@@ -17,7 +17,7 @@ func init() {
 }
 
 func runServe(ctx context.Context, args []string) error {
-	fs := newFlagSet("serve", "serve [--addr :8080] [--db FILE|URL] [--demo]", `
+	fs := newFlagSet("serve", "serve [--addr localhost:8080] [--base-url URL] [--db FILE|URL] [--demo]", `
 Starts Silkbridge: the web site, the JSON API under /api/v1 (OpenAPI at
 /api/v1/openapi.json), /healthz and /metrics. The database is created and
 migrated on first start. SIGINT or SIGTERM stop the server gracefully:
@@ -27,9 +27,14 @@ With --demo, an installation without organisations is first filled with
 demonstration data: the real Horizon 2020 cooperation record from
 ../shared/data (or --data) and sample records marked as sample.
 
+Links sent out of the site (password reset, invitations, feeds) are built
+from --base-url only, never from a request's Host header. Without
+--base-url, serve listens only on a loopback address (localhost) and
+builds links from it; on any other address it refuses to start.
+
 Environment: SILKBRIDGE_DB, SILKBRIDGE_ADDR, SILKBRIDGE_BASE_URL,
 SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
-	addr := fs.String("addr", env("SILKBRIDGE_ADDR", ":8080"), "address to listen on (env SILKBRIDGE_ADDR)")
+	addr := fs.String("addr", env("SILKBRIDGE_ADDR", defaultAddr), "address to listen on; beyond localhost it needs --base-url (env SILKBRIDGE_ADDR)")
 	db := dbFlag(fs)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
 	data := fs.String("data", env("SILKBRIDGE_DATA", "../shared/data"), "folder of the public data sets used by --demo (env SILKBRIDGE_DATA)")
@@ -40,6 +45,10 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	public, err := publicBaseURL(*addr, *baseURL)
+	if err != nil {
+		return err
 	}
 	log := newLogger()
 	st, err := openStore(ctx, *db, log)
@@ -56,7 +65,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 			}
 		}
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo})
+	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo})
 	if err != nil {
 		return err
 	}
