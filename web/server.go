@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync"
@@ -33,6 +34,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// Demo marks the installation as holding sample data.
 	Demo bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see clientAddr); empty, the header is ignored.
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the HTTP side of Silkbridge.
