@@ -37,6 +37,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client (see clientAddr); empty, the header is ignored.
 	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, opens /metrics to requests that bear it;
+	// without it /metrics is not served on the public address.
+	MetricsToken string
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -117,7 +120,7 @@ func (s *Server) coreRoutes() {
 		fileServer.ServeHTTP(w, r)
 	})
 	s.handle("GET /healthz", s.healthz)
-	s.handle("GET /metrics", s.metrics.handler().ServeHTTP)
+	s.handle("GET /metrics", s.serveMetrics)
 	s.handle("GET /{$}", s.home)
 	s.handle("GET /lang/{lang}", s.switchLanguage)
 	s.handle("GET /api/v1/openapi.json", s.openAPI)

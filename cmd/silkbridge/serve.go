@@ -19,7 +19,9 @@ func init() {
 func runServe(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve", "serve [--addr localhost:8080] [--base-url URL] [--db FILE|URL] [--demo]", `
 Starts Silkbridge: the web site, the JSON API under /api/v1 (OpenAPI at
-/api/v1/openapi.json), /healthz and /metrics. The database is created and
+/api/v1/openapi.json) and /healthz. Prometheus metrics are served at
+/metrics on --metrics-addr, and on the main address only to requests
+bearing --metrics-token; without either they are not served. The database is created and
 migrated on first start. SIGINT or SIGTERM stop the server gracefully:
 requests in flight finish first.
 
@@ -37,7 +39,8 @@ Behind a reverse proxy, --trusted-proxies names the proxies' addresses
 then read from X-Forwarded-For, which is ignored from anyone else.
 
 Environment: SILKBRIDGE_DB, SILKBRIDGE_ADDR, SILKBRIDGE_BASE_URL,
-SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
+SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_METRICS_ADDR, SILKBRIDGE_METRICS_TOKEN,
+SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	addr := fs.String("addr", env("SILKBRIDGE_ADDR", defaultAddr), "address to listen on; beyond localhost it needs --base-url (env SILKBRIDGE_ADDR)")
 	db := dbFlag(fs)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
@@ -45,6 +48,8 @@ SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRI
 	baseURL := fs.String("base-url", env("SILKBRIDGE_BASE_URL", ""), "public address of the site, e.g. https://silkbridge.example.org (env SILKBRIDGE_BASE_URL)")
 	tls := fs.Bool("secure-cookies", env("SILKBRIDGE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS; env SILKBRIDGE_SECURE_COOKIES=true)")
 	proxies := fs.String("trusted-proxies", env("SILKBRIDGE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (env SILKBRIDGE_TRUSTED_PROXIES)")
+	metricsAddr := fs.String("metrics-addr", env("SILKBRIDGE_METRICS_ADDR", ""), "serve /metrics on this address of its own, e.g. localhost:9090 (env SILKBRIDGE_METRICS_ADDR)")
+	metricsToken := fs.String("metrics-token", env("SILKBRIDGE_METRICS_TOKEN", ""), "serve /metrics on the main address to requests bearing this token (env SILKBRIDGE_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -74,7 +79,7 @@ SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRI
 			}
 		}
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted})
+	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken})
 	if err != nil {
 		return err
 	}
@@ -92,8 +97,21 @@ SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRI
 		return err
 	}
 	log.Info("silkbridge listening", "addr", ln.Addr().String(), "database", string(st.Engine()), "version", version)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if *metricsAddr != "" {
+		msrv, mln, err := listenMetrics(ctx, *metricsAddr, srv.MetricsHandler())
+		if err != nil {
+			return err
+		}
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+		go func() {
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
 	select {
 	case err := <-errc:
 		return err
