@@ -16,17 +16,17 @@ func init() {
 
 func (s *Server) accountRoutes() {
 	s.handle("GET /signup", s.signUpForm)
-	s.handle("POST /signup", s.signUp)
+	s.handle("POST /signup", s.hashing(s.signUp))
 	s.handle("GET /signin", s.signInForm)
-	s.handle("POST /signin", s.signIn)
+	s.handle("POST /signin", s.hashing(s.signIn))
 	s.handle("POST /signout", s.signOut)
 	s.handle("GET /account", s.showAccount)
 	s.handle("GET /account/password", s.passwordForm)
-	s.handle("POST /account/password", s.changePassword)
+	s.handle("POST /account/password", s.hashing(s.changePassword))
 	s.handle("GET /password/forgot", s.forgotForm)
 	s.handle("POST /password/forgot", s.requestReset)
 	s.handle("GET /password/reset", s.resetForm)
-	s.handle("POST /password/reset", s.resetPassword)
+	s.handle("POST /password/reset", s.hashing(s.resetPassword))
 
 	s.handleAPI("GET /api/v1/me", Op{Summary: "Your account: e-mail, name, role and the organisations you manage", Tag: "accounts",
 		Response: account.User{}, Auth: true}, s.apiMe)

@@ -34,7 +34,7 @@ func init() { routeSets = append(routeSets, (*Server).privacyRoutes) }
 func (s *Server) privacyRoutes() {
 	s.handle("GET /account/privacy", s.showPrivacy)
 	s.handle("GET /account/export", s.exportData)
-	s.handle("POST /account/delete", s.deleteAccount)
+	s.handle("POST /account/delete", s.hashing(s.deleteAccount))
 
 	s.handleAPI("GET /api/v1/me/export", Op{Summary: "Everything the platform holds about you, as JSON", Tag: "accounts",
 		Response: map[string]any{}, Auth: true}, s.apiExportData)

@@ -18,6 +18,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/silkbridge/silkbridge/account"
 	"github.com/silkbridge/silkbridge/store"
 )
 
@@ -54,6 +55,8 @@ type Server struct {
 	metrics *metrics
 	routes  []Route
 	api     []apiOperation
+	// hashGate bounds the password hashes computed at once (see hashing).
+	hashGate *account.HashGate
 
 	mu sync.Mutex
 }
@@ -73,7 +76,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), hashGate: account.NewHashGate(0)}
 	var err error
 	if s.i18n, err = loadCatalogues(); err != nil {
 		return nil, err
