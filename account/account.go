@@ -247,3 +247,7 @@ func (f *Invite) Validate() error {
 	}
 	return p.Err()
 }
+
+// NotifySignUpAttempt is the kind of notification that tells an account's
+// holder that someone tried to sign up with its e-mail address.
+const NotifySignUpAttempt = "signup_attempt"

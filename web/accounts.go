@@ -45,20 +45,28 @@ func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "accounts/signup", http.StatusOK, &Page{Title: s.T(r, "signup.title"), Form: map[string][]string{"back": {r.URL.Query().Get("back")}}})
 }
 
+// signUp creates an account and signs its holder in. It answers an
+// address that already has an account the same way (status, place and
+// message; only no session is started), so that the form cannot be used
+// to learn who has an account: nothing is created then, and the holder
+// finds a notice among their notifications.
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	if err := parseForm(r); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
+	page := &Page{Title: s.T(r, "signup.title")}
 	f := account.SignUp{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password")}
-	u, err := s.store.CreateUser(r.Context(), store.Actor{}, f, account.Member)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		r.PostForm.Del("password")
-		s.formError(w, r, "accounts/signup", &Page{Title: s.T(r, "signup.title")}, err)
+		s.formError(w, r, "accounts/signup", page, err)
 		return
 	}
-	if err := s.startSession(w, r, u); err != nil {
-		s.renderError(w, r, err)
+	if _, err := s.store.TakeAttempt(r.Context(), signUpLimits(r, f.Email)); err != nil {
+		setRetryAfter(w, err)
+		r.PostForm.Del("password")
+		s.render(w, r, "accounts/signup", statusOf(err), &Page{Title: page.Title, Form: r.PostForm,
+			Error: s.translator(requestLanguage(r)).Error(err)})
 		return
 	}
 	// Someone who came to accept an invitation goes back to it.
@@ -66,7 +74,33 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) {
 	if !localPath(back) {
 		back = "/profile"
 	}
-	s.redirectFlash(w, r, back, s.T(r, "signup.welcome", "Name", u.Name))
+	done := s.T(r, "signup.done", "Name", f.Name)
+	u, err := s.store.CreateUser(r.Context(), store.Actor{}, f, account.Member)
+	if isEmailTaken(err) {
+		if _, err := s.store.NotifySignUpAttempt(r.Context(), f.Email); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		s.log.Debug("sign-up with an address that has an account: its holder is notified")
+		s.redirectFlash(w, r, back, done)
+		return
+	}
+	if err != nil {
+		r.PostForm.Del("password")
+		s.formError(w, r, "accounts/signup", page, err)
+		return
+	}
+	if err := s.startSession(w, r, u); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.redirectFlash(w, r, back, done)
+}
+
+// isEmailTaken reports whether err refuses an e-mail that has an account.
+func isEmailTaken(err error) bool {
+	e, ok := err.(*silkbridge.Error)
+	return ok && len(e.Fields) == 1 && e.Fields[0].MessageID == "field.email_taken"
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
