@@ -117,17 +117,8 @@ func (f *SignUp) Validate() error {
 		p.MaxLen("name", f.Name, 200)
 		p.VisibleText("name", f.Name)
 	}
-	CheckPassword(&p, "password", f.Password)
+	CheckNewPassword(&p, "password", f.Password, f.Email, f.Name)
 	return p.Err()
-}
-
-// CheckPassword records a problem when a new password is too weak.
-func CheckPassword(p *silkbridge.Problems, field, pw string) {
-	if n := len([]rune(pw)); n < MinPasswordLen {
-		p.Add(field, "field.password_short", fmt.Sprintf("at least %d characters", MinPasswordLen), map[string]any{"Min": MinPasswordLen})
-	} else if len(pw) > 1024 {
-		p.Add(field, "field.too_long", "at most 1024 characters", map[string]any{"Max": 1024, "Len": len(pw)})
-	}
 }
 
 // Argon2Params are the costs of an argon2id hash.
@@ -257,3 +248,7 @@ func (f *Invite) Validate() error {
 	}
 	return p.Err()
 }
+
+// NotifySignUpAttempt is the kind of notification that tells an account's
+// holder that someone tried to sign up with its e-mail address.
+const NotifySignUpAttempt = "signup_attempt"

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/silkbridge/silkbridge"
 )
 
 func TestPasswordHash_AcceptsTheRightPasswordOnly(t *testing.T) {
@@ -99,5 +101,37 @@ func TestInvitationOpen_UntilAcceptedRevokedOrExpired(t *testing.T) {
 		if got := tc.inv.Open(tc.at); got != tc.open {
 			t.Errorf("%s: open %v", tc.name, got)
 		}
+	}
+}
+
+func TestCheckNewPassword_RefusesCommonPlainAndInvisiblePasswords(t *testing.T) {
+	for _, c := range []struct {
+		name, pw, want string
+	}{
+		{"common word and digits", "password12", "field.password_weak"},
+		{"a run of digits", "0123456789", "field.password_weak"},
+		{"ten spaces", strings.Repeat(" ", 10), "field.password_short"},
+		{"ten zero-width spaces", strings.Repeat("\u200b", 10), "field.password_short"},
+		{"zero-width joiners padding a short word", "abc" + strings.Repeat("\u200d", 12), "field.password_short"},
+		{"the user's own name and mail", "ada.lovelace@example.org", "field.password_weak"},
+		{"longer than the bound", strings.Repeat("x", 1025), "field.too_long"},
+		{"an unusual phrase", "amber-lantern-tide-42", ""},
+		{"a phrase in Chinese", "丝绸之路上的月光照着骆驼", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var p silkbridge.Problems
+			CheckNewPassword(&p, "password", c.pw, "ada.lovelace@example.org", "Ada Lovelace")
+			err := p.Err()
+			if c.want == "" {
+				if err != nil {
+					t.Fatalf("%q refused: %v", c.pw, err)
+				}
+				return
+			}
+			e, ok := err.(*silkbridge.Error)
+			if !ok || len(e.Fields) != 1 || e.Fields[0].Field != "password" || e.Fields[0].MessageID != c.want {
+				t.Fatalf("%q: got %#v, want %s on password", c.pw, err, c.want)
+			}
+		})
 	}
 }

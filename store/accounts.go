@@ -125,7 +125,11 @@ func (s *Store) SetRole(ctx context.Context, actor Actor, userID, role string) e
 
 // SetPassword replaces a user's password and ends all their sessions.
 func (s *Store) SetPassword(ctx context.Context, actor Actor, userID, password string) error {
-	hash, err := newPasswordHash("new_password", password)
+	hints, err := s.passwordHints(ctx, userID)
+	if err != nil {
+		return err
+	}
+	hash, err := newPasswordHash("new_password", password, hints...)
 	if err != nil {
 		return err
 	}
@@ -138,8 +142,8 @@ func (s *Store) SetPassword(ctx context.Context, actor Actor, userID, password s
 // one, and ends all their sessions (the caller starts a new one for the
 // browser that made the change).
 func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID, current, password string) error {
-	var stored string
-	if err := s.db.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, userID).Scan(&stored); err != nil {
+	var stored, email, name string
+	if err := s.db.QueryRowContext(ctx, `SELECT password_hash, email, name FROM users WHERE id = $1`, userID).Scan(&stored, &email, &name); err != nil {
 		return notFound(err, "user")
 	}
 	var p silkbridge.Problems
@@ -148,7 +152,7 @@ func (s *Store) ChangePassword(ctx context.Context, actor Actor, userID, current
 	} else if current == password {
 		p.Add("new_password", "account.password.same", "choose a password different from the current one", nil)
 	}
-	account.CheckPassword(&p, "new_password", password)
+	account.CheckNewPassword(&p, "new_password", password, email, name)
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -171,14 +175,25 @@ func (s *Store) CheckUserPassword(ctx context.Context, userID, password string) 
 	return account.CheckPasswordHash(stored, password), nil
 }
 
-// newPasswordHash checks a new password (problems name field) and hashes it.
-func newPasswordHash(field, password string) (string, error) {
+// newPasswordHash checks a new password (problems name field) against the
+// user's own words and hashes it.
+func newPasswordHash(field, password string, hints ...string) (string, error) {
 	var p silkbridge.Problems
-	account.CheckPassword(&p, field, password)
+	account.CheckNewPassword(&p, field, password, hints...)
 	if err := p.Err(); err != nil {
 		return "", err
 	}
 	return account.HashPassword(password)
+}
+
+// passwordHints returns the user's e-mail and name, which a new password
+// must not be built from.
+func (s *Store) passwordHints(ctx context.Context, userID string) ([]string, error) {
+	var email, name string
+	if err := s.db.QueryRowContext(ctx, `SELECT email, name FROM users WHERE id = $1`, userID).Scan(&email, &name); err != nil {
+		return nil, notFound(err, "user")
+	}
+	return []string{email, name}, nil
 }
 
 // setPassword stores a new password hash and ends every session of the

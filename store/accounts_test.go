@@ -47,7 +47,7 @@ func TestAccountsStore(t *testing.T) {
 
 func newUser(t *testing.T, st *store.Store, email, role string) *account.User {
 	t.Helper()
-	u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: strings.Split(email, "@")[0], Password: "password-123"}, role)
+	u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: strings.Split(email, "@")[0], Password: "amber-lantern-42"}, role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,8 +119,8 @@ func testChangePassword_NeedsTheCurrentOneAndEndsSessions(t *testing.T, st *stor
 		current, next, field, msg string
 	}{
 		{"wrong-password", "new-password-1", "current_password", "account.password.wrong"},
-		{"password-123", "password-123", "new_password", "account.password.same"},
-		{"password-123", "short", "new_password", "field.password_short"},
+		{"amber-lantern-42", "amber-lantern-42", "new_password", "account.password.same"},
+		{"amber-lantern-42", "short", "new_password", "field.password_short"},
 	}
 	for _, tc := range cases {
 		err := st.ChangePassword(ctx, store.Actor{UserID: u.ID}, u.ID, tc.current, tc.next)
@@ -131,7 +131,7 @@ func testChangePassword_NeedsTheCurrentOneAndEndsSessions(t *testing.T, st *stor
 	if _, err := st.SessionUser(ctx, secret); err != nil {
 		t.Fatal("a refused change ended the session")
 	}
-	if err := st.ChangePassword(ctx, store.Actor{UserID: u.ID}, u.ID, "password-123", "new-password-1"); err != nil {
+	if err := st.ChangePassword(ctx, store.Actor{UserID: u.ID}, u.ID, "amber-lantern-42", "new-password-1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.SessionUser(ctx, secret); err == nil {
@@ -140,7 +140,7 @@ func testChangePassword_NeedsTheCurrentOneAndEndsSessions(t *testing.T, st *stor
 	if _, err := st.Authenticate(ctx, u.Email, "new-password-1"); err != nil {
 		t.Error("the new password does not work")
 	}
-	if _, err := st.Authenticate(ctx, u.Email, "password-123"); err == nil {
+	if _, err := st.Authenticate(ctx, u.Email, "amber-lantern-42"); err == nil {
 		t.Error("the old password still works")
 	}
 	log, _ := st.AuditLog(ctx, nil, "user", u.ID, 10)

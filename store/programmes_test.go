@@ -30,7 +30,7 @@ type progFixture struct {
 func newProgFixture(t *testing.T, st *store.Store) *progFixture {
 	t.Helper()
 	f := &progFixture{}
-	u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "officer@example.org", Name: "Officer", Password: "0123456789ab"}, account.Officer)
+	u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "officer@example.org", Name: "Officer", Password: "amber-lantern-42"}, account.Officer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -328,7 +328,7 @@ func TestPositions_RefusedChangesLeaveEverythingAsItWas(t *testing.T) {
 func TestDeleteUser_RemovesTheirApplications(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		f := newProgFixture(t, st)
-		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "t@example.org", Name: "T", Password: "0123456789ab"}, account.Member)
+		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "t@example.org", Name: "T", Password: "amber-lantern-42"}, account.Member)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,7 +60,20 @@ func (s *Store) CheckPasswordReset(ctx context.Context, secret string) error {
 // ResetPassword sets a new password with a reset secret, which is used up
 // whether or not it had expired; every session of the user ends.
 func (s *Store) ResetPassword(ctx context.Context, secret, password string) (*account.User, error) {
-	hash, err := newPasswordHash("password", password)
+	// The holder's e-mail and name are read first, to refuse a password made
+	// of them; whether the secret is still good is decided in the
+	// transaction below.
+	var hints []string
+	var email, name string
+	err := s.db.QueryRowContext(ctx, `SELECT u.email, u.name FROM password_resets r JOIN users u ON u.id = r.user_id
+		WHERE r.token_hash = $1`, account.HashToken(secret)).Scan(&email, &name)
+	switch {
+	case err == nil:
+		hints = []string{email, name}
+	case err != sql.ErrNoRows:
+		return nil, fmt.Errorf("reset password: %w", err)
+	}
+	hash, err := newPasswordHash("password", password, hints...)
 	if err != nil {
 		return nil, err
 	}

@@ -66,7 +66,7 @@ func newOrg(name, country string, fields ...string) *organisation.Organisation {
 
 func TestOrganisations_CreateReadUpdateDelete(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "m@example.org", Name: "M", Password: "0123456789ab"}, account.Member)
+		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "m@example.org", Name: "M", Password: "amber-lantern-42"}, account.Member)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -198,11 +198,11 @@ func TestTalents_PrivateProfilesAndHiddenFieldsStayHidden(t *testing.T) {
 
 func TestSessions_EndOnSignOutAndPasswordChange(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "s@example.org", Name: "S", Password: "0123456789ab"}, account.Member)
+		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "s@example.org", Name: "S", Password: "amber-lantern-42"}, account.Member)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.Authenticate(ctx, "S@example.org ", "0123456789ab"); err != nil {
+		if _, err := st.Authenticate(ctx, "S@example.org ", "amber-lantern-42"); err != nil {
 			t.Fatalf("right password refused: %v", err)
 		}
 		if _, err := st.Authenticate(ctx, "s@example.org", "wrong-password"); silkbridge.ErrorCode(err) != silkbridge.EUNAUTHORIZED {

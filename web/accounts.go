@@ -2,8 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/account"
@@ -13,17 +11,17 @@ import (
 
 func (s *Server) accountRoutes() {
 	s.page("GET /signup", s.signUpForm)
-	s.page("POST /signup", s.signUp)
+	s.page("POST /signup", s.hashing(s.signUp))
 	s.page("GET /signin", s.signInForm)
-	s.page("POST /signin", s.signIn)
+	s.page("POST /signin", s.hashing(s.signIn))
 	s.page("POST /signout", s.signOut)
 	s.page("GET /account", s.showAccount)
 	s.page("GET /account/password", s.passwordForm)
-	s.page("POST /account/password", s.changePassword)
+	s.page("POST /account/password", s.hashing(s.changePassword))
 	s.page("GET /password/forgot", s.forgotForm)
 	s.page("POST /password/forgot", s.requestReset)
 	s.page("GET /password/reset", s.resetForm)
-	s.page("POST /password/reset", s.resetPassword)
+	s.page("POST /password/reset", s.hashing(s.resetPassword))
 
 	s.handleAPI("GET /api/v1/me", Op{Summary: "Your account: e-mail, name, role and the organisations you manage", Tag: "accounts",
 		Response: account.User{}, Auth: true}, s.apiMe)
@@ -34,26 +32,58 @@ func (s *Server) signUpForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// signUp creates an account and signs its holder in. It answers an
+// address that already has an account the same way (status, place and
+// message; only no session is started), so that the form cannot be used
+// to learn who has an account: nothing is created then, and the holder
+// finds a notice among their notifications.
 func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
+	page := &Page{Title: s.T(r, "signup.title")}
 	f := account.SignUp{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Password: r.PostForm.Get("password")}
-	u, err := s.store.CreateUser(r.Context(), store.Actor{}, f, account.Member)
-	if err != nil {
+	if err := f.Validate(); err != nil {
 		r.PostForm.Del("password")
-		return s.formError(w, r, "accounts/signup", &Page{Title: s.T(r, "signup.title")}, err)
+		return s.formError(w, r, "accounts/signup", page, err)
 	}
-	if err := s.startSession(w, r, u); err != nil {
-		return err
+	if _, err := s.store.TakeAttempt(r.Context(), signUpLimits(r, f.Email)); err != nil {
+		setRetryAfter(w, err)
+		r.PostForm.Del("password")
+		s.render(w, r, "accounts/signup", statusOf(err), &Page{Title: page.Title, Form: r.PostForm,
+			Error: s.translator(requestLanguage(r)).Error(err)})
+		return nil
 	}
 	// Someone who came to accept an invitation goes back to it.
 	back := r.PostForm.Get("back")
 	if !localPath(back) {
 		back = "/profile"
 	}
-	s.redirectFlash(w, r, back, s.T(r, "signup.welcome", "Name", u.Name))
+	done := s.T(r, "signup.done", "Name", f.Name)
+	u, err := s.store.CreateUser(r.Context(), store.Actor{}, f, account.Member)
+	if isEmailTaken(err) {
+		if _, err := s.store.NotifySignUpAttempt(r.Context(), f.Email); err != nil {
+			return err
+		}
+		s.log.Debug("sign-up with an address that has an account: its holder is notified")
+		s.redirectFlash(w, r, back, done)
+		return nil
+	}
+	if err != nil {
+		r.PostForm.Del("password")
+		return s.formError(w, r, "accounts/signup", page, err)
+	}
+	if err := s.startSession(w, r, u); err != nil {
+		return err
+	}
+	s.redirectFlash(w, r, back, done)
 	return nil
+}
+
+// isEmailTaken reports whether err refuses an e-mail that has an account.
+func isEmailTaken(err error) bool {
+	e, ok := err.(*silkbridge.Error)
+	return ok && len(e.Fields) == 1 && e.Fields[0].MessageID == "field.email_taken"
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) error {
@@ -220,8 +250,9 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // requestReset makes a reset link for the account of the e-mail, if there
-// is one, and answers the same either way. Without a mail server, the link
-// is written to the log, for the operator to pass on.
+// is one, and answers the same either way. Without a mail server, the
+// person is told to ask the operator, who makes a link with the command
+// line; the link is never written to the log.
 func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
@@ -239,31 +270,17 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) error {
 		setRetryAfter(w, err)
 		return err
 	}
-	secret, u, err := s.store.RequestPasswordReset(r.Context(), email)
+	_, u, err := s.store.RequestPasswordReset(r.Context(), email)
 	if err != nil {
 		return err
 	}
-	if u != nil {
-		s.log.Info("password reset requested: no mail server is configured, pass this link to the account holder",
-			"email", u.Email, "link", s.absoluteURL(r, "/password/reset?token="+url.QueryEscape(secret)), "expires_in", account.ResetTimeout.String())
-	} else {
-		s.log.Info("password reset requested for an e-mail without an account", "email", email)
-	}
-	s.redirectFlash(w, r, "/signin", s.T(r, "account.forgot.sent"))
+	// No mail server is configured yet, and the link's secret must not sit
+	// in the log: the operator makes a link with "silkbridge user reset".
+	// The account's existence is no secret to the operator, only its link.
+	s.log.Info("password reset requested: no mail server is configured; the operator can make a link with silkbridge user reset",
+		"email", email, "account", u != nil)
+	s.redirectFlash(w, r, "/signin", s.T(r, "account.forgot.sent")+" "+s.T(r, "account.forgot.no_mail"))
 	return nil
-}
-
-// absoluteURL returns the public address of a path: from the configured
-// base URL, else from the request.
-func (s *Server) absoluteURL(r *http.Request, path string) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/") + path
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
 }
 
 // The reset secret travels in the query string and the form body, never

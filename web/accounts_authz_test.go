@@ -59,7 +59,7 @@ func init() {
 			} else {
 				email = fx.NewUser(t, account.Member).Email
 			}
-			req := formRequest("POST", "/signin", url.Values{"email": {email}, "password": {"password-123"}})
+			req := formRequest("POST", "/signin", url.Values{"email": {email}, "password": {"amber-lantern-42"}})
 			req.As = as
 			return req
 		}},
@@ -69,7 +69,7 @@ func init() {
 			return req
 		}},
 		"POST /account/password": {Allow: allowSignedIn, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
-			req := formRequest("POST", "/account/password", url.Values{"current_password": {"password-123"}, "new_password": {"another-password-1"}})
+			req := formRequest("POST", "/account/password", url.Values{"current_password": {"amber-lantern-42"}, "new_password": {"another-password-1"}})
 			req.As = fx.Fresh(t, role)
 			return req
 		}},
@@ -142,7 +142,7 @@ func init() {
 		}},
 
 		"POST /account/delete": {Allow: allowSignedIn, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
-			req := formRequest("POST", "/account/delete", url.Values{"content": {"anonymise"}, "password": {"password-123"}})
+			req := formRequest("POST", "/account/delete", url.Values{"content": {"anonymise"}, "password": {"amber-lantern-42"}})
 			req.As = fx.Fresh(t, role)
 			return req
 		}},

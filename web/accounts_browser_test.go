@@ -41,7 +41,7 @@ func freshBrowser(t *testing.T, base string) *browser {
 func TestBrowser_SignUpSignInEditOwnProfileRefusedOnAnothersOrganisation(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
 	ctx := context.Background()
-	owner, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "owner@example.org", Name: "Owner", Password: "password-123"}, account.Member)
+	owner, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "owner@example.org", Name: "Owner", Password: "amber-lantern-42"}, account.Member)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,13 +98,13 @@ func TestBrowser_SignUpSignInEditOwnProfileRefusedOnAnothersOrganisation(t *test
 // right-to-left Arabic page: the secret is shown once, never again.
 func TestBrowser_TokenIsShownOnceInArabic(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
-	if _, err := ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "m@example.eg", Name: "Mona", Password: "password-123"}, account.Member); err != nil {
+	if _, err := ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "m@example.eg", Name: "Mona", Password: "amber-lantern-42"}, account.Member); err != nil {
 		t.Fatal(err)
 	}
 	b := freshBrowser(t, ts.URL)
 	b.open("/signin?lang=ar")
 	b.fill("#email", "m@example.eg")
-	b.fill("#password", "password-123")
+	b.fill("#password", "amber-lantern-42")
 	b.click(`form[action="/signin"] button[type=submit]`)
 	b.click(`.lang-switch a[lang="ar"]`)
 	b.open("/account/tokens")

@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -165,7 +166,9 @@ func TestHealthzAndMetrics(t *testing.T) {
 		t.Fatalf("healthz: %d %s", r.StatusCode, r.Body)
 	}
 	c.get("/organisations")
-	if r := c.get("/metrics"); !strings.Contains(r.Body, `silkbridge_http_requests_total{route="GET /organisations",status="200"}`) {
+	m := httptest.NewServer(ts.srv.MetricsHandler())
+	t.Cleanup(m.Close)
+	if r := (&client{t: t, base: m.URL, http: http.DefaultClient}).get("/metrics"); !strings.Contains(r.Body, `silkbridge_http_requests_total{route="GET /organisations",status="200"}`) {
 		t.Fatalf("metrics lack the request counter:\n%.2000s", r.Body)
 	}
 }

@@ -177,11 +177,11 @@ func (fx *authzFixture) Unique(prefix string) string {
 	return fmt.Sprintf("%s%d", prefix, fx.seq.Add(1))
 }
 
-// NewUser stores an account that nobody is signed in as (password "password-123").
+// NewUser stores an account that nobody is signed in as (password "amber-lantern-42").
 func (fx *authzFixture) NewUser(t *testing.T, role string) *account.User {
 	t.Helper()
 	u, err := fx.St.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: fx.Unique("user") + "@example.org",
-		Name: fx.Unique("User "), Password: "password-123"}, role)
+		Name: fx.Unique("User "), Password: "amber-lantern-42"}, role)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -217,7 +217,7 @@ func (fx *authzFixture) Fresh(t *testing.T, role authzRole) *authzActor {
 		accountRole = account.Admin
 	}
 	email := fx.Unique(string(role)) + "@example.org"
-	u, err := fx.St.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: email, Name: fx.Unique("Fresh "), Password: "password-123"}, accountRole)
+	u, err := fx.St.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: email, Name: fx.Unique("Fresh "), Password: "amber-lantern-42"}, accountRole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func (fx *authzFixture) Fresh(t *testing.T, role authzRole) *authzActor {
 		fx.St.AddManager(context.Background(), store.Actor{}, fx.OtherOrg.ID, u.ID)
 	}
 	c := fx.ts.client(t)
-	if res := c.form("POST", "/signin", url.Values{"email": {email}, "password": {"password-123"}}); res.StatusCode != http.StatusSeeOther {
+	if res := c.form("POST", "/signin", url.Values{"email": {email}, "password": {"amber-lantern-42"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in fresh %s: %d", role, res.StatusCode)
 	}
 	secret, _, err := fx.St.CreateToken(context.Background(), store.Actor{UserID: u.ID}, u.ID, "read", store.ScopeRead)

@@ -25,7 +25,7 @@ func TestBrowser_MoveACooperationFromExchangeToJointResearch(t *testing.T) {
 
 	b.open("/signin")
 	b.fill("#email", "aigerim@example.kz")
-	b.fill("#password", "password-123")
+	b.fill("#password", "amber-lantern-42")
 	b.click(`form[action="/signin"] button[type=submit]`)
 
 	b.open("/cooperations")

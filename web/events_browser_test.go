@@ -39,7 +39,7 @@ func (b *browser) signInAs(email string) {
 	}
 	b.open("/signin")
 	b.fill("#email", email)
-	b.fill("#password", "password-123")
+	b.fill("#password", "amber-lantern-42")
 	b.click(`form[action="/signin"] button[type=submit]`)
 }
 
@@ -52,7 +52,7 @@ func TestBrowser_BrokerageMeetingFromRequestToBothAgendas(t *testing.T) {
 	ts := newTestServer(t, "sqlite")
 	ctx := context.Background()
 	newUser := func(email, name string) *account.User {
-		u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: name, Password: "password-123"}, account.Member)
+		u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: name, Password: "amber-lantern-42"}, account.Member)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1067,7 +1067,7 @@ func TestBrokerage_StoredScheduleKeepsEveryRule(t *testing.T) {
 		fx := newEventFixture(t, ts)
 		var users []*account.User
 		for i := range 8 {
-			u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: fmt.Sprintf("r%d@example.org", i), Name: fmt.Sprintf("R%d", i), Password: "password-123"}, account.Member)
+			u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: fmt.Sprintf("r%d@example.org", i), Name: fmt.Sprintf("R%d", i), Password: "amber-lantern-42"}, account.Member)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1147,7 +1147,7 @@ func TestEvents_ConcurrentRegistrationsNeverTakeMorePlacesThanThereAre(t *testin
 		e := fx.event(t, event.Conference, 3)
 		var users []*account.User
 		for i := range 10 {
-			u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: fmt.Sprintf("c%d@example.org", i), Name: fmt.Sprintf("C%d", i), Password: "password-123"}, account.Member)
+			u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: fmt.Sprintf("c%d@example.org", i), Name: fmt.Sprintf("C%d", i), Password: "amber-lantern-42"}, account.Member)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -111,11 +111,6 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// localPath reports whether p is a path on this site (not //evil.example).
-func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\")
-}
-
 // translator says messages in one language.
 type translator struct {
 	lang Language

@@ -64,7 +64,7 @@ type acceptInput struct {
 
 // invitationLink is the address the invitee opens.
 func (s *Server) invitationLink(r *http.Request, secret string) string {
-	return s.absoluteURL(r, "/invitation?token="+url.QueryEscape(secret))
+	return s.absoluteURL("/invitation?token=" + url.QueryEscape(secret))
 }
 
 func (s *Server) managersData(r *http.Request, orgID string) (*managersOutput, error) {

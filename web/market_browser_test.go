@@ -26,7 +26,7 @@ func marketSignIn(t *testing.T, b *browser, email string) {
 	}
 	b.open("/signin")
 	b.fill("#email", email)
-	b.fill("#password", "password-123")
+	b.fill("#password", "amber-lantern-42")
 	b.click(`form[action="/signin"] button[type=submit]`)
 	if strings.Contains(b.location(), "/signin") {
 		t.Fatalf("sign in as %s failed", email)
@@ -52,7 +52,7 @@ func TestBrowser_AnonymousOfferApprovedFoundInChineseAcceptedAndTurnedIntoACoope
 	ts := newTestServer(t, store.SQLite)
 	ctx := context.Background()
 	user := func(email, name, role string) *account.User {
-		u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: name, Password: "password-123"}, role)
+		u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: name, Password: "amber-lantern-42"}, role)
 		if err != nil {
 			t.Fatal(err)
 		}

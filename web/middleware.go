@@ -76,6 +76,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	inner := cop.Handler(s.authenticate(next))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		r = s.withClientAddr(r)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if v := recover(); v != nil {
@@ -163,17 +164,6 @@ func (s *Server) cookie(name, value string, maxAge int) *http.Cookie {
 }
 
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
-
-// clientIP is the address of the peer; behind a proxy, the operator's
-// proxy should set the real address (it is not read from headers, which
-// clients can forge).
-func clientIP(r *http.Request) string {
-	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
-		host = host[:i]
-	}
-	return strings.Trim(host, "[]")
-}
 
 // writeAccess reports whether the request may change data: a signed-in
 // browser, or an API token with write scope.

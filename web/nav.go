@@ -29,6 +29,7 @@ var navigation = []NavItem{
 	{Order: 63, Path: "/achievements", Label: "nav.achievements"},
 	{Order: 90, Path: "/countries", Label: "nav.countries"},
 	{Order: 95, Path: "/account", Label: "nav.account", Private: true},
+	{Order: 95, Path: "/account", Label: "nav.account", Private: true},
 }
 
 // sortedNav returns the entries a visitor (signedIn false) or a user sees, in order.

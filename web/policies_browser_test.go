@@ -19,7 +19,7 @@ func TestBrowser_IncentivesTurnEligibleOnceTheSizeClassIsFilled(t *testing.T) {
 
 	b.open("/lang/en?back=/signin")
 	b.fill("#email", "aigerim@steppesolar.kz")
-	b.fill("#password", "password-123")
+	b.fill("#password", "amber-lantern-42")
 	b.click(`form[action="/signin"] button[type=submit]`)
 
 	b.open("/incentives")

@@ -49,7 +49,7 @@ func newPolicyWorld(t *testing.T, ts *testServer) *policyWorld {
 		}
 	}
 	w.ent = &organisation.Organisation{Name: "Steppe Solar LLP", Kind: organisation.Enterprise, Country: "KZ", ParkID: w.park.ID, Fields: []string{"2.2"}}
-	mgr, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "aigerim@steppesolar.kz", Name: "Aigerim", Password: "password-123"}, account.Member)
+	mgr, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "aigerim@steppesolar.kz", Name: "Aigerim", Password: "amber-lantern-42"}, account.Member)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func newPolicyWorld(t *testing.T, ts *testServer) *policyWorld {
 		t.Fatal(err)
 	}
 	w.manager = ts.client(t)
-	if res := w.manager.form("POST", "/signin", url.Values{"email": {"aigerim@steppesolar.kz"}, "password": {"password-123"}}); res.StatusCode != http.StatusSeeOther {
+	if res := w.manager.form("POST", "/signin", url.Values{"email": {"aigerim@steppesolar.kz"}, "password": {"amber-lantern-42"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", res.StatusCode)
 	}
 	w.managerUser, _ = ts.st.User(ctx, mgr.ID)

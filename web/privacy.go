@@ -35,7 +35,7 @@ var personalDataExporters = []func(ctx context.Context, st *store.Store, userID 
 func (s *Server) privacyRoutes() {
 	s.page("GET /account/privacy", s.showPrivacy)
 	s.page("GET /account/export", s.exportData)
-	s.page("POST /account/delete", s.deleteAccount)
+	s.page("POST /account/delete", s.hashing(s.deleteAccount))
 
 	s.handleAPI("GET /api/v1/me/export", Op{Summary: "Everything the platform holds about you, as JSON", Tag: "accounts",
 		Response: map[string]any{}, Auth: true}, s.apiExportData)

@@ -20,7 +20,7 @@ func progTick(b *browser, sel string) {
 	}
 }
 
-// progSignIn signs the tab in as the user with password-123, after
+// progSignIn signs the tab in as the user with amber-lantern-42, after
 // signing out whoever was in.
 func progSignIn(b *browser, email string) {
 	b.t.Helper()
@@ -30,7 +30,7 @@ func progSignIn(b *browser, email string) {
 	}
 	b.open("/signin")
 	b.fill("#email", email)
-	b.fill("#password", "password-123")
+	b.fill("#password", "amber-lantern-42")
 	b.click(`form[action="/signin"] button[type=submit]`)
 	b.mustContain(".flash", "Welcome back")
 }

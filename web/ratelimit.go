@@ -30,6 +30,21 @@ const (
 	resetWindow     = time.Hour
 )
 
+// Sign-ups are limited like reset requests: each one may be a message to
+// the holder of an existing account, and each costs a password hash.
+const (
+	signUpAccountMax = 3
+	signUpAddressMax = 10
+	signUpWindow     = time.Hour
+)
+
+func signUpLimits(r *http.Request, email string) []store.AttemptLimit {
+	return []store.AttemptLimit{
+		{Key: "signup:account:" + account.NormaliseEmail(email), Max: signUpAccountMax, Window: signUpWindow},
+		{Key: "signup:ip:" + clientIP(r), Max: signUpAddressMax, Window: signUpWindow},
+	}
+}
+
 func signInLimits(r *http.Request, email string) []store.AttemptLimit {
 	return []store.AttemptLimit{
 		{Key: "signin:account:" + account.NormaliseEmail(email), Max: signInAccountMax, Window: signInWindow},

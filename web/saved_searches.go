@@ -91,7 +91,7 @@ func (s *Server) viewSaved(r *http.Request, ss *opportunity.SavedSearch) savedSe
 	if q != "" {
 		list += "?" + q
 	}
-	return savedSearchView{SavedSearch: ss, Query: q, ListURL: s.marketURL(r, list), FeedURL: s.marketURL(r, feedPath(ss))}
+	return savedSearchView{SavedSearch: ss, Query: q, ListURL: s.absoluteURL(list), FeedURL: s.absoluteURL(feedPath(ss))}
 }
 
 // notificationList is what the notification calls answer.
@@ -342,7 +342,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 		ID:        "urn:uuid:" + ss.ID,
 		Title:     tr.T("market.feed.title", "Name", ss.Name),
 		Subtitle:  tr.T("market.feed.subtitle"),
-		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.marketURL(r, feedPath(ss))}, {Rel: "alternate", Type: "text/html", Href: s.marketURL(r, "/market?"+ss.Filter.Values().Encode())}},
+		Links:     []atomLink{{Rel: "self", Type: "application/atom+xml", Href: s.absoluteURL(feedPath(ss))}, {Rel: "alternate", Type: "text/html", Href: s.absoluteURL("/market?" + ss.Filter.Values().Encode())}},
 		Author:    atomPerson{Name: "Silkbridge"},
 		Generator: "Silkbridge",
 	}
@@ -359,7 +359,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request) error {
 			ID:         "urn:uuid:" + x.ID,
 			Title:      v.Title,
 			Updated:    stamp.UTC().Format(time.RFC3339),
-			Links:      []atomLink{{Rel: "alternate", Type: "text/html", Href: s.marketURL(r, "/market/"+x.ID)}},
+			Links:      []atomLink{{Rel: "alternate", Type: "text/html", Href: s.absoluteURL("/market/" + x.ID)}},
 			Categories: []atomCategory{{Term: x.Kind, Label: tr.T("market.kind." + x.Kind)}},
 			Summary:    atomText{Type: "text", Body: marketTruncate(v.Description, 600)},
 		}
@@ -537,17 +537,4 @@ func (s *Server) apiReadNotifications(w http.ResponseWriter, r *http.Request) er
 	}
 	writeJSON(w, http.StatusOK, notificationList{Items: notes, Unread: unread})
 	return nil
-}
-
-// marketURL returns the absolute address of a path of the site, for feeds
-// and the feed addresses members copy into their readers.
-func (s *Server) marketURL(r *http.Request, path string) string {
-	if s.cfg.BaseURL != "" {
-		return strings.TrimRight(s.cfg.BaseURL, "/") + path
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + path
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/silkbridge/silkbridge/account"
 	"github.com/silkbridge/silkbridge/store"
 )
 
@@ -33,6 +35,12 @@ type Config struct {
 	MaxBodyBytes int64
 	// Demo marks the installation as holding sample data.
 	Demo bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see clientAddr); empty, the header is ignored.
+	TrustedProxies []netip.Prefix
+	// MetricsToken, when set, opens /metrics to requests that bear it;
+	// without it /metrics is not served on the public address.
+	MetricsToken string
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -47,6 +55,8 @@ type Server struct {
 	metrics *metrics
 	routes  []Route
 	api     []apiOperation
+	// hashGate bounds the password hashes computed at once (see hashing).
+	hashGate *account.HashGate
 
 	mu sync.Mutex
 }
@@ -62,7 +72,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), hashGate: account.NewHashGate(0)}
 	var err error
 	if s.i18n, err = loadCatalogues(); err != nil {
 		return nil, err
@@ -168,7 +178,7 @@ func (s *Server) coreRoutes() {
 		fileServer.ServeHTTP(w, r)
 	})
 	s.page("GET /healthz", s.healthz)
-	s.handle("GET /metrics", s.metrics.handler().ServeHTTP)
+	s.page("GET /metrics", s.serveMetrics)
 	s.page("GET /{$}", s.home)
 	s.page("GET /lang/{lang}", s.switchLanguage)
 	s.page("GET /api/v1/openapi.json", s.openAPI)

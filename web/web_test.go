@@ -34,6 +34,7 @@ func newTestServer(t *testing.T, e store.Engine) *testServer {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
+	srv.cfg.BaseURL = ts.URL // as serve does on a loopback address
 	return &testServer{Server: ts, st: st, srv: srv}
 }
 
@@ -59,12 +60,12 @@ func (ts *testServer) client(t *testing.T) *client {
 // user creates an account with the role and returns a client signed in as it.
 func (ts *testServer) user(t *testing.T, email, role string) (*client, *account.User) {
 	t.Helper()
-	u, err := ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: email, Name: strings.Split(email, "@")[0], Password: "password-123"}, role)
+	u, err := ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: email, Name: strings.Split(email, "@")[0], Password: "amber-lantern-42"}, role)
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := ts.client(t)
-	res := c.form("POST", "/signin", url.Values{"email": {email}, "password": {"password-123"}})
+	res := c.form("POST", "/signin", url.Values{"email": {email}, "password": {"amber-lantern-42"}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in %s: status %d", email, res.StatusCode)
 	}

@@ -21,9 +21,11 @@ func init() {
 const shutdownGrace = 30 * time.Second
 
 func runServe(ctx context.Context, args []string) error {
-	fs := newFlagSet("serve", "serve [--addr :8080] [--db FILE|URL] [--demo]", `
+	fs := newFlagSet("serve", "serve [--addr localhost:8080] [--base-url URL] [--db FILE|URL] [--demo]", `
 Starts Silkbridge: the web site, the JSON API under /api/v1 (OpenAPI at
-/api/v1/openapi.json), /healthz and /metrics. The database is created and
+/api/v1/openapi.json) and /healthz. Prometheus metrics are served at
+/metrics on --metrics-addr, and on the main address only to requests
+bearing --metrics-token; without either they are not served. The database is created and
 migrated on first start. SIGINT or SIGTERM stop the server gracefully:
 requests in flight finish first.
 
@@ -31,19 +33,40 @@ With --demo, an installation without organisations is first filled with
 demonstration data: the real Horizon 2020 cooperation record from
 ../shared/data (or --data) and sample records marked as sample.
 
+Links sent out of the site (password reset, invitations, feeds) are built
+from --base-url only, never from a request's Host header. Without
+--base-url, serve listens only on a loopback address (localhost) and
+builds links from it; on any other address it refuses to start.
+
+Behind a reverse proxy, --trusted-proxies names the proxies' addresses
+(CIDRs): the client's address, used by the sign-in limits and the logs, is
+then read from X-Forwarded-For, which is ignored from anyone else.
+
 Environment: SILKBRIDGE_DB, SILKBRIDGE_ADDR, SILKBRIDGE_BASE_URL,
+SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_METRICS_ADDR, SILKBRIDGE_METRICS_TOKEN,
 SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
-	addr := fs.String("addr", env("SILKBRIDGE_ADDR", ":8080"), "address to listen on (env SILKBRIDGE_ADDR)")
+	addr := fs.String("addr", env("SILKBRIDGE_ADDR", defaultAddr), "address to listen on; beyond localhost it needs --base-url (env SILKBRIDGE_ADDR)")
 	db := dbFlag(fs)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
 	data := fs.String("data", env("SILKBRIDGE_DATA", "../shared/data"), "folder of the public data sets used by --demo (env SILKBRIDGE_DATA)")
 	baseURL := fs.String("base-url", env("SILKBRIDGE_BASE_URL", ""), "public address of the site, e.g. https://silkbridge.example.org (env SILKBRIDGE_BASE_URL)")
 	tls := fs.Bool("secure-cookies", env("SILKBRIDGE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS; env SILKBRIDGE_SECURE_COOKIES=true)")
+	proxies := fs.String("trusted-proxies", env("SILKBRIDGE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (env SILKBRIDGE_TRUSTED_PROXIES)")
+	metricsAddr := fs.String("metrics-addr", env("SILKBRIDGE_METRICS_ADDR", ""), "serve /metrics on this address of its own, e.g. localhost:9090 (env SILKBRIDGE_METRICS_ADDR)")
+	metricsToken := fs.String("metrics-token", env("SILKBRIDGE_METRICS_TOKEN", ""), "serve /metrics on the main address to requests bearing this token (env SILKBRIDGE_METRICS_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	trusted, err := web.ParseTrustedProxies(*proxies)
+	if err != nil {
+		return fmt.Errorf("%w: --trusted-proxies: %v", errUsage, err)
+	}
+	public, err := publicBaseURL(*addr, *baseURL)
+	if err != nil {
+		return err
 	}
 	log := newLogger()
 	st, err := openStore(ctx, *db, log)
@@ -60,7 +83,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 			}
 		}
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo})
+	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken})
 	if err != nil {
 		return err
 	}
@@ -78,8 +101,21 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 		return err
 	}
 	log.Info("silkbridge listening", "addr", ln.Addr().String(), "database", string(st.Engine()), "version", version)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
+	if *metricsAddr != "" {
+		msrv, mln, err := listenMetrics(ctx, *metricsAddr, srv.MetricsHandler())
+		if err != nil {
+			return err
+		}
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+		go func() {
+			if err := msrv.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				errc <- err
+			}
+		}()
+	}
 	select {
 	case err := <-errc:
 		return err
