@@ -117,6 +117,9 @@ func (s *Server) coreRoutes() {
 	s.handle("GET /{$}", s.home)
 	s.handle("GET /lang/{lang}", s.switchLanguage)
 	s.handle("GET /api/v1/openapi.json", s.openAPI)
+	s.handle("GET "+problemsPath, s.problemsPage)
+	// Not in Routes: a fallback, not an operation of the API.
+	s.mux.HandleFunc(apiCatchAll, s.apiNoRoute)
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
