@@ -2,11 +2,14 @@ package web
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -81,7 +84,122 @@ func decodeJSONBytes(body []byte, v any) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return silkbridge.Malformed("body", "error.json_trailing", "unexpected data after the JSON value", nil)
 	}
+	// encoding/json takes a null as "leave the field as it is", so a null
+	// list or text would pass as an empty one nobody sent: only pointer
+	// fields, whose null means "not given", accept it (as the request
+	// schemas of the OpenAPI document say).
+	var raw any
+	if err := json.Unmarshal(body, &raw); err == nil {
+		if field := refusedNull(raw, reflect.TypeOf(v), ""); field != "" {
+			return silkbridge.Malformed(field, "error.json_null", "null is not accepted here; leave the field out instead", nil)
+		}
+	}
 	return nil
+}
+
+var (
+	jsonUnmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+	textUnmarshalerType = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+)
+
+// refusedNull returns the path of the first null in raw (decoded from
+// JSON) where a Go value of type t has no room for one, or "".
+func refusedNull(raw any, t reflect.Type, path string) string {
+	if raw == nil {
+		if path == "" || t.Kind() == reflect.Pointer || t.Kind() == reflect.Interface {
+			return ""
+		}
+		return path
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if implements(t, jsonUnmarshalerType) || implements(t, textUnmarshalerType) {
+		return ""
+	}
+	join := func(k string) string {
+		if path == "" {
+			return k
+		}
+		return path + "." + k
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			return ""
+		}
+		fields := map[string]reflect.Type{}
+		jsonFields(t, fields)
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			ft, ok := fields[k]
+			if !ok {
+				// encoding/json matches names regardless of case.
+				for name, typ := range fields {
+					if strings.EqualFold(name, k) {
+						ft, ok = typ, true
+						break
+					}
+				}
+			}
+			if ok {
+				if f := refusedNull(obj[k], ft, join(k)); f != "" {
+					return f
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if arr, ok := raw.([]any); ok {
+			for i, x := range arr {
+				if f := refusedNull(x, t.Elem(), join(strconv.Itoa(i))); f != "" {
+					return f
+				}
+			}
+		}
+	case reflect.Map:
+		if obj, ok := raw.(map[string]any); ok {
+			for k, x := range obj {
+				if f := refusedNull(x, t.Elem(), join(k)); f != "" {
+					return f
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// jsonFields maps the JSON names of struct t's fields to their types, the
+// fields of embedded structs promoted as encoding/json promotes them.
+func jsonFields(t reflect.Type, into map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			et := f.Type
+			if et.Kind() == reflect.Pointer {
+				et = et.Elem()
+			}
+			if et.Kind() == reflect.Struct {
+				jsonFields(et, into)
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		into[name] = f.Type
+	}
 }
 
 // syntaxProblem names the byte where the JSON stops making sense.

@@ -26,6 +26,7 @@ func TestDecodeJSON_RefusesWhatIsNotAnObjectOfTheSchema(t *testing.T) {
 	type body struct {
 		Title   string  `json:"title"`
 		Parties []party `json:"parties"`
+		Seed    *int64  `json:"seed"`
 	}
 	cases := []struct {
 		name, body, field, message string
@@ -46,6 +47,10 @@ func TestDecodeJSON_RefusesWhatIsNotAnObjectOfTheSchema(t *testing.T) {
 		{"wrong type names the JSON kind", `{"title": ["x"]}`, "title", "error.json_type"},
 		{"unknown field", `{"colour": "red"}`, "colour", "error.unknown_field"},
 		{"trailing data", `{"title": "x"} {}`, "body", "error.json_trailing"},
+		{"null text", `{"title": null}`, "title", "error.json_null"},
+		{"null list", `{"parties": null}`, "parties", "error.json_null"},
+		{"null list item", `{"parties": [{"name": "a"}, null]}`, "parties.1", "error.json_null"},
+		{"null deep, any case", `{"parties": [{"NAME": null}]}`, "parties.0.NAME", "error.json_null"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -64,8 +69,8 @@ func TestDecodeJSON_RefusesWhatIsNotAnObjectOfTheSchema(t *testing.T) {
 		})
 	}
 	var v body
-	if err := decodeJSONBytes([]byte(`{"title": "Ürümqi 乌鲁木齐", "parties": []}`), &v); err != nil || v.Title != "Ürümqi 乌鲁木齐" {
-		t.Fatalf("a valid body: %v %+v", err, v)
+	if err := decodeJSONBytes([]byte(`{"title": "Ürümqi 乌鲁木齐", "parties": [], "seed": null}`), &v); err != nil || v.Title != "Ürümqi 乌鲁木齐" || v.Seed != nil {
+		t.Fatalf("a valid body (null where the field is a pointer): %v %+v", err, v)
 	}
 }
 

@@ -40,6 +40,7 @@ var queryParamSchemas = map[string]map[string]any{
 	"bri":      {"type": "boolean"},
 	"all":      {"type": "boolean"},
 	"open":     {"type": "boolean"},
+	"limit":    {"type": "integer", "minimum": 1, "maximum": 100},
 }
 
 // OpenAPIDocument returns the OpenAPI description of /api/v1.
