@@ -95,6 +95,15 @@ func TestAPI_NullConstraintsAreRefusedAndKeepTheQuotas(t *testing.T) {
 			t.Errorf("%s: status %d %s, want 400 problem details", b, res.StatusCode, res.Body)
 		}
 	}
+	// The problem speaks the client's language.
+	r, _ := http.NewRequest("PUT", ts.URL+req.Path, strings.NewReader(`null`))
+	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept-Language", "zh")
+	res := officer.Client.do(r)
+	var p Problem
+	if err := json.Unmarshal([]byte(res.Body), &p); err != nil || len(p.Errors) != 1 || p.Errors[0].Message != "请求正文必须是一个 JSON 对象。" {
+		t.Errorf("null in Chinese: %v %s", err, res.Body)
+	}
 	if after := officer.Client.get(req.Path).Body; after != before {
 		t.Errorf("refused bodies changed the constraints:\nbefore %s\nafter  %s", before, after)
 	}
