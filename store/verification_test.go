@@ -14,7 +14,7 @@ import (
 
 func trustUser(t *testing.T, st *store.Store, email, role string) *account.User {
 	t.Helper()
-	u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: email, Password: "password-123"}, role)
+	u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: email, Password: "amber-lantern-42"}, role)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/silkbridge/silkbridge"
@@ -131,7 +132,8 @@ func (s *Server) signInRefused(w http.ResponseWriter, r *http.Request, err error
 
 // setRetryAfter tells a client refused with ETOOMANY when to try again.
 func setRetryAfter(w http.ResponseWriter, err error) {
-	if e, ok := err.(*silkbridge.Error); ok && e.Code == silkbridge.ETOOMANY {
+	var e *silkbridge.Error
+	if errors.As(err, &e) && (e.Code == silkbridge.ETOOMANY || e.Code == silkbridge.EUNAVAILABLE) {
 		if v, ok := e.Data["RetryAfter"]; ok {
 			w.Header().Set("Retry-After", toString(v))
 		}

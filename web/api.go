@@ -3,8 +3,6 @@ package web
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -27,6 +25,8 @@ type Op struct {
 	Auth bool
 	// Status is the success status (200 when zero).
 	Status int
+	// OptionalBody says the Request body may be left out.
+	OptionalBody bool
 }
 
 type apiOperation struct {
@@ -39,6 +39,9 @@ type apiOperation struct {
 func (s *Server) handleAPI(pattern string, op Op, h handlerFunc) {
 	method, path, _ := strings.Cut(pattern, " ")
 	s.api = append(s.api, apiOperation{Method: method, Path: path, Op: op})
+	if op.Request == nil && method != http.MethodGet && method != http.MethodHead {
+		h = s.refuseBody(h)
+	}
 	s.handle(pattern, func(w http.ResponseWriter, r *http.Request) {
 		if err := h(w, r); err != nil {
 			s.apiError(w, r, err)
@@ -77,9 +80,13 @@ type ProblemField struct {
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	err = store.Classify(err)
 	status := statusOf(err)
+	code := silkbridge.ErrorCode(err)
+	if code == codeMethodNotAllowed {
+		status = http.StatusMethodNotAllowed
+	}
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		status = http.StatusRequestEntityTooLarge
+		status, code = http.StatusRequestEntityTooLarge, codeTooLarge
 		err = silkbridge.Errorf(silkbridge.EINVALID, "error.too_large", "the request body is larger than %d bytes", tooLarge.Limit)
 	}
 	if status >= 500 {
@@ -87,81 +94,23 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	tr := s.translator(requestLanguage(r))
 	p := Problem{
-		Type:     "about:blank",
+		Type:     s.problemTypeURI(code),
 		Title:    http.StatusText(status),
 		Status:   status,
 		Detail:   tr.Error(err),
 		Instance: r.URL.Path,
-		Code:     silkbridge.ErrorCode(err),
+		Code:     code,
 	}
 	if e, ok := err.(*silkbridge.Error); ok {
-		if e.MessageID != "" {
-			p.Type = "https://silkbridge.example/problems/" + strings.ReplaceAll(e.MessageID, ".", "-")
-		}
 		for _, f := range e.Fields {
 			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.MessageID, Message: tr.tmap(f.MessageID, f.Data, f.Message)})
 		}
 	}
-	if status == http.StatusTooManyRequests || status == http.StatusServiceUnavailable {
-		if e, ok := err.(*silkbridge.Error); ok {
-			if v, ok := e.Data["RetryAfter"]; ok {
-				w.Header().Set("Retry-After", fmt.Sprint(v))
-			}
-		}
-	}
+	setRetryAfter(w, err)
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Content-Language", tr.lang.Tag)
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(p)
-}
-
-// decodeJSON reads the request body into v strictly: malformed JSON,
-// unknown fields, trailing data and a wrong content type are refused with
-// an EINVALID error naming the problem; a body over the limit gives a
-// *http.MaxBytesError (413).
-func decodeJSON(r *http.Request, v any) error {
-	ct := r.Header.Get("Content-Type")
-	if ct != "" && !strings.HasPrefix(ct, "application/json") && !strings.HasSuffix(strings.Split(ct, ";")[0], "+json") {
-		return silkbridge.Malformed("body", "error.content_type", "send the body as application/json", nil)
-	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &tooLarge):
-			return err
-		case errors.Is(err, io.EOF):
-			return silkbridge.Malformed("body", "error.body_empty", "the request body is empty", nil)
-		case errors.As(err, &syn):
-			return silkbridge.Malformed("body", "error.json_syntax", fmt.Sprintf("malformed JSON at byte %d", syn.Offset), map[string]any{"Offset": syn.Offset})
-		case errors.As(err, &typ):
-			field := typ.Field
-			if field == "" {
-				field = "body"
-			}
-			return silkbridge.Malformed(field, "error.json_type", fmt.Sprintf("expected %s", typ.Type), map[string]any{"Type": typ.Type.String()})
-		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return silkbridge.Malformed(name, "error.unknown_field", "unknown field", nil)
-		default:
-			return silkbridge.Malformed("body", "error.json_syntax", "malformed JSON", nil)
-		}
-	}
-	if dec.More() {
-		return silkbridge.Malformed("body", "error.json_trailing", "unexpected data after the JSON value", nil)
-	}
-	var extra json.RawMessage
-	if err := dec.Decode(&extra); err != io.EOF {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return err
-		}
-		return silkbridge.Malformed("body", "error.json_trailing", "unexpected data after the JSON value", nil)
-	}
-	return nil
 }
 
 // List is the envelope of a paginated API list.

@@ -21,7 +21,7 @@ func TestBrowser_InvitedPartyAcceptsFromItsAccountAndBecomesAParty(t *testing.T)
 	ts := newTestServer(t, "sqlite")
 	ctx := context.Background()
 	newUser := func(email, role string) *account.User {
-		u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: strings.Split(email, "@")[0], Password: "password-123"}, role)
+		u, err := ts.st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: email, Name: strings.Split(email, "@")[0], Password: "amber-lantern-42"}, role)
 		if err != nil {
 			t.Fatal(err)
 		}

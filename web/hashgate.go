@@ -1,10 +1,10 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/silkbridge/silkbridge"
 )
 
 // A request that checks or sets a password waits at most hashWait for a
@@ -24,27 +24,17 @@ func (s *Server) hashing(h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		release, ok := s.hashGate.Enter(r.Context(), hashWait)
 		if !ok {
-			s.hashersBusy(w, r)
-			return nil
+			return errHashersBusy()
 		}
 		defer release()
 		return h(w, r)
 	}
 }
 
-func (s *Server) hashersBusy(w http.ResponseWriter, r *http.Request) {
-	secs := int(hashRetryAfter / time.Second)
-	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	tr := s.translator(requestLanguage(r))
-	msg := tr.T("error.busy_hashing", "RetryAfter", secs)
-	if isAPI(r) {
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.Header().Set("Content-Language", tr.lang.Tag)
-		w.WriteHeader(http.StatusServiceUnavailable)
-		json.NewEncoder(w).Encode(Problem{Type: "https://silkbridge.example/problems/error-busy_hashing",
-			Title: http.StatusText(http.StatusServiceUnavailable), Status: http.StatusServiceUnavailable, Detail: msg, Instance: r.URL.Path, Code: "busy"})
-		return
-	}
-	s.render(w, r, "error", http.StatusServiceUnavailable, &Page{Title: tr.T("error.title"),
-		Data: map[string]any{"Status": http.StatusServiceUnavailable, "Message": msg}})
+// errHashersBusy is the answer when every hashing slot stays taken: 503,
+// try again in a moment.
+func errHashersBusy() error {
+	return &silkbridge.Error{Code: silkbridge.EUNAVAILABLE, MessageID: "error.busy_hashing",
+		Message: "the server is busy checking passwords; try again in a moment",
+		Data:    map[string]any{"RetryAfter": int(hashRetryAfter / time.Second)}}
 }

@@ -57,7 +57,7 @@ func (s *Server) opportunityRoutes() {
 		{opportunity.ActionApprove, "Approve and publish a listing under review (agency officers)"},
 		{opportunity.ActionReturn, "Return a listing under review to draft with a comment (agency officers)"},
 	} {
-		s.handleAPI("POST /api/v1/opportunities/{id}/"+a.action, Op{Summary: a.summary, Tag: "marketplace", Request: reviewInput{},
+		s.handleAPI("POST /api/v1/opportunities/{id}/"+a.action, Op{Summary: a.summary, Tag: "marketplace", Request: reviewInput{}, OptionalBody: true,
 			Response: opportunity.Opportunity{}, Auth: true}, s.apiOpportunityAction(a.action))
 	}
 }

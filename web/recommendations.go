@@ -295,7 +295,7 @@ func (s *Server) recommendAPI(kind string) handlerFunc {
 			w.Header().Set("Content-Type", "application/problem+json")
 			w.Header().Set("Retry-After", recommendRetryAfter)
 			w.WriteHeader(http.StatusServiceUnavailable)
-			json.NewEncoder(w).Encode(Problem{Type: "about:blank", Title: http.StatusText(http.StatusServiceUnavailable),
+			json.NewEncoder(w).Encode(Problem{Type: s.problemTypeURI("unavailable"), Title: http.StatusText(http.StatusServiceUnavailable),
 				Status: http.StatusServiceUnavailable, Detail: s.T(r, "market.partners.unavailable"), Instance: r.URL.Path})
 			return nil
 		}

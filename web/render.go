@@ -227,9 +227,7 @@ func clearFlash(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	err = store.Classify(err)
 	status := statusOf(err)
-	if status == http.StatusServiceUnavailable {
-		w.Header().Set("Retry-After", strconv.Itoa(silkbridge.UnavailableRetryAfter))
-	}
+	setRetryAfter(w, err)
 	if status >= 500 {
 		s.logFailure(r, err)
 	}
@@ -247,6 +245,10 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 func (s *Server) logFailure(r *http.Request, err error) {
 	if errors.Is(err, context.Canceled) || errors.Is(r.Context().Err(), context.Canceled) {
 		s.log.Debug("client went away", "method", r.Method, "path", r.URL.Path, "err", err)
+		return
+	}
+	if silkbridge.ErrorCode(err) == silkbridge.EUNAVAILABLE {
+		s.log.Warn("unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 		return
 	}
 	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)

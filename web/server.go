@@ -182,6 +182,13 @@ func (s *Server) coreRoutes() {
 	s.page("GET /{$}", s.home)
 	s.page("GET /lang/{lang}", s.switchLanguage)
 	s.page("GET /api/v1/openapi.json", s.openAPI)
+	s.page("GET "+problemsPath, s.problemsPage)
+	// Not in Routes: a fallback, not an operation of the API.
+	s.mux.HandleFunc(apiCatchAll, func(w http.ResponseWriter, r *http.Request) {
+		if err := s.apiNoRoute(w, r); err != nil {
+			s.apiError(w, r, err)
+		}
+	})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {

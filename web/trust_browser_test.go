@@ -12,7 +12,7 @@ func (b *browser) signIn(email string) {
 	b.t.Helper()
 	b.open("/lang/en?back=/signin")
 	b.fill("#email", email)
-	b.fill("#password", "password-123")
+	b.fill("#password", "amber-lantern-42")
 	b.click(`form[action="/signin"] button[type=submit]`)
 }
 
