@@ -1,6 +1,7 @@
 package opportunity
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func valid() *Opportunity {
 }
 
 func fields(err error) []string {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return nil
 	}

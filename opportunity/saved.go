@@ -3,6 +3,7 @@ package opportunity
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"strings"
 	"time"
 
@@ -53,7 +54,7 @@ func (s *SavedSearch) Validate(ref Checker) error {
 
 // mergeProblems returns one error holding the problems of p and of err.
 func mergeProblems(p *silkbridge.Problems, err error) error {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return err
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -56,14 +57,14 @@ func newUser(t *testing.T, st *store.Store, email, role string) *account.User {
 
 // fieldOf returns the first field an EINVALID error names.
 func fieldOf(err error) string {
-	if e, ok := err.(*silkbridge.Error); ok && len(e.Fields) > 0 {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok && len(e.Fields) > 0 {
 		return e.Fields[0].Field
 	}
 	return ""
 }
 
 func messageID(err error) string {
-	if e, ok := err.(*silkbridge.Error); ok {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
 		if len(e.Fields) > 0 {
 			return e.Fields[0].MessageID
 		}
@@ -213,7 +214,14 @@ func testTakeAttempt_RefusesTheAttemptAfterTheLimit(t *testing.T, st *store.Stor
 	if silkbridge.ErrorCode(err) != silkbridge.ETOOMANY {
 		t.Fatalf("sixth attempt: %v", err)
 	}
-	wait := err.(*silkbridge.Error).Data["RetryAfter"].(int)
+	e, ok := errors.AsType[*silkbridge.Error](err)
+	if !ok {
+		t.Fatalf("sixth attempt: %v", err)
+	}
+	wait, ok := e.Data["RetryAfter"].(int)
+	if !ok {
+		t.Fatalf("sixth attempt: RetryAfter %v, want seconds", e.Data["RetryAfter"])
+	}
 	if wait < 1 || wait > 60 {
 		t.Errorf("retry after %d s", wait)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -194,7 +195,7 @@ func (s *Store) ImportedCounts(ctx context.Context, source string) (ImportCounts
 func (s *Store) LastImport(ctx context.Context, source string) (*ImportResult, error) {
 	var report string
 	err := s.db.QueryRowContext(ctx, `SELECT report FROM import_runs WHERE source = $1 ORDER BY started_at DESC LIMIT 1`, source).Scan(&report)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {

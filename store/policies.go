@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -151,8 +152,8 @@ func (s *Store) checkPolicy(ctx context.Context, q queryer, p *policy.Policy) er
 	if silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND || (err == nil && issuer.Kind != organisation.GovernmentAgency && issuer.Kind != organisation.Park) {
 		var pr silkbridge.Problems
 		pr.Add("issuer_id", "policy.error.issuer", "the issuer must be a government agency or a park on the platform", nil)
-		if e, ok := verr.(*silkbridge.Error); ok {
-			e.Fields = append(e.Fields, pr.Err().(*silkbridge.Error).Fields...)
+		if e, ok := errors.AsType[*silkbridge.Error](verr); ok {
+			e.Fields = append(e.Fields, pr.Invalid().Fields...)
 			return e
 		}
 		return pr.Err()

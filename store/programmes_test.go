@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -121,7 +122,7 @@ func TestProgrammes_CreateReadsBackAndRefusesOtherAgreementKinds(t *testing.T) {
 }
 
 func progFieldsOf(err error) []string {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -116,7 +117,7 @@ func (s *Server) signInRefused(w http.ResponseWriter, r *http.Request, err error
 
 // setRetryAfter tells a client refused with ETOOMANY when to try again.
 func setRetryAfter(w http.ResponseWriter, err error) {
-	if e, ok := err.(*silkbridge.Error); ok && e.Code == silkbridge.ETOOMANY {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok && e.Code == silkbridge.ETOOMANY {
 		if v, ok := e.Data["RetryAfter"]; ok {
 			w.Header().Set("Retry-After", toString(v))
 		}
@@ -222,7 +223,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 }
 
 func isWrongCurrentPassword(err error) bool {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	return ok && len(e.Fields) > 0 && e.Fields[0].MessageID == "account.password.wrong"
 }
 
@@ -317,7 +318,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		r.PostForm.Del("password")
 		page := &Page{Title: s.T(r, "account.reset.title")}
-		if e, ok := err.(*silkbridge.Error); ok && e.MessageID == "account.reset.invalid" {
+		if e, ok := errors.AsType[*silkbridge.Error](err); ok && e.MessageID == "account.reset.invalid" {
 			page.Data = map[string]any{"Dead": true}
 		}
 		s.formError(w, r, "accounts/reset", page, err)

@@ -87,7 +87,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		Instance: r.URL.Path,
 		Code:     silkbridge.ErrorCode(err),
 	}
-	if e, ok := err.(*silkbridge.Error); ok {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
 		if e.MessageID != "" {
 			p.Type = "https://silkbridge.example/problems/" + strings.ReplaceAll(e.MessageID, ".", "-")
 		}
@@ -96,7 +96,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	if status == http.StatusTooManyRequests {
-		if e, ok := err.(*silkbridge.Error); ok {
+		if e, ok := errors.AsType[*silkbridge.Error](err); ok {
 			if v, ok := e.Data["RetryAfter"]; ok {
 				w.Header().Set("Retry-After", fmt.Sprint(v))
 			}
@@ -147,7 +147,7 @@ func decodeJSON(r *http.Request, v any) error {
 		return silkbridge.Malformed("body", "error.json_trailing", "unexpected data after the JSON value", nil)
 	}
 	var extra json.RawMessage
-	if err := dec.Decode(&extra); err != io.EOF {
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
 			return err

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -165,8 +166,8 @@ func mergeProblems(read *silkbridge.Problems, err error) error {
 	if rerr == nil {
 		return err
 	}
-	out := rerr.(*silkbridge.Error)
-	if e, ok := err.(*silkbridge.Error); ok && e.Code == silkbridge.EINVALID {
+	out := read.Invalid()
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok && e.Code == silkbridge.EINVALID {
 		for _, f := range e.Fields {
 			if !read.Has(f.Field) {
 				out.Fields = append(out.Fields, f)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"slices"
@@ -147,8 +148,8 @@ func withReadProblems(read *silkbridge.Problems, validate func() error) error {
 	if err == nil {
 		return nil
 	}
-	e := err.(*silkbridge.Error)
-	if v, ok := validate().(*silkbridge.Error); ok && v.Code == silkbridge.EINVALID {
+	e := read.Invalid()
+	if v, ok := errors.AsType[*silkbridge.Error](validate()); ok && v.Code == silkbridge.EINVALID {
 		for _, f := range v.Fields {
 			if !read.Has(f.Field) {
 				e.Fields = append(e.Fields, f)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -160,8 +161,8 @@ func progCombine(read *silkbridge.Problems, err error) error {
 	if rerr == nil {
 		return err
 	}
-	e := rerr.(*silkbridge.Error)
-	if v, ok := err.(*silkbridge.Error); ok && v.Code == silkbridge.EINVALID {
+	e := read.Invalid()
+	if v, ok := errors.AsType[*silkbridge.Error](err); ok && v.Code == silkbridge.EINVALID {
 		for _, f := range v.Fields {
 			if !read.Has(f.Field) {
 				e.Fields = append(e.Fields, f)
@@ -840,7 +841,7 @@ func programmeConstraintsFromForm(r *http.Request, read *silkbridge.Problems) (p
 
 // progRenameFields maps the fields of a validation error to the form's names.
 func progRenameFields(err error, rename map[string]string) error {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return err
 	}
