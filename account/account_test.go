@@ -60,7 +60,10 @@ func TestPasswordHash_OldHashesVerifyAfterTheCostChanges(t *testing.T) {
 	if !CheckPasswordHash(old, "a password of old") {
 		t.Fatal("a hash made at the old cost no longer verifies")
 	}
-	cheap, _ := HashPassword("x-password")
+	cheap, err := HashPassword("x-password")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(cheap, "m=8192,t=1,p=1") || !CheckPasswordHash(cheap, "x-password") {
 		t.Fatalf("new hash %s", cheap)
 	}

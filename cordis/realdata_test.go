@@ -188,8 +188,14 @@ func TestLocate_AcceptsDataFolderOrCordisFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pair := range [][2]string{{p.Participations, q.Participations}, {p.Dashboard, q.Dashboard}, {p.Names, q.Names}} {
-		a, _ := filepath.Abs(pair[0])
-		b, _ := filepath.Abs(pair[1])
+		a, err := filepath.Abs(pair[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := filepath.Abs(pair[1])
+		if err != nil {
+			t.Fatal(err)
+		}
 		if a != b {
 			t.Errorf("%s != %s", a, b)
 		}

@@ -373,7 +373,10 @@ func TestBuildInstance_BreaksTiesByThePublishedLottery(t *testing.T) {
 	}
 	orders := map[string]bool{}
 	for seed := int64(0); seed < 20; seed++ {
-		inst, _ := BuildInstance(s, seed)
+		inst, err := BuildInstance(s, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
 		orders[strings.Join(func() (o []string) {
 			for _, r := range inst.Hospitals[0].Prefs {
 				o = append(o, inst.Residents[r].ID)

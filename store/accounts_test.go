@@ -115,7 +115,10 @@ func testSession_EndsAfterIdleAndAbsoluteTimeout(t *testing.T, st *store.Store) 
 
 func testChangePassword_NeedsTheCurrentOneAndEndsSessions(t *testing.T, st *store.Store) {
 	u := newUser(t, st, "c@example.org", account.Member)
-	secret, _ := st.CreateSession(ctx, u.ID)
+	secret, err := st.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		current, next, field, msg string
 	}{
@@ -144,7 +147,10 @@ func testChangePassword_NeedsTheCurrentOneAndEndsSessions(t *testing.T, st *stor
 	if _, err := st.Authenticate(ctx, u.Email, "password-123"); err == nil {
 		t.Error("the old password still works")
 	}
-	log, _ := st.AuditLog(ctx, nil, "user", u.ID, 10)
+	log, err := st.AuditLog(ctx, nil, "user", u.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(log) == 0 || log[0].Action != "change_password" || strings.Contains(log[0].After+log[0].Before, "new-password") {
 		t.Errorf("audit of the change: %+v", log)
 	}
@@ -159,14 +165,20 @@ func testPasswordReset_WorksOnceAndExpires(t *testing.T, st *store.Store) {
 	if err != nil || first == "" || who.ID != u.ID {
 		t.Fatalf("request: %q %v %v", first, who, err)
 	}
-	second, _, _ := st.RequestPasswordReset(ctx, "r@example.org")
+	second, _, err := st.RequestPasswordReset(ctx, "r@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := st.CheckPasswordReset(ctx, first); messageID(err) != "account.reset.invalid" {
 		t.Errorf("a newer request should end the older link: %v", err)
 	}
 	if err := st.CheckPasswordReset(ctx, second); err != nil {
 		t.Fatalf("fresh link refused: %v", err)
 	}
-	session, _ := st.CreateSession(ctx, u.ID)
+	session, err := st.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.ResetPassword(ctx, second, "short"); fieldOf(err) != "password" {
 		t.Errorf("weak password: %v", err)
 	}
@@ -185,7 +197,10 @@ func testPasswordReset_WorksOnceAndExpires(t *testing.T, st *store.Store) {
 	if _, err := st.ResetPassword(ctx, second, "reset-password-2"); messageID(err) != "account.reset.invalid" {
 		t.Errorf("the link worked twice: %v", err)
 	}
-	third, _, _ := st.RequestPasswordReset(ctx, "r@example.org")
+	third, _, err := st.RequestPasswordReset(ctx, "r@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
 	st.DB().ExecContext(ctx, `UPDATE password_resets SET expires_at = $1 WHERE used_at = '' AND user_id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), u.ID)
 	if _, err := st.ResetPassword(ctx, third, "reset-password-3"); messageID(err) != "account.reset.invalid" {
 		t.Errorf("an expired link worked: %v", err)
@@ -299,7 +314,10 @@ func testTokens_RevokeIsOwnersOnlyAndAudited(t *testing.T, st *store.Store) {
 	if _, _, err := st.TokenUser(ctx, secret); err == nil {
 		t.Fatal("a revoked token works")
 	}
-	log, _ := st.AuditLog(ctx, nil, "api_token", tok.ID, 10)
+	log, err := st.AuditLog(ctx, nil, "api_token", tok.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(log) != 2 || log[0].Action != "revoke" || log[1].Action != "create" {
 		t.Fatalf("audit: %+v", log)
 	}
@@ -336,7 +354,11 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 	if _, _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "new@example.org"}); messageID(err) != "account.invite.pending" {
 		t.Errorf("second invitation: %v", err)
 	}
-	if list, _ := st.InvitationsFor(ctx, "new@example.org"); len(list) != 1 {
+	list, err := st.InvitationsFor(ctx, "new@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
 		t.Errorf("invitee sees %d invitations", len(list))
 	}
 	if _, err := st.AcceptInvitation(ctx, secret, other); silkbridge.ErrorCode(err) != silkbridge.EFORBIDDEN {
@@ -349,27 +371,43 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 	if _, err := st.AcceptInvitation(ctx, secret, invitee); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := st.ManagesOrganisation(ctx, invitee.ID, o.ID); !ok {
+	ok, err := st.ManagesOrganisation(ctx, invitee.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
 		t.Fatal("the invitee does not manage the organisation")
 	}
 	if _, err := st.AcceptInvitation(ctx, secret, invitee); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("accepted twice: %v", err)
 	}
-	managers, _ := st.Managers(ctx, o.ID)
+	managers, err := st.Managers(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(managers) != 2 {
 		t.Fatalf("managers: %+v", managers)
 	}
-	entries, _ := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+	entries, err := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) == 0 || entries[0].Action != "add_manager" || !strings.Contains(entries[0].After, invitee.ID) {
 		t.Errorf("audit of the acceptance: %+v", entries)
 	}
 
-	late, lateSecret, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	late, lateSecret, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	st.DB().ExecContext(ctx, `UPDATE org_invitations SET expires_at = $1 WHERE id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), late.ID)
 	if _, err := st.AcceptInvitation(ctx, lateSecret, other); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("expired invitation accepted: %v", err)
 	}
-	withdrawn, withdrawnSecret, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	withdrawn, withdrawnSecret, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := st.RevokeInvitation(ctx, actor, "another-org", withdrawn.ID); silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND {
 		t.Errorf("revoked through another organisation: %v", err)
 	}
@@ -464,19 +502,29 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 				if kept.Country != "UZ" || len(kept.Fields) != 1 {
 					t.Errorf("the statistics part was lost: %+v", kept)
 				}
-				if list, _, _ := st.Talents(ctx, talent.Filter{Query: "Leila", IncludePrivate: true}); len(list) != 0 {
+				list, _, err := st.Talents(ctx, talent.Filter{Query: "Leila", IncludePrivate: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(list) != 0 {
 					t.Error("the anonymised profile is found by its former name")
 				}
 			} else if silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND {
 				t.Errorf("the profile was not removed: %v", err)
 			}
-			log, _ := st.AuditLog(ctx, nil, "talent", p.ID, 10)
+			log, err := st.AuditLog(ctx, nil, "talent", p.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, e := range log {
 				if strings.Contains(e.Before+e.After, "Leila") {
 					t.Errorf("the audit log still holds the name: %+v", e)
 				}
 			}
-			userLog, _ := st.AuditLog(ctx, nil, "user", u.ID, 10)
+			userLog, err := st.AuditLog(ctx, nil, "user", u.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, e := range userLog {
 				if strings.Contains(e.Before+e.After, u.Email) {
 					t.Errorf("the audit log still holds the e-mail: %+v", e)
@@ -485,7 +533,10 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 			if len(userLog) == 0 || userLog[0].Action != "delete" {
 				t.Errorf("the deletion is not in the audit log: %+v", userLog)
 			}
-			orgLog, _ := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+			orgLog, err := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(orgLog) == 0 || orgLog[0].Action != "remove_manager" {
 				t.Errorf("the organisation's log does not show the manager leaving: %+v", orgLog)
 			}
@@ -502,7 +553,10 @@ func testPersonalDataOf_GathersTheCoreRecords(t *testing.T, st *store.Store) {
 	st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "friend@example.org"})
 	elsewhere := newOrg("Their Lab", "PK")
 	st.CreateOrganisation(ctx, store.Actor{}, elsewhere)
-	declined, declinedSecret, _ := st.InviteManager(ctx, store.Actor{}, elsewhere.ID, account.Invite{Email: "me@example.org"})
+	declined, declinedSecret, err := st.InviteManager(ctx, store.Actor{}, elsewhere.ID, account.Invite{Email: "me@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := st.DeclineInvitation(ctx, declinedSecret, u); err != nil || declined == nil {
 		t.Fatalf("decline: %v", err)
 	}

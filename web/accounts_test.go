@@ -59,7 +59,10 @@ func serverOn(t *testing.T, st *store.Store, cfg Config) (*testServer, *logBuffe
 
 func sessionCookieOf(t *testing.T, c *client) *http.Cookie {
 	t.Helper()
-	u, _ := url.Parse(c.base)
+	u, err := url.Parse(c.base)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ck := range c.http.Jar.Cookies(u) {
 		if ck.Name == sessionCookie {
 			return ck
@@ -148,7 +151,10 @@ func TestSignOut_StolenSessionCookieStopsWorking(t *testing.T) {
 		stolen := sessionCookieOf(t, c)
 		thief := ts.client(t)
 		req := func() response {
-			r, _ := http.NewRequest("GET", ts.URL+"/api/v1/me", nil)
+			r, err := http.NewRequest("GET", ts.URL+"/api/v1/me", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			r.AddCookie(&http.Cookie{Name: sessionCookie, Value: stolen.Value})
 			return thief.do(r)
 		}
@@ -219,10 +225,16 @@ func TestAPI_ReadTokenCannotWriteWriteTokenCan(t *testing.T) {
 		api := func(scope, method, path string, body any) response {
 			var rd io.Reader
 			if body != nil {
-				b, _ := json.Marshal(body)
+				b, err := json.Marshal(body)
+				if err != nil {
+					t.Fatal(err)
+				}
 				rd = bytes.NewReader(b)
 			}
-			req, _ := http.NewRequest(method, ts.URL+path, rd)
+			req, err := http.NewRequest(method, ts.URL+path, rd)
+			if err != nil {
+				t.Fatal(err)
+			}
 			req.Header.Set("Authorization", "Bearer "+secrets[scope])
 			req.Header.Set("Content-Type", "application/json")
 			return ts.client(t).do(req)
@@ -267,8 +279,14 @@ func TestAPI_CrossOriginWriteIsRefused(t *testing.T) {
 			{"Sec-Fetch-Site": {"cross-site"}},
 			{"Origin": {"https://evil.example"}},
 		} {
-			body, _ := json.Marshal(validOrgJSON("Evil University"))
-			req, _ := http.NewRequest("POST", ts.URL+"/api/v1/organisations", bytes.NewReader(body))
+			body, err := json.Marshal(validOrgJSON("Evil University"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, err := http.NewRequest("POST", ts.URL+"/api/v1/organisations", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
 			req.Header.Set("Content-Type", "application/json")
 			for k, v := range h {
 				req.Header[k] = v
@@ -398,7 +416,10 @@ func TestPasswordReset_SameAnswerLoggedLinkWorksOnce(t *testing.T) {
 		if m == nil {
 			t.Fatalf("no reset link in the log:\n%s", logs.String())
 		}
-		token, _ := url.QueryUnescape(m[1])
+		token, err := url.QueryUnescape(m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
 		if strings.Contains(logs.String(), "path=/password/reset?") {
 			t.Error("the request log holds a reset secret")
 		}
@@ -478,7 +499,10 @@ func TestInvitations_ManagerInvitesInviteeAcceptsAndBecomesManager(t *testing.T)
 		}
 		path := strings.TrimPrefix(link, ts.URL)
 		token := strings.TrimPrefix(path, "/invitation?token=")
-		token, _ = url.QueryUnescape(token)
+		token, err := url.QueryUnescape(token)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// The invitee has no account yet: the link leads through sign-up and back.
 		invitee := ts.client(t)
 		if r := invitee.get(path); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/signin?back=") {
@@ -523,7 +547,10 @@ func TestInvitations_AnAccountWithTheAddressIsNotEnough(t *testing.T) {
 	if r := squatter.get("/account"); strings.Contains(r.Body, "Bishkek Geology Institute") {
 		t.Fatal("the account page reveals the invitation")
 	}
-	invs, _ := ts.st.OpenInvitations(context.Background(), o.ID)
+	invs, err := ts.st.OpenInvitations(context.Background(), o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(invs) != 1 {
 		t.Fatalf("%d open invitations", len(invs))
 	}
@@ -532,7 +559,11 @@ func TestInvitations_AnAccountWithTheAddressIsNotEnough(t *testing.T) {
 			t.Errorf("accept with %q: %d", token, r.StatusCode)
 		}
 	}
-	if ok, _ := ts.st.ManagesOrganisation(context.Background(), su.ID, o.ID); ok {
+	ok, err := ts.st.ManagesOrganisation(context.Background(), su.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok {
 		t.Fatal("an account with the address became a manager without the link")
 	}
 }
@@ -553,7 +584,11 @@ func TestAdminUsers_AdminSetsRolesButNotTheirOwn(t *testing.T) {
 		if r := admin.form("POST", "/admin/users/"+mu.ID+"/role", url.Values{"role": {account.Officer}}); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("set role: %d", r.StatusCode)
 		}
-		if u, _ := ts.st.User(context.Background(), mu.ID); u.Role != account.Officer {
+		u, err := ts.st.User(context.Background(), mu.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Role != account.Officer {
 			t.Fatalf("role is %s", u.Role)
 		}
 		if r := admin.json("PUT", "/api/v1/users/"+au.ID+"/role", map[string]string{"role": account.Member}); r.StatusCode != http.StatusConflict {
@@ -631,7 +666,10 @@ func TestAccountPages_RenderInEveryLanguage(t *testing.T) {
 	admin, au := ts.user(t, "pages@example.org", account.Admin)
 	o := &organisation.Organisation{Name: "Page Institute", Kind: organisation.University, Country: "RS"}
 	ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: au.ID}, o)
-	_, secret, _ := ts.st.InviteManager(context.Background(), store.Actor{UserID: au.ID}, o.ID, account.Invite{Email: "someone@example.org"})
+	_, secret, err := ts.st.InviteManager(context.Background(), store.Actor{UserID: au.ID}, o.ID, account.Invite{Email: "someone@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	paths := []string{"/account", "/account/password", "/account/tokens", "/account/privacy", "/admin/users", "/audit",
 		"/organisations/" + o.ID + "/managers", "/invitation?token=" + url.QueryEscape(secret), "/password/forgot", "/signin"}
 	for _, l := range Languages {

@@ -86,7 +86,11 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 		if err != nil || strings.Join(a.AvailableIn, ",") != "KZ,UZ" {
 			t.Fatalf("stored %+v %v", a, err)
 		}
-		if found, _, _ := ts.st.Achievements(ctx, achievement.Filter{Query: "tracker"}); len(found) != 1 {
+		found, _, err := ts.st.Achievements(ctx, achievement.Filter{Query: "tracker"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != 1 {
 			t.Fatalf("search found %d, want 1", len(found))
 		}
 
@@ -109,7 +113,11 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 				}
 			})
 		}
-		if _, page, _ := ts.st.Achievements(ctx, achievement.Filter{OwnerID: w.park.ID}); page.Total != 1 {
+		_, page, err := ts.st.Achievements(ctx, achievement.Filter{OwnerID: w.park.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 1 {
 			t.Fatalf("refused input stored achievements: %d", page.Total)
 		}
 		// Someone else's achievement may not be changed.
@@ -135,7 +143,10 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("advance: %d %s", res.StatusCode, res.Body)
 		}
-		got, _ := ts.st.Transfer(ctx, tr.ID)
+		got, err := ts.st.Transfer(ctx, tr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got.CompletedOn != "2024-03-01" || len(got.History) != 2 {
 			t.Fatalf("transfer %+v, want completed on 2024-03-01 with two stages", got)
 		}

@@ -173,7 +173,10 @@ func TestHealthzAndMetrics(t *testing.T) {
 func TestPages_CrossOriginPostIsRefused(t *testing.T) {
 	ts := newTestServer(t, "sqlite")
 	c, _ := ts.user(t, "x@example.org", account.Member)
-	req, _ := http.NewRequest("POST", ts.URL+"/organisations", strings.NewReader("name=Evil&kind=university&country=CN"))
+	req, err := http.NewRequest("POST", ts.URL+"/organisations", strings.NewReader("name=Evil&kind=university&country=CN"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("Origin", "https://evil.example")

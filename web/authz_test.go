@@ -231,7 +231,10 @@ func (fx *authzFixture) Fresh(t *testing.T, role authzRole) *authzActor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ = fx.St.User(context.Background(), u.ID)
+	u, err = fx.St.User(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &authzActor{Client: c, User: u, ReadToken: secret}
 }
 
@@ -251,7 +254,11 @@ func newAuthzFixture(t *testing.T, ts *testServer) *authzFixture {
 	}
 	for role, a := range fx.actors {
 		if a.User != nil {
-			a.User, _ = fx.St.User(ctx, a.User.ID)
+			u, err := fx.St.User(ctx, a.User.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.User = u
 		}
 		if role == roleManager && !a.User.Manages(fx.Org.ID) || role == roleOtherManager && (a.User.Manages(fx.Org.ID) || !a.User.Manages(fx.OtherOrg.ID)) {
 			t.Fatalf("fixture: %s manages %v", role, a.User.Orgs)
@@ -273,7 +280,10 @@ func (a *authzActor) send(t *testing.T, req authzRequest, header http.Header, us
 		if s, ok := req.JSON.(string); ok {
 			body = strings.NewReader(s)
 		} else {
-			b, _ := json.Marshal(req.JSON)
+			b, err := json.Marshal(req.JSON)
+			if err != nil {
+				t.Fatal(err)
+			}
 			body = bytes.NewReader(b)
 		}
 		ct = "application/json"

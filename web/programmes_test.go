@@ -293,7 +293,10 @@ func TestProgrammes_FormsRefuseBadInputAndChangeNothing(t *testing.T) {
 	res := w.officer.form("POST", "/programmes/"+p.ID+"/constraints", url.Values{"regions.0.name": {"Kept name"}, "regions.0.cap": {"x"}})
 	progMustContain(t, res.Body, "refused constraints", `value="Kept name"`)
 	// Refusals of the changed programme's state are conflicts, not 500s.
-	after, _ := ts.st.Programme(context.Background(), p.ID)
+	after, err := ts.st.Programme(context.Background(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if after.Title != p.Title || len(after.Constraints.Regions) != 1 || after.Positions[1].Target != nil {
 		t.Fatalf("a refused form changed the programme: %+v", after)
 	}
@@ -364,7 +367,10 @@ func TestProgrammeRuns_AStartedRunShowsItsProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll := func() response {
-		req, _ := http.NewRequest("GET", ts.URL+"/programmes/"+p.ID+"/runs/"+run.ID+"/status", nil)
+		req, err := http.NewRequest("GET", ts.URL+"/programmes/"+p.ID+"/runs/"+run.ID+"/status", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("HX-Request", "true")
 		return w.officer.do(req)
 	}

@@ -83,7 +83,10 @@ func TestRealRecord_RemovingATestConsortiumChangesNoRanking(t *testing.T) {
 			chosen[c.RCN] = true
 			q := c.Query
 			q.Limit = 100
-			before[c.RCN], _ = r.Rank(q)
+			before[c.RCN], err = r.Rank(q)
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	fitBefore, err := FitSets(rec, 2016, countries, Temporal, Holdout)
@@ -122,7 +125,10 @@ func TestRealRecord_RemovingATestConsortiumChangesNoRanking(t *testing.T) {
 		}
 		q := c.Query
 		q.Limit = 100
-		after, _ := r2.Rank(q)
+		after, err := r2.Rank(q)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !slices.Equal(before[c.RCN], after) {
 			t.Errorf("project %s: the ranking changed when its consortium was removed", c.RCN)
 		}
