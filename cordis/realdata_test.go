@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // sharedData is the shared data folder seen from this package.
@@ -15,9 +17,7 @@ var sharedData = filepath.Join("..", "..", "shared", "data")
 
 func realPaths(t *testing.T) Paths {
 	t.Helper()
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skip("shared data folder absent:", sharedData)
-	}
+	datatest.Require(t, sharedData)
 	p, err := Locate(sharedData)
 	if err != nil {
 		t.Fatal(err)

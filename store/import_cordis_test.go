@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,6 +9,8 @@ import (
 	"github.com/silkbridge/silkbridge/cordis"
 	"github.com/silkbridge/silkbridge/store"
 	"github.com/silkbridge/silkbridge/store/storetest"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // sampleCounts are the counts stated in testdata/cordis-sample/README.md.
@@ -136,9 +137,7 @@ func mustPIC(t *testing.T, st *store.Store, orgID string) string {
 // same from the command line.
 func BenchmarkImportH2020(b *testing.B) {
 	dir := filepath.Join("..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		b.Skip("shared data folder absent")
-	}
+	datatest.Require(b, dir)
 	paths, err := cordis.Locate(dir)
 	if err != nil {
 		b.Fatal(err)

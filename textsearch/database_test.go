@@ -138,6 +138,9 @@ func ftsTokens(t *testing.T, db *sql.DB, rowid int) []string {
 func TestPostgresSimpleConfigKeepsEachTermWhole(t *testing.T) {
 	url := os.Getenv("SILKBRIDGE_TEST_POSTGRES")
 	if url == "" {
+		if os.Getenv("SILKBRIDGE_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("SILKBRIDGE_REQUIRE_POSTGRES=1 but SILKBRIDGE_TEST_POSTGRES is not set")
+		}
 		t.Skip("SILKBRIDGE_TEST_POSTGRES not set")
 	}
 	db, err := sql.Open("pgx", url)

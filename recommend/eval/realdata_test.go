@@ -1,13 +1,14 @@
 package eval
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/silkbridge/silkbridge/cordis"
 	"github.com/silkbridge/silkbridge/recommend"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // sharedData is the shared data folder seen from this package.
@@ -15,9 +16,7 @@ var sharedData = filepath.Join("..", "..", "..", "shared", "data")
 
 func loadReal(t testing.TB) *Record {
 	t.Helper()
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skip("shared data folder absent:", sharedData)
-	}
+	datatest.Require(t, sharedData)
 	paths, err := cordis.Locate(sharedData)
 	if err != nil {
 		t.Fatal(err)
