@@ -441,11 +441,10 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/runs", map[string]any{"algorithm": "fda", "seed": 3})
 		progMustStatus(t, res, http.StatusAccepted, "run")
 		var run programme.Run
-		json.Unmarshal([]byte(res.Body), &run)
-		for i := 0; run.Status != programme.RunDone && i < 100; i++ {
-			time.Sleep(50 * time.Millisecond)
-			json.Unmarshal([]byte(w.officer.json("GET", "/api/v1/programmes/"+p.ID+"/runs/"+run.ID, nil).Body), &run)
+		if err := json.Unmarshal([]byte(res.Body), &run); err != nil {
+			t.Fatal(err)
 		}
+		run = awaitRun(t, w.officer, "/api/v1/programmes/"+p.ID+"/runs/"+run.ID, run)
 		if run.Status != programme.RunDone || run.Balance == nil || run.Balance.Regions[0].Placed != 1 || run.Seed != 3 || len(run.InputSHA256) != 64 {
 			t.Fatalf("run %+v", run)
 		}
@@ -580,4 +579,31 @@ func TestProgrammes_DataDownloadHoldsTheApplications(t *testing.T) {
 	progMustStatus(t, res, http.StatusOK, "export")
 	progMustContain(t, res.Body, "data download", `"programme_applications"`, p.Title, "My own words.")
 	progMustContain(t, w.talents[1].get("/api/v1/me/export").Body, "another member's download", `"programme_applications":[]`)
+}
+
+// runWaitLimit bounds the wait for a background run. It is generous: on a
+// loaded two-core machine a run that takes a second alone can take far
+// longer, and a wait that gives up early fails a correct run.
+const runWaitLimit = 2 * time.Minute
+
+// awaitRun polls the run at path until it has ended (done or failed) and
+// returns it; it fails the test only when the run is still going after
+// runWaitLimit.
+func awaitRun(t *testing.T, c *client, path string, run programme.Run) programme.Run {
+	t.Helper()
+	deadline := time.Now().Add(runWaitLimit)
+	for run.Status != programme.RunDone && run.Status != programme.RunFailed {
+		if time.Now().After(deadline) {
+			t.Fatalf("run still %s after %s: %+v", run.Status, runWaitLimit, run)
+		}
+		time.Sleep(50 * time.Millisecond)
+		res := c.json("GET", path, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d: %s", path, res.StatusCode, res.Body)
+		}
+		if err := json.Unmarshal([]byte(res.Body), &run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return run
 }
