@@ -105,11 +105,15 @@ func testSession_EndsAfterIdleAndAbsoluteTimeout(t *testing.T, st *store.Store) 
 			t.Errorf("%s: session accepted (%v)", tc.name, err)
 		}
 		var n int
-		st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, u.ID).Scan(&n)
+		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, u.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if !tc.alive && n != 0 {
 			t.Errorf("%s: the dead session is still stored", tc.name)
 		}
-		st.DB().ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID)
+		if _, err := st.DB().ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -201,7 +205,9 @@ func testPasswordReset_WorksOnceAndExpires(t *testing.T, st *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.DB().ExecContext(ctx, `UPDATE password_resets SET expires_at = $1 WHERE used_at = '' AND user_id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), u.ID)
+	if _, err := st.DB().ExecContext(ctx, `UPDATE password_resets SET expires_at = $1 WHERE used_at = '' AND user_id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), u.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.ResetPassword(ctx, third, "reset-password-3"); messageID(err) != "account.reset.invalid" {
 		t.Errorf("an expired link worked: %v", err)
 	}
@@ -209,7 +215,9 @@ func testPasswordReset_WorksOnceAndExpires(t *testing.T, st *store.Store) {
 		t.Errorf("a made-up link: %v", err)
 	}
 	var stored int
-	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM password_resets WHERE token_hash = $1 OR token_hash = $2`, third, second).Scan(&stored)
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM password_resets WHERE token_hash = $1 OR token_hash = $2`, third, second).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
 	if stored != 0 {
 		t.Error("reset secrets are stored in clear")
 	}
@@ -242,8 +250,10 @@ func testTakeAttempt_RefusesTheAttemptAfterTheLimit(t *testing.T, st *store.Stor
 	}
 	// A refused attempt is not recorded, so waiting is enough.
 	var n int
-	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE id IN ($1, $2, $3, $4, $5)`,
-		tickets[0], tickets[1], tickets[2], tickets[3], tickets[4]).Scan(&n)
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE id IN ($1, $2, $3, $4, $5)`,
+		tickets[0], tickets[1], tickets[2], tickets[3], tickets[4]).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 10 {
 		t.Errorf("%d attempt rows, want 10 (5 attempts under 2 keys)", n)
 	}
@@ -257,8 +267,10 @@ func testTakeAttempt_RefusesTheAttemptAfterTheLimit(t *testing.T, st *store.Stor
 		t.Errorf("another account is limited: %v", err)
 	}
 	// Attempts older than the window do not count.
-	st.DB().ExecContext(ctx, `UPDATE attempts SET at = $1 WHERE key = $2 OR key = $3`, time.Now().UTC().Add(-2*time.Minute).Format("2006-01-02T15:04:05.000000Z"),
-		account.HashToken(limits[0].Key), account.HashToken(limits[1].Key))
+	if _, err := st.DB().ExecContext(ctx, `UPDATE attempts SET at = $1 WHERE key = $2 OR key = $3`, time.Now().UTC().Add(-2*time.Minute).Format("2006-01-02T15:04:05.000000Z"),
+		account.HashToken(limits[0].Key), account.HashToken(limits[1].Key)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.TakeAttempt(ctx, limits); err != nil {
 		t.Errorf("old attempts still count: %v", err)
 	}
@@ -347,7 +359,9 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 		t.Fatalf("invite: %v %+v", err, inv)
 	}
 	var stored int
-	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM org_invitations WHERE token_hash = $1`, secret).Scan(&stored)
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM org_invitations WHERE token_hash = $1`, secret).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
 	if stored != 0 {
 		t.Error("the invitation's secret is stored in clear")
 	}
@@ -400,7 +414,9 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.DB().ExecContext(ctx, `UPDATE org_invitations SET expires_at = $1 WHERE id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), late.ID)
+	if _, err := st.DB().ExecContext(ctx, `UPDATE org_invitations SET expires_at = $1 WHERE id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), late.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.AcceptInvitation(ctx, lateSecret, other); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("expired invitation accepted: %v", err)
 	}
@@ -472,11 +488,21 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 				t.Fatal(err)
 			}
 			o := newOrg("Shared Institute", "UZ")
-			st.CreateOrganisation(ctx, store.Actor{UserID: co.ID}, o)
-			st.AddManager(ctx, store.Actor{UserID: co.ID}, o.ID, u.ID)
-			st.CreateSession(ctx, u.ID)
-			st.CreateToken(ctx, actor, u.ID, "script", store.ScopeWrite)
-			st.RequestPasswordReset(ctx, u.Email)
+			if err := st.CreateOrganisation(ctx, store.Actor{UserID: co.ID}, o); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddManager(ctx, store.Actor{UserID: co.ID}, o.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.CreateSession(ctx, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := st.CreateToken(ctx, actor, u.ID, "script", store.ScopeWrite); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := st.RequestPasswordReset(ctx, u.Email); err != nil {
+				t.Fatal(err)
+			}
 
 			if err := st.DeleteUser(ctx, actor, u.ID, anonymise); err != nil {
 				t.Fatal(err)
@@ -486,7 +512,9 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 			}
 			for _, table := range []string{"sessions", "api_tokens", "org_managers", "password_resets"} {
 				var n int
-				st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE user_id = $1`, u.ID).Scan(&n)
+				if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE user_id = $1`, u.ID).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
 				if n != 0 {
 					t.Errorf("%s keeps %d rows of the deleted user", table, n)
 				}
@@ -547,12 +575,20 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 func testPersonalDataOf_GathersTheCoreRecords(t *testing.T, st *store.Store) {
 	u := newUser(t, st, "me@example.org", account.Member)
 	actor := store.Actor{UserID: u.ID}
-	st.CreateTalent(ctx, actor, &talent.Profile{UserID: u.ID, Name: "Me", Country: "PK"})
+	if err := st.CreateTalent(ctx, actor, &talent.Profile{UserID: u.ID, Name: "Me", Country: "PK"}); err != nil {
+		t.Fatal(err)
+	}
 	o := newOrg("My Lab", "PK")
-	st.CreateOrganisation(ctx, actor, o)
-	st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "friend@example.org"})
+	if err := st.CreateOrganisation(ctx, actor, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "friend@example.org"}); err != nil {
+		t.Fatal(err)
+	}
 	elsewhere := newOrg("Their Lab", "PK")
-	st.CreateOrganisation(ctx, store.Actor{}, elsewhere)
+	if err := st.CreateOrganisation(ctx, store.Actor{}, elsewhere); err != nil {
+		t.Fatal(err)
+	}
 	declined, declinedSecret, err := st.InviteManager(ctx, store.Actor{}, elsewhere.ID, account.Invite{Email: "me@example.org"})
 	if err != nil {
 		t.Fatal(err)
@@ -560,8 +596,12 @@ func testPersonalDataOf_GathersTheCoreRecords(t *testing.T, st *store.Store) {
 	if err := st.DeclineInvitation(ctx, declinedSecret, u); err != nil || declined == nil {
 		t.Fatalf("decline: %v", err)
 	}
-	st.CreateSession(ctx, u.ID)
-	st.CreateToken(ctx, actor, u.ID, "ci", store.ScopeRead)
+	if _, err := st.CreateSession(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.CreateToken(ctx, actor, u.ID, "ci", store.ScopeRead); err != nil {
+		t.Fatal(err)
+	}
 	d, err := st.PersonalDataOf(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)

@@ -220,7 +220,11 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := programme.Execute(snap, match.Algorithm(alg), r.Seed, func(stage string, pct int) { st.RunProgress(ctx, r.ID, stage, pct) })
+			out, err := programme.Execute(snap, match.Algorithm(alg), r.Seed, func(stage string, pct int) {
+				if err := st.RunProgress(ctx, r.ID, stage, pct); err != nil {
+					t.Error(err)
+				}
+			})
 			if err != nil {
 				t.Fatal(err)
 			}

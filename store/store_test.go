@@ -230,7 +230,9 @@ func TestSessions_EndOnSignOutAndPasswordChange(t *testing.T) {
 		if got, err := st.SessionUser(ctx, secret); err != nil || got.ID != u.ID {
 			t.Fatalf("session: %v", err)
 		}
-		st.DeleteSession(ctx, secret)
+		if err := st.DeleteSession(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := st.SessionUser(ctx, secret); err == nil {
 			t.Fatal("session lives after sign-out")
 		}

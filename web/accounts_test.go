@@ -172,7 +172,9 @@ func TestSignOut_StolenSessionCookieStopsWorking(t *testing.T) {
 
 func TestSession_CookieIsHttpOnlyLaxAndSecureOverTLS(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
-	ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "c@example.org", Name: "C", Password: "password-123"}, account.Member)
+	if _, err := ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "c@example.org", Name: "C", Password: "password-123"}, account.Member); err != nil {
+		t.Fatal(err)
+	}
 	for _, secure := range []bool{false, true} {
 		srv, _ := serverOn(t, ts.st, Config{SecureCookies: secure})
 		r := srv.client(t).form("POST", "/signin", url.Values{"email": {"c@example.org"}, "password": {"password-123"}})
@@ -258,7 +260,9 @@ func TestAPI_ReadTokenCannotWriteWriteTokenCan(t *testing.T) {
 		}
 		// A revoked token stops working.
 		var tokens []store.APIToken
-		json.Unmarshal([]byte(c.get("/api/v1/me/tokens").Body), &tokens)
+		if err := json.Unmarshal([]byte(c.get("/api/v1/me/tokens").Body), &tokens); err != nil {
+			t.Fatal(err)
+		}
 		for _, tok := range tokens {
 			if tok.Scope == store.ScopeWrite {
 				if r := c.form("POST", "/account/tokens/"+tok.ID+"/revoke", nil); r.StatusCode != http.StatusSeeOther {
@@ -312,7 +316,9 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		other := &organisation.Organisation{Name: "Unrelated Lab", Kind: organisation.ResearchInstitute, Country: "PK"}
-		ts.st.CreateOrganisation(context.Background(), store.Actor{}, other)
+		if err := ts.st.CreateOrganisation(context.Background(), store.Actor{}, other); err != nil {
+			t.Fatal(err)
+		}
 		res := manager.form("POST", "/organisations/"+o.ID, url.Values{"name": {"Samarkand Renewable Energy Institute"}, "kind": {o.Kind}, "country": {"UZ"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("update: %d", res.StatusCode)
@@ -327,13 +333,17 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 			}
 		}
 		var list List[store.AuditEntry]
-		json.Unmarshal([]byte(manager.get("/api/v1/audit?org="+o.ID+"&action=update").Body), &list)
+		if err := json.Unmarshal([]byte(manager.get("/api/v1/audit?org="+o.ID+"&action=update").Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		if len(list.Items) != 1 || !strings.Contains(list.Items[0].Before, "Samarkand Solar Institute") ||
 			!strings.Contains(list.Items[0].After, "Samarkand Renewable Energy Institute") || list.Items[0].ActorID != mu.ID {
 			t.Fatalf("the API's audit entries: %+v", list.Items)
 		}
 		// The manager sees their organisations' entries only.
-		json.Unmarshal([]byte(manager.get("/api/v1/audit").Body), &list)
+		if err := json.Unmarshal([]byte(manager.get("/api/v1/audit").Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		for _, e := range list.Items {
 			if e.OrgID != o.ID {
 				t.Errorf("the manager sees an entry of another organisation: %+v", e)
@@ -348,7 +358,9 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 		if r := ts.client(t).get("/api/v1/audit"); r.StatusCode != http.StatusUnauthorized {
 			t.Errorf("a visitor reads the log: %d", r.StatusCode)
 		}
-		json.Unmarshal([]byte(admin.get("/api/v1/audit?per_page=100").Body), &list)
+		if err := json.Unmarshal([]byte(admin.get("/api/v1/audit?per_page=100").Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		kinds := map[string]bool{}
 		for _, e := range list.Items {
 			kinds[e.Kind+":"+e.OrgID] = true
@@ -356,7 +368,9 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 		if !kinds["user:"] || !kinds["organisation:"+other.ID] || !kinds["organisation:"+o.ID] {
 			t.Errorf("the admin does not see everything: %v", kinds)
 		}
-		json.Unmarshal([]byte(admin.get("/api/v1/audit?actor="+mu.ID).Body), &list)
+		if err := json.Unmarshal([]byte(admin.get("/api/v1/audit?actor="+mu.ID).Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		if len(list.Items) == 0 {
 			t.Error("no entries by the manager")
 		}
@@ -477,7 +491,9 @@ func TestInvitations_ManagerInvitesInviteeAcceptsAndBecomesManager(t *testing.T)
 		manager, mu := ts.user(t, "boss@example.org", account.Member)
 		stranger, _ := ts.user(t, "stranger@example.org", account.Member)
 		o := &organisation.Organisation{Name: "Tashkent Water Institute", Kind: organisation.University, Country: "UZ"}
-		ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o)
+		if err := ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o); err != nil {
+			t.Fatal(err)
+		}
 		if r := manager.form("POST", "/organisations/"+o.ID+"/invitations", url.Values{"email": {"bad"}}); r.StatusCode != http.StatusUnprocessableEntity ||
 			!strings.Contains(r.Body, `id="email-error"`) {
 			t.Fatalf("bad e-mail: %d", r.StatusCode)
@@ -541,7 +557,9 @@ func TestInvitations_AnAccountWithTheAddressIsNotEnough(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
 	manager, mu := ts.user(t, "boss@example.org", account.Member)
 	o := &organisation.Organisation{Name: "Bishkek Geology Institute", Kind: organisation.ResearchInstitute, Country: "KG"}
-	ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o)
+	if err := ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o); err != nil {
+		t.Fatal(err)
+	}
 	manager.form("POST", "/organisations/"+o.ID+"/invitations", url.Values{"email": {"geologist@example.kg"}})
 	squatter, su := ts.user(t, "geologist@example.kg", account.Member)
 	if r := squatter.get("/account"); strings.Contains(r.Body, "Bishkek Geology Institute") {
@@ -665,7 +683,9 @@ func TestAccountPages_RenderInEveryLanguage(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
 	admin, au := ts.user(t, "pages@example.org", account.Admin)
 	o := &organisation.Organisation{Name: "Page Institute", Kind: organisation.University, Country: "RS"}
-	ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: au.ID}, o)
+	if err := ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: au.ID}, o); err != nil {
+		t.Fatal(err)
+	}
 	_, secret, err := ts.st.InviteManager(context.Background(), store.Actor{UserID: au.ID}, o.ID, account.Invite{Email: "someone@example.org"})
 	if err != nil {
 		t.Fatal(err)

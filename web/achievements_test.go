@@ -134,7 +134,9 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 			t.Fatalf("api transfer: %d %s", res.StatusCode, res.Body)
 		}
 		var tr achievement.Transfer
-		json.Unmarshal([]byte(res.Body), &tr)
+		if err := json.Unmarshal([]byte(res.Body), &tr); err != nil {
+			t.Fatal(err)
+		}
 		res = w.manager.json("POST", "/api/v1/achievements/"+id+"/transfers/"+tr.ID+"/advance", map[string]any{"stage": "licence_signed", "date": "2023-12-01"})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"date"`) {
 			t.Fatalf("advance to a date before the start: %d %s", res.StatusCode, res.Body)

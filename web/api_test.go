@@ -103,7 +103,9 @@ func TestAPI_OrganisationRoundTripAndOwnership(t *testing.T) {
 		var o struct {
 			ID string `json:"id"`
 		}
-		json.Unmarshal([]byte(res.Body), &o)
+		if err := json.Unmarshal([]byte(res.Body), &o); err != nil {
+			t.Fatal(err)
+		}
 		if r := ts.client(t).get("/api/v1/organisations/" + o.ID); strings.Contains(r.Body, "info@example.uz") {
 			t.Error("a visitor sees the contact e-mail")
 		}

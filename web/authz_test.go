@@ -219,9 +219,13 @@ func (fx *authzFixture) Fresh(t *testing.T, role authzRole) *authzActor {
 	}
 	switch role {
 	case roleManager:
-		fx.St.AddManager(context.Background(), store.Actor{}, fx.Org.ID, u.ID)
+		if err := fx.St.AddManager(context.Background(), store.Actor{}, fx.Org.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	case roleOtherManager:
-		fx.St.AddManager(context.Background(), store.Actor{}, fx.OtherOrg.ID, u.ID)
+		if err := fx.St.AddManager(context.Background(), store.Actor{}, fx.OtherOrg.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c := fx.ts.client(t)
 	if res := c.form("POST", "/signin", url.Values{"email": {email}, "password": {"password-123"}}); res.StatusCode != http.StatusSeeOther {
@@ -341,10 +345,15 @@ func countRowsSQL(t *testing.T, st *store.Store) string {
 	var parts []string
 	for rows.Next() {
 		var n string
-		rows.Scan(&n)
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != "attempts" && n != "goose_db_version" {
 			parts = append(parts, fmt.Sprintf(`SELECT '%s', COUNT(*) FROM "%s"`, n, n))
 		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return strings.Join(parts, " UNION ALL ")
 }

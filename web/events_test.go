@@ -234,7 +234,9 @@ func TestEvents_CreatedByManagersOfTheHostOrOfficersOnly(t *testing.T) {
 			t.Fatalf("manager: %d %s", res.StatusCode, res.Body)
 		}
 		var e event.Event
-		json.Unmarshal([]byte(res.Body), &e)
+		if err := json.Unmarshal([]byte(res.Body), &e); err != nil {
+			t.Fatal(err)
+		}
 		// 09:30 in Almaty (UTC+5) is 04:30 UTC.
 		if want := time.Date(2031, 5, 12, 4, 30, 0, 0, time.UTC); !e.Start.Equal(want) || e.Hosts[0].Name != fx.org.Name {
 			t.Fatalf("stored event: start %v, hosts %+v", e.Start, e.Hosts)
@@ -934,7 +936,9 @@ func (b *brokerageEvent) meet(t *testing.T, from, to string, accept bool) string
 func (b *brokerageEvent) requestBetween(t *testing.T, from, to string) string {
 	t.Helper()
 	var list []event.MeetingRequest
-	json.Unmarshal([]byte(b.people[to].get("/api/v1/events/"+b.e.ID+"/requests").Body), &list)
+	if err := json.Unmarshal([]byte(b.people[to].get("/api/v1/events/"+b.e.ID+"/requests").Body), &list); err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range list {
 		if m.RequesterID == b.users[from].ID {
 			return m.ID

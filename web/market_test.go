@@ -910,8 +910,13 @@ func BenchmarkMarket_RecommendationRequest(b *testing.B) {
 		var out []string
 		for rows.Next() {
 			var id string
-			rows.Scan(&id)
+			if err := rows.Scan(&id); err != nil {
+				b.Fatal(err)
+			}
 			out = append(out, id)
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatal(err)
 		}
 		return out
 	}

@@ -406,14 +406,20 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 			"opens_at": time.Now().Add(-time.Hour).Format(time.RFC3339), "closes_at": time.Now().Add(time.Hour).Format(time.RFC3339), "max_choices": 2})
 		progMustStatus(t, res, http.StatusCreated, "create programme")
 		var p programme.Programme
-		json.Unmarshal([]byte(res.Body), &p)
+		if err := json.Unmarshal([]byte(res.Body), &p); err != nil {
+			t.Fatal(err)
+		}
 		var big, small programme.Position
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/positions", map[string]any{"organisation_id": w.bigOrg.ID, "title": "A", "capacity": 2})
 		progMustStatus(t, res, http.StatusCreated, "add big")
-		json.Unmarshal([]byte(res.Body), &big)
+		if err := json.Unmarshal([]byte(res.Body), &big); err != nil {
+			t.Fatal(err)
+		}
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/positions", map[string]any{"organisation_id": w.smallOrg.ID, "title": "B", "capacity": 1})
 		progMustStatus(t, res, http.StatusCreated, "add small")
-		json.Unmarshal([]byte(res.Body), &small)
+		if err := json.Unmarshal([]byte(res.Body), &small); err != nil {
+			t.Fatal(err)
+		}
 		res = w.officer.json("PUT", "/api/v1/programmes/"+p.ID+"/constraints", map[string]any{
 			"regions": []any{map[string]any{"id": "large", "name": "Large", "hosts": []string{w.bigOrg.ID}, "cap": 1}},
 			"seats":   []any{map[string]any{"position_id": small.ID, "target": nil, "floor": 1}}})
@@ -426,7 +432,9 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		res = w.hostBig.json("GET", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", nil)
 		progMustStatus(t, res, http.StatusOK, "ranking")
 		var rv programmeRankingView
-		json.Unmarshal([]byte(res.Body), &rv)
+		if err := json.Unmarshal([]byte(res.Body), &rv); err != nil {
+			t.Fatal(err)
+		}
 		if len(rv.Applicants) != 3 {
 			t.Fatalf("applicants %+v", rv)
 		}
@@ -454,7 +462,9 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 			res := c.json("GET", "/api/v1/programmes/"+p.ID+"/result", nil)
 			progMustStatus(t, res, http.StatusOK, "result of "+w.profiles[i].Name)
 			var out programmeResultOutput
-			json.Unmarshal([]byte(res.Body), &out)
+			if err := json.Unmarshal([]byte(res.Body), &out); err != nil {
+				t.Fatal(err)
+			}
 			if out.PositionID == "" && (len(out.Refusals) != 2 || out.Refusals[0].Reason != "regional-cap" || out.Refusals[0].Message == "") {
 				t.Fatalf("an unplaced talent's result says no reason: %s", res.Body)
 			}
@@ -539,7 +549,9 @@ func progFingerprint(t *testing.T, st *store.Store) string {
 		fmt.Fprintf(&b, "%s=%d ", tb, progCount(t, st, tb))
 	}
 	var v string
-	st.DB().QueryRow(`SELECT constraints || updated_at FROM programmes ORDER BY id LIMIT 1`).Scan(&v)
+	if err := st.DB().QueryRow(`SELECT constraints || updated_at FROM programmes ORDER BY id LIMIT 1`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
 	return b.String() + v
 }
 
