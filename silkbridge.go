@@ -173,6 +173,15 @@ func (p *Problems) Merge(err error) error {
 // Err returns nil when nothing was recorded, else an EINVALID *Error with
 // the recorded fields.
 func (p *Problems) Err() error {
+	if e := p.Invalid(); e != nil {
+		return e
+	}
+	return nil
+}
+
+// Invalid is Err as the *Error it is, for callers that add to it; nil when
+// nothing was recorded.
+func (p *Problems) Invalid() *Error {
 	if len(p.fields) == 0 {
 		return nil
 	}
@@ -183,7 +192,7 @@ func (p *Problems) Err() error {
 func Invalid(field, messageID, english string, data map[string]any) *Error {
 	var p Problems
 	p.Add(field, messageID, english, data)
-	return p.Err().(*Error)
+	return p.Invalid()
 }
 
 // Malformed returns an EMALFORMED error about one field (or "body").

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +63,10 @@ func TestPasswordHash_OldHashesVerifyAfterTheCostChanges(t *testing.T) {
 	if !CheckPasswordHash(old, "a password of old") {
 		t.Fatal("a hash made at the old cost no longer verifies")
 	}
-	cheap, _ := HashPassword("x-password")
+	cheap, err := HashPassword("x-password")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(cheap, "m=8192,t=1,p=1") || !CheckPasswordHash(cheap, "x-password") {
 		t.Fatalf("new hash %s", cheap)
 	}
@@ -128,7 +132,7 @@ func TestCheckNewPassword_RefusesCommonPlainAndInvisiblePasswords(t *testing.T) 
 				}
 				return
 			}
-			e, ok := err.(*silkbridge.Error)
+			e, ok := errors.AsType[*silkbridge.Error](err)
 			if !ok || len(e.Fields) != 1 || e.Fields[0].Field != "password" || e.Fields[0].MessageID != c.want {
 				t.Fatalf("%q: got %#v, want %s on password", c.pw, err, c.want)
 			}

@@ -130,7 +130,13 @@ func TestOutputAndAgreementValidation(t *testing.T) {
 }
 
 func TestMonthsBetween_CountsWholeMonths(t *testing.T) {
-	d := func(s string) time.Time { t, _ := ParseDate(s); return t }
+	d := func(s string) time.Time {
+		v, err := ParseDate(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
 	cases := []struct {
 		a, b string
 		want int

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // sharedData is the shared data folder seen from this package.
@@ -15,9 +17,7 @@ var sharedData = filepath.Join("..", "..", "shared", "data")
 
 func realPaths(t *testing.T) Paths {
 	t.Helper()
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skip("shared data folder absent:", sharedData)
-	}
+	datatest.Require(t, sharedData)
 	p, err := Locate(sharedData)
 	if err != nil {
 		t.Fatal(err)
@@ -188,8 +188,14 @@ func TestLocate_AcceptsDataFolderOrCordisFolder(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, pair := range [][2]string{{p.Participations, q.Participations}, {p.Dashboard, q.Dashboard}, {p.Names, q.Names}} {
-		a, _ := filepath.Abs(pair[0])
-		b, _ := filepath.Abs(pair[1])
+		a, err := filepath.Abs(pair[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := filepath.Abs(pair[1])
+		if err != nil {
+			t.Fatal(err)
+		}
 		if a != b {
 			t.Errorf("%s != %s", a, b)
 		}

@@ -88,7 +88,7 @@ func Parse(data []byte, opts ...Option) (Rule, error) {
 		return nil, err
 	}
 	end := int(p.dec.InputOffset())
-	if _, err := p.dec.Token(); err != io.EOF {
+	if _, err := p.dec.Token(); !errors.Is(err, io.EOF) {
 		for end < len(data) && strings.IndexByte(" \t\r\n", data[end]) >= 0 {
 			end++
 		}
@@ -119,7 +119,7 @@ func (p *parser) token(path string) (json.Token, error) {
 	switch {
 	case errors.As(err, &syntax):
 		return nil, errorf(path, "invalid JSON at byte %d: %s", syntax.Offset, syntax.Error())
-	case err == io.EOF, errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return nil, errorf(path, "the JSON ends too early")
 	}
 	return nil, errorf(path, "invalid JSON: %v", err)

@@ -399,7 +399,7 @@ func (d *decoder) fill() bool {
 		d.end += n
 		if err != nil {
 			d.eof = true
-			if err != io.EOF {
+			if !errors.Is(err, io.EOF) {
 				d.rerr = err
 			}
 			return n > 0

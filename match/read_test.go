@@ -170,13 +170,22 @@ func TestWriteInstance_RoundTripsGeneratedMarket(t *testing.T) {
 
 func TestGenerate_SameSeedSameInstance(t *testing.T) {
 	cfg := gen.Config{Residents: 500, Regions: 8, Seed: 42}
-	a, _ := gen.Generate(cfg)
-	b, _ := gen.Generate(cfg)
+	a, err := gen.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := gen.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if dump(a) != dump(b) {
 		t.Fatal("same seed gave different instances")
 	}
 	cfg.Seed = 43
-	c, _ := gen.Generate(cfg)
+	c, err := gen.Generate(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if dump(a) == dump(c) {
 		t.Fatal("different seeds gave the same instance")
 	}

@@ -106,7 +106,10 @@ func TestSolve_RandomInstancesPassIndependentChecks(t *testing.T) {
 					}
 				}
 			}
-			again, _ := p.Solve(alg)
+			again, err := p.Solve(alg)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if !slices.Equal(again.Assignment, res.Assignment) || again.Proposals != res.Proposals {
 				t.Fatalf("instance %d: %s: two solves differ", i, alg)
 			}
@@ -308,7 +311,10 @@ func TestSolve_GeneratedMarketPassesChecksAndKeepsCaps(t *testing.T) {
 		t.Errorf("placed: jrmp %d, fda %d, da %d; want jrmp <= fda <= da", matched[match.JRMP], matched[match.FDA], matched[match.DA])
 	}
 	// The metro cap binds: DA overfills it and FDA does not.
-	da, _ := p.Solve(match.DA)
+	da, err := p.Solve(match.DA)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if check.RegionalCaps(in, da.Assignment) == nil {
 		t.Error("DA kept the metro cap; the generated market should exceed it")
 	}

@@ -1,6 +1,7 @@
 package opportunity
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -23,7 +24,7 @@ func valid() *Opportunity {
 }
 
 func fields(err error) []string {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return nil
 	}
@@ -180,8 +181,11 @@ func TestParseFilter_RefusesWhatItCannotRead(t *testing.T) {
 		{"bri=maybe", "bri"},
 	}
 	for _, tc := range cases {
-		v, _ := url.ParseQuery(tc.query)
-		_, err := ParseFilter(v)
+		v, err := url.ParseQuery(tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = ParseFilter(v)
 		if got := fields(err); len(got) != 1 || got[0] != tc.field {
 			t.Errorf("%s: problems %v, want %s", tc.query, got, tc.field)
 		}
@@ -191,7 +195,10 @@ func TestParseFilter_RefusesWhatItCannotRead(t *testing.T) {
 		{"trl_min=7&trl_max=3", "trl_max"}, {"deadline_from=2025-02-30", "deadline_from"},
 		{"deadline_from=2025-07-01&deadline_to=2025-06-01", "deadline_to"}, {"status=lost", "status"}, {"owner=1", "owner"},
 	} {
-		v, _ := url.ParseQuery(tc.query)
+		v, err := url.ParseQuery(tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
 		f, err := ParseFilter(v)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.query, err)

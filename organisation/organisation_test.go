@@ -1,6 +1,7 @@
 package organisation
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -69,7 +70,7 @@ func TestValidate_AcceptsAGoodRecord(t *testing.T) {
 }
 
 func asError(err error, target **silkbridge.Error) bool {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	*target = e
 	return ok
 }

@@ -1,6 +1,7 @@
 package organisation_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/silkbridge/silkbridge"
@@ -36,7 +37,7 @@ func TestVerificationRequest_EvidenceIsCheckedAndNamesTheField(t *testing.T) {
 			}
 			continue
 		}
-		e, ok := err.(*silkbridge.Error)
+		e, ok := errors.AsType[*silkbridge.Error](err)
 		if !ok || e.Code != silkbridge.EINVALID || e.Fields[0].Field != c.field {
 			t.Errorf("%s: %v, want an invalid %s", c.name, err, c.field)
 		}
@@ -59,7 +60,7 @@ func TestDecision_RefusalSaysWhy(t *testing.T) {
 		{organisation.Decision{Verdict: "approve"}, "verdict"},
 	} {
 		err := c.d.Validate()
-		e, _ := err.(*silkbridge.Error)
+		e, _ := errors.AsType[*silkbridge.Error](err)
 		switch {
 		case c.field == "" && err != nil:
 			t.Errorf("%+v: refused: %v", c.d, err)

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/silkbridge/silkbridge"
@@ -47,7 +48,7 @@ func TestCheckIssuer_OnlyVerifiedAgenciesAndOwnVerifiedParksPublish(t *testing.T
 			}
 			continue
 		}
-		e, ok := err.(*silkbridge.Error)
+		e, ok := errors.AsType[*silkbridge.Error](err)
 		if !ok || e.Code != silkbridge.EINVALID || len(e.Fields) != 1 || e.Fields[0].Field != c.field {
 			t.Errorf("%s: %v, want an invalid %s", c.name, err, c.field)
 		}

@@ -99,8 +99,7 @@ func (p *Programme) CheckEligibility(t *talent.Profile, briPartner func(country 
 			pr.Add("fields", "prog.inelig.fields", "none of your fields is among the programme's fields", nil)
 		}
 	}
-	if err := pr.Err(); err != nil {
-		e := err.(*silkbridge.Error)
+	if e := pr.Invalid(); e != nil {
 		e.MessageID, e.Message = "prog.not_eligible", "you are not eligible for this programme"
 		return e
 	}

@@ -1,6 +1,7 @@
 package programme
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func ptr[T any](v T) *T { return &v }
 
 // fields returns the field names of an EINVALID error.
 func fields(err error) []string {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return nil
 	}
@@ -246,8 +247,8 @@ func TestCheckEligibility_GivesEveryReason(t *testing.T) {
 			if got := fields(err); !reflect.DeepEqual(got, tc.want) {
 				t.Fatalf("reasons %v, want %v", got, tc.want)
 			}
-			if err != nil && err.(*silkbridge.Error).MessageID != "prog.not_eligible" {
-				t.Fatalf("message %q", err.(*silkbridge.Error).MessageID)
+			if e, ok := errors.AsType[*silkbridge.Error](err); err != nil && (!ok || e.MessageID != "prog.not_eligible") {
+				t.Fatalf("error %v, want prog.not_eligible", err)
 			}
 		})
 	}
@@ -372,7 +373,10 @@ func TestBuildInstance_BreaksTiesByThePublishedLottery(t *testing.T) {
 	}
 	orders := map[string]bool{}
 	for seed := int64(0); seed < 20; seed++ {
-		inst, _ := BuildInstance(s, seed)
+		inst, err := BuildInstance(s, seed)
+		if err != nil {
+			t.Fatal(err)
+		}
 		orders[strings.Join(func() (o []string) {
 			for _, r := range inst.Hospitals[0].Prefs {
 				o = append(o, inst.Residents[r].ID)

@@ -1,7 +1,6 @@
 package recommend_test
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -10,6 +9,8 @@ import (
 	"github.com/silkbridge/silkbridge/cordis"
 	"github.com/silkbridge/silkbridge/recommend"
 	"github.com/silkbridge/silkbridge/recommend/eval"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // BenchmarkRecommend_WholeH2020Record ranks partners, with reasons, over
@@ -18,9 +19,7 @@ import (
 // request would. It reports the p95 beside the mean.
 func BenchmarkRecommend_WholeH2020Record(b *testing.B) {
 	data := filepath.Join("..", "..", "shared", "data")
-	if _, err := os.Stat(data); err != nil {
-		b.Skip("shared data folder absent:", data)
-	}
+	datatest.Require(b, data)
 	paths, err := cordis.Locate(data)
 	if err != nil {
 		b.Fatal(err)

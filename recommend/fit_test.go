@@ -83,7 +83,10 @@ func TestFit_LearnsWeightsThatFindTheExamplesPartners(t *testing.T) {
 		for _, ex := range examples {
 			q := ex.Query
 			q.Limit = 3
-			top, _ := r.Rank(q)
+			top, err := r.Rank(q)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, p := range ex.Partners {
 				for _, o := range top {
 					if o == p {

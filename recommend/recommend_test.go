@@ -82,7 +82,10 @@ func TestRecommend_IsDeterministicAndHonoursExclude(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := 0; i < 5; i++ {
-		again, _ := r.Rank(q)
+		again, err := r.Rank(q)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !slices.Equal(first, again) {
 			t.Fatalf("rankings differ: %v %v", first, again)
 		}
@@ -175,9 +178,15 @@ func TestRecommend_FavourBRIRaisesPartnersFromBRICountries(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := Query{Seed: "A", Parts: []string{"SC3"}, Title: "solar energy", Limit: 7}
-	plain, _ := r.Rank(q)
+	plain, err := r.Rank(q)
+	if err != nil {
+		t.Fatal(err)
+	}
 	q.FavourBRI = true
-	favoured, _ := r.Rank(q)
+	favoured, err := r.Rank(q)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if slices.Index(favoured, "F") > slices.Index(plain, "F") || slices.Index(favoured, "F") < 0 {
 		t.Errorf("F (Serbia, BRI partner) at %d without and %d with FavourBRI: %v / %v",
 			slices.Index(plain, "F"), slices.Index(favoured, "F"), plain, favoured)
@@ -240,7 +249,9 @@ func TestRecommend_ConcurrentQueriesGiveTheSameRankings(t *testing.T) {
 	}
 	want := make([][]string, len(queries))
 	for i, q := range queries {
-		want[i], _ = r.Rank(q)
+		if want[i], err = r.Rank(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make(chan string, 64)
@@ -250,7 +261,11 @@ func TestRecommend_ConcurrentQueriesGiveTheSameRankings(t *testing.T) {
 			defer wg.Done()
 			for i := range 50 {
 				k := (w + i) % len(queries)
-				got, _ := r.Rank(queries[k])
+				got, err := r.Rank(queries[k])
+				if err != nil {
+					errs <- fmt.Sprintf("query %d: %v", k, err)
+					return
+				}
 				if !slices.Equal(got, want[k]) {
 					errs <- fmt.Sprintf("query %d: %v, alone %v", k, got, want[k])
 					return

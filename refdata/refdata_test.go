@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // sharedData is ../shared/data seen from this package's folder.
@@ -21,10 +23,7 @@ func mustCountries(t *testing.T) []Country {
 }
 
 func TestCountriesAreEveryWorldCountriesEntryWithAnAlpha2Code(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(sharedData, "country-reference/world-countries/countries.json"))
-	if os.IsNotExist(err) {
-		t.Skip("shared data not present")
-	}
+	b, err := os.ReadFile(datatest.Require(t, filepath.Join(sharedData, "country-reference/world-countries/countries.json")))
 	if err != nil {
 		t.Fatal(err)
 	}

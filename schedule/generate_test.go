@@ -69,13 +69,22 @@ func TestGenerate_AvailabilityWithinTheShare(t *testing.T) {
 
 func TestGenerate_SameSeedSameEvent(t *testing.T) {
 	c := GenerateConfig{Participants: 100, MeetingsEach: 6, Slots: 8, Seed: 9}
-	a, _ := Generate(c)
-	b, _ := Generate(c)
+	a, err := Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(a, b) {
 		t.Error("same config gave two events")
 	}
 	c.Seed++
-	d, _ := Generate(c)
+	d, err := Generate(c)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if reflect.DeepEqual(a, d) {
 		t.Error("another seed gave the same event")
 	}

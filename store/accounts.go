@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -62,7 +63,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (*acco
 	email = strings.ToLower(strings.TrimSpace(email))
 	var hash string
 	u, err := scanUser(s.db.QueryRowContext(ctx, `SELECT `+userColumns+`, u.password_hash FROM users u WHERE u.email = $1`, email), &hash)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		account.SpendPasswordTime(password)
 		return nil, errBadCredentials()
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -56,14 +57,14 @@ func newUser(t *testing.T, st *store.Store, email, role string) *account.User {
 
 // fieldOf returns the first field an EINVALID error names.
 func fieldOf(err error) string {
-	if e, ok := err.(*silkbridge.Error); ok && len(e.Fields) > 0 {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok && len(e.Fields) > 0 {
 		return e.Fields[0].Field
 	}
 	return ""
 }
 
 func messageID(err error) string {
-	if e, ok := err.(*silkbridge.Error); ok {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
 		if len(e.Fields) > 0 {
 			return e.Fields[0].MessageID
 		}
@@ -104,17 +105,24 @@ func testSession_EndsAfterIdleAndAbsoluteTimeout(t *testing.T, st *store.Store) 
 			t.Errorf("%s: session accepted (%v)", tc.name, err)
 		}
 		var n int
-		st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, u.ID).Scan(&n)
+		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions WHERE user_id = $1`, u.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if !tc.alive && n != 0 {
 			t.Errorf("%s: the dead session is still stored", tc.name)
 		}
-		st.DB().ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID)
+		if _, err := st.DB().ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
 func testChangePassword_NeedsTheCurrentOneAndEndsSessions(t *testing.T, st *store.Store) {
 	u := newUser(t, st, "c@example.org", account.Member)
-	secret, _ := st.CreateSession(ctx, u.ID)
+	secret, err := st.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		current, next, field, msg string
 	}{
@@ -143,7 +151,10 @@ func testChangePassword_NeedsTheCurrentOneAndEndsSessions(t *testing.T, st *stor
 	if _, err := st.Authenticate(ctx, u.Email, "amber-lantern-42"); err == nil {
 		t.Error("the old password still works")
 	}
-	log, _ := st.AuditLog(ctx, nil, "user", u.ID, 10)
+	log, err := st.AuditLog(ctx, nil, "user", u.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(log) == 0 || log[0].Action != "change_password" || strings.Contains(log[0].After+log[0].Before, "new-password") {
 		t.Errorf("audit of the change: %+v", log)
 	}
@@ -158,14 +169,20 @@ func testPasswordReset_WorksOnceAndExpires(t *testing.T, st *store.Store) {
 	if err != nil || first == "" || who.ID != u.ID {
 		t.Fatalf("request: %q %v %v", first, who, err)
 	}
-	second, _, _ := st.RequestPasswordReset(ctx, "r@example.org")
+	second, _, err := st.RequestPasswordReset(ctx, "r@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := st.CheckPasswordReset(ctx, first); messageID(err) != "account.reset.invalid" {
 		t.Errorf("a newer request should end the older link: %v", err)
 	}
 	if err := st.CheckPasswordReset(ctx, second); err != nil {
 		t.Fatalf("fresh link refused: %v", err)
 	}
-	session, _ := st.CreateSession(ctx, u.ID)
+	session, err := st.CreateSession(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.ResetPassword(ctx, second, "short"); fieldOf(err) != "password" {
 		t.Errorf("weak password: %v", err)
 	}
@@ -184,8 +201,13 @@ func testPasswordReset_WorksOnceAndExpires(t *testing.T, st *store.Store) {
 	if _, err := st.ResetPassword(ctx, second, "reset-password-2"); messageID(err) != "account.reset.invalid" {
 		t.Errorf("the link worked twice: %v", err)
 	}
-	third, _, _ := st.RequestPasswordReset(ctx, "r@example.org")
-	st.DB().ExecContext(ctx, `UPDATE password_resets SET expires_at = $1 WHERE used_at = '' AND user_id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), u.ID)
+	third, _, err := st.RequestPasswordReset(ctx, "r@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE password_resets SET expires_at = $1 WHERE used_at = '' AND user_id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), u.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.ResetPassword(ctx, third, "reset-password-3"); messageID(err) != "account.reset.invalid" {
 		t.Errorf("an expired link worked: %v", err)
 	}
@@ -193,7 +215,9 @@ func testPasswordReset_WorksOnceAndExpires(t *testing.T, st *store.Store) {
 		t.Errorf("a made-up link: %v", err)
 	}
 	var stored int
-	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM password_resets WHERE token_hash = $1 OR token_hash = $2`, third, second).Scan(&stored)
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM password_resets WHERE token_hash = $1 OR token_hash = $2`, third, second).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
 	if stored != 0 {
 		t.Error("reset secrets are stored in clear")
 	}
@@ -213,14 +237,23 @@ func testTakeAttempt_RefusesTheAttemptAfterTheLimit(t *testing.T, st *store.Stor
 	if silkbridge.ErrorCode(err) != silkbridge.ETOOMANY {
 		t.Fatalf("sixth attempt: %v", err)
 	}
-	wait := err.(*silkbridge.Error).Data["RetryAfter"].(int)
+	e, ok := errors.AsType[*silkbridge.Error](err)
+	if !ok {
+		t.Fatalf("sixth attempt: %v", err)
+	}
+	wait, ok := e.Data["RetryAfter"].(int)
+	if !ok {
+		t.Fatalf("sixth attempt: RetryAfter %v, want seconds", e.Data["RetryAfter"])
+	}
 	if wait < 1 || wait > 60 {
 		t.Errorf("retry after %d s", wait)
 	}
 	// A refused attempt is not recorded, so waiting is enough.
 	var n int
-	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE id IN ($1, $2, $3, $4, $5)`,
-		tickets[0], tickets[1], tickets[2], tickets[3], tickets[4]).Scan(&n)
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM attempts WHERE id IN ($1, $2, $3, $4, $5)`,
+		tickets[0], tickets[1], tickets[2], tickets[3], tickets[4]).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 10 {
 		t.Errorf("%d attempt rows, want 10 (5 attempts under 2 keys)", n)
 	}
@@ -234,8 +267,10 @@ func testTakeAttempt_RefusesTheAttemptAfterTheLimit(t *testing.T, st *store.Stor
 		t.Errorf("another account is limited: %v", err)
 	}
 	// Attempts older than the window do not count.
-	st.DB().ExecContext(ctx, `UPDATE attempts SET at = $1 WHERE key = $2 OR key = $3`, time.Now().UTC().Add(-2*time.Minute).Format("2006-01-02T15:04:05.000000Z"),
-		account.HashToken(limits[0].Key), account.HashToken(limits[1].Key))
+	if _, err := st.DB().ExecContext(ctx, `UPDATE attempts SET at = $1 WHERE key = $2 OR key = $3`, time.Now().UTC().Add(-2*time.Minute).Format("2006-01-02T15:04:05.000000Z"),
+		account.HashToken(limits[0].Key), account.HashToken(limits[1].Key)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.TakeAttempt(ctx, limits); err != nil {
 		t.Errorf("old attempts still count: %v", err)
 	}
@@ -291,7 +326,10 @@ func testTokens_RevokeIsOwnersOnlyAndAudited(t *testing.T, st *store.Store) {
 	if _, _, err := st.TokenUser(ctx, secret); err == nil {
 		t.Fatal("a revoked token works")
 	}
-	log, _ := st.AuditLog(ctx, nil, "api_token", tok.ID, 10)
+	log, err := st.AuditLog(ctx, nil, "api_token", tok.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(log) != 2 || log[0].Action != "revoke" || log[1].Action != "create" {
 		t.Fatalf("audit: %+v", log)
 	}
@@ -321,14 +359,20 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 		t.Fatalf("invite: %v %+v", err, inv)
 	}
 	var stored int
-	st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM org_invitations WHERE token_hash = $1`, secret).Scan(&stored)
+	if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM org_invitations WHERE token_hash = $1`, secret).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
 	if stored != 0 {
 		t.Error("the invitation's secret is stored in clear")
 	}
 	if _, _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "new@example.org"}); messageID(err) != "account.invite.pending" {
 		t.Errorf("second invitation: %v", err)
 	}
-	if list, _ := st.InvitationsFor(ctx, "new@example.org"); len(list) != 1 {
+	list, err := st.InvitationsFor(ctx, "new@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 1 {
 		t.Errorf("invitee sees %d invitations", len(list))
 	}
 	if _, err := st.AcceptInvitation(ctx, secret, other); silkbridge.ErrorCode(err) != silkbridge.EFORBIDDEN {
@@ -341,27 +385,45 @@ func testInvitations_OnlyTheInviteeAcceptsOnce(t *testing.T, st *store.Store) {
 	if _, err := st.AcceptInvitation(ctx, secret, invitee); err != nil {
 		t.Fatal(err)
 	}
-	if ok, _ := st.ManagesOrganisation(ctx, invitee.ID, o.ID); !ok {
+	ok, err := st.ManagesOrganisation(ctx, invitee.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
 		t.Fatal("the invitee does not manage the organisation")
 	}
 	if _, err := st.AcceptInvitation(ctx, secret, invitee); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("accepted twice: %v", err)
 	}
-	managers, _ := st.Managers(ctx, o.ID)
+	managers, err := st.Managers(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(managers) != 2 {
 		t.Fatalf("managers: %+v", managers)
 	}
-	entries, _ := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+	entries, err := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) == 0 || entries[0].Action != "add_manager" || !strings.Contains(entries[0].After, invitee.ID) {
 		t.Errorf("audit of the acceptance: %+v", entries)
 	}
 
-	late, lateSecret, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
-	st.DB().ExecContext(ctx, `UPDATE org_invitations SET expires_at = $1 WHERE id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), late.ID)
+	late, lateSecret, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `UPDATE org_invitations SET expires_at = $1 WHERE id = $2`, time.Now().UTC().Add(-time.Second).Format("2006-01-02T15:04:05.000000Z"), late.ID); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := st.AcceptInvitation(ctx, lateSecret, other); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 		t.Errorf("expired invitation accepted: %v", err)
 	}
-	withdrawn, withdrawnSecret, _ := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	withdrawn, withdrawnSecret, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "other@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := st.RevokeInvitation(ctx, actor, "another-org", withdrawn.ID); silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND {
 		t.Errorf("revoked through another organisation: %v", err)
 	}
@@ -426,11 +488,21 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 				t.Fatal(err)
 			}
 			o := newOrg("Shared Institute", "UZ")
-			st.CreateOrganisation(ctx, store.Actor{UserID: co.ID}, o)
-			st.AddManager(ctx, store.Actor{UserID: co.ID}, o.ID, u.ID)
-			st.CreateSession(ctx, u.ID)
-			st.CreateToken(ctx, actor, u.ID, "script", store.ScopeWrite)
-			st.RequestPasswordReset(ctx, u.Email)
+			if err := st.CreateOrganisation(ctx, store.Actor{UserID: co.ID}, o); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.AddManager(ctx, store.Actor{UserID: co.ID}, o.ID, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.CreateSession(ctx, u.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := st.CreateToken(ctx, actor, u.ID, "script", store.ScopeWrite); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := st.RequestPasswordReset(ctx, u.Email); err != nil {
+				t.Fatal(err)
+			}
 
 			if err := st.DeleteUser(ctx, actor, u.ID, anonymise); err != nil {
 				t.Fatal(err)
@@ -440,7 +512,9 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 			}
 			for _, table := range []string{"sessions", "api_tokens", "org_managers", "password_resets"} {
 				var n int
-				st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE user_id = $1`, u.ID).Scan(&n)
+				if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE user_id = $1`, u.ID).Scan(&n); err != nil {
+					t.Fatal(err)
+				}
 				if n != 0 {
 					t.Errorf("%s keeps %d rows of the deleted user", table, n)
 				}
@@ -456,19 +530,29 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 				if kept.Country != "UZ" || len(kept.Fields) != 1 {
 					t.Errorf("the statistics part was lost: %+v", kept)
 				}
-				if list, _, _ := st.Talents(ctx, talent.Filter{Query: "Leila", IncludePrivate: true}); len(list) != 0 {
+				list, _, err := st.Talents(ctx, talent.Filter{Query: "Leila", IncludePrivate: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(list) != 0 {
 					t.Error("the anonymised profile is found by its former name")
 				}
 			} else if silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND {
 				t.Errorf("the profile was not removed: %v", err)
 			}
-			log, _ := st.AuditLog(ctx, nil, "talent", p.ID, 10)
+			log, err := st.AuditLog(ctx, nil, "talent", p.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, e := range log {
 				if strings.Contains(e.Before+e.After, "Leila") {
 					t.Errorf("the audit log still holds the name: %+v", e)
 				}
 			}
-			userLog, _ := st.AuditLog(ctx, nil, "user", u.ID, 10)
+			userLog, err := st.AuditLog(ctx, nil, "user", u.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, e := range userLog {
 				if strings.Contains(e.Before+e.After, u.Email) {
 					t.Errorf("the audit log still holds the e-mail: %+v", e)
@@ -477,7 +561,10 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 			if len(userLog) == 0 || userLog[0].Action != "delete" {
 				t.Errorf("the deletion is not in the audit log: %+v", userLog)
 			}
-			orgLog, _ := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+			orgLog, err := st.AuditLog(ctx, []string{o.ID}, "organisation", o.ID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if len(orgLog) == 0 || orgLog[0].Action != "remove_manager" {
 				t.Errorf("the organisation's log does not show the manager leaving: %+v", orgLog)
 			}
@@ -488,18 +575,33 @@ func testDeleteUser_AnonymisesOrRemovesAndErasesAuditValues(t *testing.T, st *st
 func testPersonalDataOf_GathersTheCoreRecords(t *testing.T, st *store.Store) {
 	u := newUser(t, st, "me@example.org", account.Member)
 	actor := store.Actor{UserID: u.ID}
-	st.CreateTalent(ctx, actor, &talent.Profile{UserID: u.ID, Name: "Me", Country: "PK"})
+	if err := st.CreateTalent(ctx, actor, &talent.Profile{UserID: u.ID, Name: "Me", Country: "PK"}); err != nil {
+		t.Fatal(err)
+	}
 	o := newOrg("My Lab", "PK")
-	st.CreateOrganisation(ctx, actor, o)
-	st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "friend@example.org"})
+	if err := st.CreateOrganisation(ctx, actor, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.InviteManager(ctx, actor, o.ID, account.Invite{Email: "friend@example.org"}); err != nil {
+		t.Fatal(err)
+	}
 	elsewhere := newOrg("Their Lab", "PK")
-	st.CreateOrganisation(ctx, store.Actor{}, elsewhere)
-	declined, declinedSecret, _ := st.InviteManager(ctx, store.Actor{}, elsewhere.ID, account.Invite{Email: "me@example.org"})
+	if err := st.CreateOrganisation(ctx, store.Actor{}, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	declined, declinedSecret, err := st.InviteManager(ctx, store.Actor{}, elsewhere.ID, account.Invite{Email: "me@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := st.DeclineInvitation(ctx, declinedSecret, u); err != nil || declined == nil {
 		t.Fatalf("decline: %v", err)
 	}
-	st.CreateSession(ctx, u.ID)
-	st.CreateToken(ctx, actor, u.ID, "ci", store.ScopeRead)
+	if _, err := st.CreateSession(ctx, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.CreateToken(ctx, actor, u.ID, "ci", store.ScopeRead); err != nil {
+		t.Fatal(err)
+	}
 	d, err := st.PersonalDataOf(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)

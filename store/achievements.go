@@ -80,16 +80,8 @@ func (s *Store) Achievements(ctx context.Context, f achievement.Filter) ([]*achi
 	if err != nil {
 		return nil, p, fmt.Errorf("list achievements: %w", err)
 	}
-	defer rows.Close()
-	out := []*achievement.Achievement{}
-	for rows.Next() {
-		a, err := scanAchievement(rows)
-		if err != nil {
-			return nil, p, err
-		}
-		out = append(out, a)
-	}
-	return out, p, rows.Err()
+	out, err := collect(rows, scanAchievement)
+	return out, p, err
 }
 
 // CreateAchievement validates and stores a new achievement of its owner.
@@ -245,14 +237,17 @@ func (s *Store) loadTransferStages(ctx context.Context, q queryer, ts []*achieve
 	if err != nil {
 		return fmt.Errorf("transfer stages: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = each(rows, func(row rowScanner) error {
 		var id string
 		var h achievement.StageDate
-		if err := rows.Scan(&id, &h.Stage, &h.Date); err != nil {
+		if err := row.Scan(&id, &h.Stage, &h.Date); err != nil {
 			return err
 		}
 		byID[id].History = append(byID[id].History, h)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("transfer stages: %w", err)
 	}
 	for _, t := range ts {
 		// In the order of the stages, which is also the order of the dates.
@@ -263,7 +258,7 @@ func (s *Store) loadTransferStages(ctx context.Context, q queryer, ts []*achieve
 			}
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 // TransferFilter selects transfers: of one achievement, or those where an
@@ -290,16 +285,8 @@ func (s *Store) Transfers(ctx context.Context, f TransferFilter) ([]*achievement
 	if err != nil {
 		return nil, fmt.Errorf("list transfers: %w", err)
 	}
-	defer rows.Close()
-	out := []*achievement.Transfer{}
-	for rows.Next() {
-		t, err := scanTransfer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanTransfer)
+	if err != nil {
 		return nil, err
 	}
 	return out, s.loadTransferStages(ctx, s.db, out)
@@ -313,16 +300,7 @@ func (s *Store) ParkTransfers(ctx context.Context, parkID string) ([]*achievemen
 	if err != nil {
 		return nil, fmt.Errorf("park transfers: %w", err)
 	}
-	defer rows.Close()
-	out := []*achievement.Transfer{}
-	for rows.Next() {
-		t, err := scanTransfer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return collect(rows, scanTransfer)
 }
 
 // CreateTransfer records a new deal from an achievement to an enterprise,

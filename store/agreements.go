@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -201,7 +202,7 @@ func (s *Store) putParties(ctx context.Context, q queryer, a *cooperation.Agreem
 		p := &a.Parties[i]
 		if p.Kind == cooperation.PartyOrganisation {
 			err := q.QueryRowContext(ctx, `SELECT country, name FROM organisations WHERE id = $1`, p.OrgID).Scan(&p.Country, &p.Name)
-			if err == sql.ErrNoRows {
+			if errors.Is(err, sql.ErrNoRows) {
 				return silkbridge.Invalid("parties", "field.organisation", "not an organisation on the platform", nil)
 			}
 			if err != nil {
@@ -287,7 +288,7 @@ func (s *Store) LinkCooperation(ctx context.Context, actor Actor, agreementID, c
 		}
 		var single bool
 		err := tx.QueryRowContext(ctx, `SELECT single_beneficiary FROM cooperations WHERE id = $1`, coopID).Scan(&single)
-		if err == sql.ErrNoRows || single {
+		if errors.Is(err, sql.ErrNoRows) || single {
 			return silkbridge.Invalid("cooperation_id", "coop.field.cooperation", "not a cooperation on the platform", nil)
 		}
 		if err != nil {

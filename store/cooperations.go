@@ -59,15 +59,8 @@ func (s *Store) cooperation(ctx context.Context, q queryer, id string) (*coopera
 	if err != nil {
 		return nil, fmt.Errorf("cooperation agreements: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return nil, err
-		}
-		c.AgreementIDs = append(c.AgreementIDs, a)
-	}
-	return c, rows.Err()
+	c.AgreementIDs, err = collect(rows, scanString)
+	return c, err
 }
 
 // loadPartners fills the partners and countries of the cooperations with
@@ -94,17 +87,17 @@ func (s *Store) loadPartners(ctx context.Context, q queryer, coops []*cooperatio
 	if err != nil {
 		return fmt.Errorf("cooperation partners: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var coopID string
 		var p cooperation.Partner
-		if err := rows.Scan(&coopID, &p.OrgID, &p.Role, &p.Contribution, &p.Name, &p.Country, &p.BRIPartner, &p.Named); err != nil {
+		if err := r.Scan(&coopID, &p.OrgID, &p.Role, &p.Contribution, &p.Name, &p.Country, &p.BRIPartner, &p.Named); err != nil {
 			return err
 		}
 		c := byID[coopID]
 		c.Partners = append(c.Partners, p)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	for _, c := range coops {
@@ -132,18 +125,18 @@ func (s *Store) outputs(ctx context.Context, q queryer, coopID string) ([]cooper
 	if err != nil {
 		return nil, fmt.Errorf("cooperation outputs: %w", err)
 	}
-	defer rows.Close()
 	out := []cooperation.Output{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var o cooperation.Output
 		var created string
-		if err := rows.Scan(&o.ID, &o.CooperationID, &o.Kind, &o.Title, &o.Date, &o.Count, &o.URL, &created); err != nil {
-			return nil, err
+		if err := r.Scan(&o.ID, &o.CooperationID, &o.Kind, &o.Title, &o.Date, &o.Count, &o.URL, &created); err != nil {
+			return err
 		}
 		o.CreatedAt = parseTS(created)
 		out = append(out, o)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 func (s *Store) stageHistory(ctx context.Context, q queryer, coopID string) ([]cooperation.StageChange, error) {
@@ -152,16 +145,7 @@ func (s *Store) stageHistory(ctx context.Context, q queryer, coopID string) ([]c
 	if err != nil {
 		return nil, fmt.Errorf("stage history: %w", err)
 	}
-	defer rows.Close()
-	out := []cooperation.StageChange{}
-	for rows.Next() {
-		ch, err := scanChange(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ch)
-	}
-	return out, rows.Err()
+	return collect(rows, scanChange)
 }
 
 func scanChange(row interface{ Scan(...any) error }) (cooperation.StageChange, error) {
@@ -255,16 +239,7 @@ func (s *Store) Cooperations(ctx context.Context, f cooperation.Filter) ([]*coop
 }
 
 func scanCoops(rows *sql.Rows) ([]*cooperation.Cooperation, error) {
-	defer rows.Close()
-	out := []*cooperation.Cooperation{}
-	for rows.Next() {
-		c, err := scanCoop(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collect(rows, scanCoop)
 }
 
 // CooperationsOfOrganisation returns the cooperations an organisation is a
@@ -293,17 +268,17 @@ func (s *Store) OrganisationDepth(ctx context.Context, orgID string) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("organisation depth: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]int{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var st string
 		var n int
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, err
+		if err := r.Scan(&st, &n); err != nil {
+			return err
 		}
 		out[st] = n
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // CreateCooperation validates and stores a new cooperation with its
@@ -600,12 +575,11 @@ func (s *Store) DepthHistories(ctx context.Context, f cooperation.Filter) ([]dep
 	}
 	var hs []depth.History
 	index := map[string]int{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var h depth.History
 		var start, fields string
-		if err := rows.Scan(&h.ID, &h.Stage, &start, &fields); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&h.ID, &h.Stage, &start, &fields); err != nil {
+			return err
 		}
 		if len(start) >= 4 {
 			h.StartYear, _ = strconv.Atoi(start[:4])
@@ -613,9 +587,9 @@ func (s *Store) DepthHistories(ctx context.Context, f cooperation.Filter) ([]dep
 		h.Fields = parseList(fields)
 		index[h.ID] = len(hs)
 		hs = append(hs, h)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(hs) == 0 {
@@ -644,24 +618,23 @@ func (s *Store) DepthHistories(ctx context.Context, f cooperation.Filter) ([]dep
 	if err != nil {
 		return nil, fmt.Errorf("depth histories: %w", err)
 	}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var id, date string
 		var ch depth.Change
-		if err := rows.Scan(&id, &ch.From, &ch.To, &date); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&id, &ch.From, &ch.To, &date); err != nil {
+			return err
 		}
 		i, ok := index[id]
 		if !ok {
-			continue
+			return nil
 		}
 		if date != "" {
 			ch.Date, _ = cooperation.ParseDate(date)
 		}
 		hs[i].Changes = append(hs[i].Changes, ch)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	countries, err := s.orgCountries(ctx)
@@ -672,21 +645,21 @@ func (s *Store) DepthHistories(ctx context.Context, f cooperation.Filter) ([]dep
 	if err != nil {
 		return nil, fmt.Errorf("depth histories: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var id, org string
-		if err := rows.Scan(&id, &org); err != nil {
-			return nil, err
+		if err := r.Scan(&id, &org); err != nil {
+			return err
 		}
 		i, ok := index[id]
 		if !ok {
-			continue
+			return nil
 		}
 		if c := countries[org]; c != "" && !containsStr(hs[i].Countries, c) {
 			hs[i].Countries = append(hs[i].Countries, c)
 		}
-	}
-	return hs, rows.Err()
+		return nil
+	})
+	return hs, err
 }
 
 // orgCountries maps every organisation to its country.
@@ -695,16 +668,16 @@ func (s *Store) orgCountries(ctx context.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("organisation countries: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var id, c string
-		if err := rows.Scan(&id, &c); err != nil {
-			return nil, err
+		if err := r.Scan(&id, &c); err != nil {
+			return err
 		}
 		out[id] = c
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 func containsStr(list []string, s string) bool {

@@ -80,7 +80,10 @@ func TestCooperations_CreateReadsBackWithPartnersCountriesAndFirstStage(t *testi
 		if err != nil || page.Total != 1 || len(found) != 1 {
 			t.Errorf("filtered list = %d (%v), want the cooperation", page.Total, err)
 		}
-		none, page, _ := st.Cooperations(ctx, cooperation.Filter{Country: "DE"})
+		none, page, err := st.Cooperations(ctx, cooperation.Filter{Country: "DE"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if page.Total != 0 || len(none) != 0 {
 			t.Errorf("a German filter found %d", page.Total)
 		}
@@ -219,7 +222,10 @@ func TestCooperations_AddPartnerKeepsOneCoordinator(t *testing.T) {
 		if err := st.AddPartner(ctx, store.Actor{}, c.ID, cooperation.Partner{OrgID: de, Role: cooperation.RolePartner}); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := st.Cooperation(ctx, c.ID)
+		got, err := st.Cooperation(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(got.Partners) != 3 || len(got.Countries) != 3 || got.Partners[2].OrgID != de {
 			t.Errorf("partners %+v countries %v", got.Partners, got.Countries)
 		}
@@ -251,7 +257,11 @@ func TestAgreements_FilterByCountryPairAndKindAndLinkCooperations(t *testing.T) 
 		if err != nil || p.Total != 1 || len(list[0].Countries) != 2 {
 			t.Fatalf("country pair filter: %v %+v", err, p)
 		}
-		if _, p, _ := st.Agreements(ctx, cooperation.AgreementFilter{Country: "KZ", Country2: "DE"}); p.Total != 0 {
+		_, p, err = st.Agreements(ctx, cooperation.AgreementFilter{Country: "KZ", Country2: "DE"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 0 {
 			t.Errorf("KZ-DE found %d", p.Total)
 		}
 		c := newCoop(kz, cn)
@@ -261,11 +271,17 @@ func TestAgreements_FilterByCountryPairAndKindAndLinkCooperations(t *testing.T) 
 		if err := st.LinkCooperation(ctx, store.Actor{}, a.ID, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := st.Agreement(ctx, a.ID)
+		got, err := st.Agreement(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(got.CooperationIDs) != 1 || got.CooperationIDs[0] != c.ID {
 			t.Errorf("linked cooperations %v", got.CooperationIDs)
 		}
-		coop, _ := st.Cooperation(ctx, c.ID)
+		coop, err := st.Cooperation(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(coop.AgreementIDs) != 1 {
 			t.Errorf("cooperation agreements %v", coop.AgreementIDs)
 		}
@@ -276,7 +292,9 @@ func TestAgreements_FilterByCountryPairAndKindAndLinkCooperations(t *testing.T) 
 			t.Errorf("cooperation gone with its agreement: %v", err)
 		}
 		var n int
-		_ = st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM agreement_cooperations`).Scan(&n)
+		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM agreement_cooperations`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != 0 {
 			t.Errorf("%d links left", n)
 		}
@@ -312,7 +330,10 @@ func TestDepthHistories_FeedTheAnalyticsAndShallowListsTheWaiting(t *testing.T) 
 		if len(r.ByCountryPair) != 3 {
 			t.Errorf("pairs %+v", r.ByCountryPair)
 		}
-		pair, _ := st.DepthHistories(ctx, cooperation.Filter{Country: "KZ", Country2: "CN"})
+		pair, err := st.DepthHistories(ctx, cooperation.Filter{Country: "KZ", Country2: "CN"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(pair) != 1 || pair[0].ID != moved.ID {
 			t.Errorf("KZ-CN histories %+v", pair)
 		}
@@ -320,7 +341,11 @@ func TestDepthHistories_FeedTheAnalyticsAndShallowListsTheWaiting(t *testing.T) 
 		if err != nil || p.Total != 1 || shallow[0].ID != waiting.ID {
 			t.Errorf("shallow after 12 months: %d %v", p.Total, err)
 		}
-		if _, p, _ := st.ShallowCooperations(ctx, 0, cooperation.Filter{}); p.Total != 2 {
+		_, p, err = st.ShallowCooperations(ctx, 0, cooperation.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 2 {
 			t.Errorf("shallow after 0 months: %d, want both cooperations at exchange", p.Total)
 		}
 	})
@@ -340,11 +365,18 @@ func TestCooperations_UpdateChangesDetailsOnlyAndDeleteRemovesEverything(t *test
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := st.Cooperation(ctx, c.ID)
+		got, err := st.Cooperation(ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got.Title != "Solar desalination pilots" || got.Stage != cooperation.Exchange || len(got.Partners) != 2 || after.Stage != cooperation.Exchange {
 			t.Errorf("after update: %q at %s with %d partners", got.Title, got.Stage, len(got.Partners))
 		}
-		if _, p, _ := st.Cooperations(ctx, cooperation.Filter{Query: "brackish"}); p.Total != 1 {
+		_, p, err := st.Cooperations(ctx, cooperation.Filter{Query: "brackish"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 1 {
 			t.Errorf("the new keywords are not searchable: %d", p.Total)
 		}
 		_, err = st.UpdateCooperation(ctx, store.Actor{}, c.ID, func(x *cooperation.Cooperation) { x.EndDate = "2000-01-01" })
@@ -357,7 +389,11 @@ func TestCooperations_UpdateChangesDetailsOnlyAndDeleteRemovesEverything(t *test
 				t.Errorf("%d rows left in %s", n, table)
 			}
 		}
-		if _, p, _ := st.Cooperations(ctx, cooperation.Filter{Query: "brackish"}); p.Total != 0 {
+		_, p, err = st.Cooperations(ctx, cooperation.Filter{Query: "brackish"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total != 0 {
 			t.Errorf("a deleted cooperation is still found")
 		}
 	})

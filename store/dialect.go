@@ -1,8 +1,13 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // This file holds every place where SQLite and PostgreSQL need different
@@ -63,22 +68,63 @@ func (s *Store) deleteDocSQL() string {
 	return `DELETE FROM search_fts WHERE kind = $1 AND ref = $2`
 }
 
-// IsUniqueViolation reports whether err is a unique-constraint failure on
-// either engine.
-func IsUniqueViolation(err error) bool {
+// Constraint failures are recognised by the codes the drivers report, not
+// by their message text, which differs between engines and versions:
+// PostgreSQL's SQLSTATE class 23 and SQLite's extended result codes (which
+// the modernc driver turns on for every connection).
+
+// The SQLSTATE codes of PostgreSQL's integrity-constraint violations.
+const (
+	pgUniqueViolation     = "23505"
+	pgForeignKeyViolation = "23503"
+	pgCheckViolation      = "23514"
+	pgNotNullViolation    = "23502"
+)
+
+// constraintKind names the kind of constraint err violated ("unique",
+// "foreign key", "check", "not null"), or "" when err is no constraint
+// failure.
+func constraintKind(err error) string {
 	if err == nil {
-		return false
+		return ""
 	}
-	msg := err.Error()
-	return strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505")
+	if pe, ok := errors.AsType[*pgconn.PgError](err); ok {
+		switch pe.Code {
+		case pgUniqueViolation:
+			return "unique"
+		case pgForeignKeyViolation:
+			return "foreign key"
+		case pgCheckViolation:
+			return "check"
+		case pgNotNullViolation:
+			return "not null"
+		}
+		return ""
+	}
+	if se, ok := errors.AsType[*sqlite.Error](err); ok {
+		switch se.Code() {
+		// A primary key is a unique key: PostgreSQL reports both as 23505.
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return "unique"
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return "foreign key"
+		case sqlite3.SQLITE_CONSTRAINT_CHECK:
+			return "check"
+		case sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+			return "not null"
+		}
+	}
+	return ""
 }
+
+// IsUniqueViolation reports whether err is a unique-constraint (or primary
+// key) failure on either engine.
+func IsUniqueViolation(err error) bool { return constraintKind(err) == "unique" }
 
 // IsForeignKeyViolation reports whether err is a foreign-key failure on
 // either engine.
-func IsForeignKeyViolation(err error) bool {
-	if err == nil {
-		return false
-	}
-	msg := err.Error()
-	return strings.Contains(msg, "FOREIGN KEY constraint failed") || strings.Contains(msg, "SQLSTATE 23503")
-}
+func IsForeignKeyViolation(err error) bool { return constraintKind(err) == "foreign key" }
+
+// IsCheckViolation reports whether err is a CHECK-constraint failure on
+// either engine.
+func IsCheckViolation(err error) bool { return constraintKind(err) == "check" }

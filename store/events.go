@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -310,7 +311,7 @@ func addProblems(p *silkbridge.Problems, err error) error {
 	if err == nil {
 		return nil
 	}
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok || e.Code != silkbridge.EINVALID {
 		return err
 	}
@@ -402,7 +403,7 @@ func (s *Store) lockEvent(ctx context.Context, tx *sql.Tx, eventID string) error
 	}
 	var id string
 	err := tx.QueryRowContext(ctx, `SELECT id FROM events WHERE id = $1 FOR UPDATE`, eventID).Scan(&id)
-	if err != nil && err != sql.ErrNoRows {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("lock event: %w", err)
 	}
 	return nil
@@ -426,7 +427,7 @@ func (s *Store) Register(ctx context.Context, actor Actor, eventID, userID strin
 		var status string
 		err = tx.QueryRowContext(ctx, `SELECT status FROM event_registrations WHERE event_id = $1 AND user_id = $2`, eventID, userID).Scan(&status)
 		switch {
-		case err == sql.ErrNoRows:
+		case errors.Is(err, sql.ErrNoRows):
 		case err != nil:
 			return fmt.Errorf("register: %w", err)
 		case status == event.Registered || status == event.Waiting:
@@ -500,7 +501,7 @@ func (s *Store) moveUp(ctx context.Context, tx *sql.Tx, actor Actor, e *event.Ev
 		var userID string
 		err := tx.QueryRowContext(ctx, `SELECT user_id FROM event_registrations WHERE event_id = $1 AND status = 'waiting'
 			ORDER BY registered_at, user_id LIMIT 1`, e.ID).Scan(&userID)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
@@ -1314,7 +1315,7 @@ func (s *Store) storeSchedule(ctx context.Context, tx *sql.Tx, actor Actor, e *e
 	switch {
 	case err == nil:
 		before = map[string]int{"requests": prev.requests, "placed": prev.placed, "upper_bound": prev.bound}
-	case err != sql.ErrNoRows:
+	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("store schedule: %w", err)
 	}
 	for _, q := range []string{`DELETE FROM scheduled_meetings WHERE event_id = $1`, `DELETE FROM unplaced_meetings WHERE event_id = $1`,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"runtime"
 	"sort"
@@ -194,7 +195,7 @@ func (s *Store) ImportedCounts(ctx context.Context, source string) (ImportCounts
 func (s *Store) LastImport(ctx context.Context, source string) (*ImportResult, error) {
 	var report string
 	err := s.db.QueryRowContext(ctx, `SELECT report FROM import_runs WHERE source = $1 ORDER BY started_at DESC LIMIT 1`, source).Scan(&report)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
@@ -451,16 +452,16 @@ func (s *Store) idsByPIC(ctx context.Context, q queryer, pics []string) (map[str
 	if err != nil {
 		return nil, fmt.Errorf("organisation ids: %w", err)
 	}
-	defer rows.Close()
 	out := make(map[string]string, len(pics))
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var pic, id string
-		if err := rows.Scan(&pic, &id); err != nil {
-			return nil, err
+		if err := r.Scan(&pic, &id); err != nil {
+			return err
 		}
 		out[pic] = id
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	if len(out) != len(pics) {
@@ -582,16 +583,16 @@ func (s *Store) importedOrgIDs(ctx context.Context) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("organisation ids: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var pic, id string
-		if err := rows.Scan(&pic, &id); err != nil {
-			return nil, err
+		if err := r.Scan(&pic, &id); err != nil {
+			return err
 		}
 		out[pic] = id
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // RefusalReasons returns the reasons of a report in a stable order, the

@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -10,6 +9,8 @@ import (
 	"github.com/silkbridge/silkbridge/cordis"
 	"github.com/silkbridge/silkbridge/store"
 	"github.com/silkbridge/silkbridge/store/storetest"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // sampleCounts are the counts stated in testdata/cordis-sample/README.md.
@@ -100,7 +101,11 @@ func TestImportH2020_RecordsReadAsCooperationsWithAttributionNamesAndCountries(t
 	t.Logf("%s: %d partners, %d without a published name", c.Title, len(c.Partners), unnamed)
 	// EL and UK become GR and GB.
 	for _, code := range []string{"GR", "GB"} {
-		if _, p, _ := st.Cooperations(ctx, cooperation.Filter{Country: code}); p.Total == 0 {
+		_, p, err := st.Cooperations(ctx, cooperation.Filter{Country: code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Total == 0 {
 			t.Errorf("no cooperation with a partner in %s", code)
 		}
 	}
@@ -108,7 +113,11 @@ func TestImportH2020_RecordsReadAsCooperationsWithAttributionNamesAndCountries(t
 	if err != nil || p.Total != sampleCounts.SingleGrants || grants[0].Stage != "" {
 		t.Errorf("single-beneficiary grants: %d, %v", p.Total, err)
 	}
-	if _, p, _ := st.Cooperations(ctx, cooperation.Filter{Query: "PIC"}); p.Total != 0 {
+	_, p, err = st.Cooperations(ctx, cooperation.Filter{Query: "PIC"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Total != 0 {
 		t.Errorf("a search for PIC finds %d cooperations", p.Total)
 	}
 }
@@ -128,9 +137,7 @@ func mustPIC(t *testing.T, st *store.Store, orgID string) string {
 // same from the command line.
 func BenchmarkImportH2020(b *testing.B) {
 	dir := filepath.Join("..", "..", "shared", "data")
-	if _, err := os.Stat(dir); err != nil {
-		b.Skip("shared data folder absent")
-	}
+	datatest.Require(b, dir)
 	paths, err := cordis.Locate(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -140,7 +147,10 @@ func BenchmarkImportH2020(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				st := storetest.New(b, engine)
-				ref, _ := st.Reference(ctx)
+				ref, err := st.Reference(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
 				b.StartTimer()
 				rec, err := h2020.Load(paths, ref.CountryExists)
 				if err != nil {

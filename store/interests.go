@@ -65,16 +65,7 @@ func (s *Store) interests(ctx context.Context, where string, args ...any) ([]*op
 	if err != nil {
 		return nil, fmt.Errorf("list interests: %w", err)
 	}
-	defer rows.Close()
-	out := []*opportunity.Interest{}
-	for rows.Next() {
-		i, err := scanInterest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	return collect(rows, scanInterest)
 }
 
 // InterestsIn returns the expressions of interest in one listing, newest first.
@@ -116,16 +107,16 @@ func (s *Store) RevealedOpportunities(ctx context.Context, userID string, orgIDs
 	if err != nil {
 		return nil, fmt.Errorf("revealed opportunities: %w", err)
 	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		if err := r.Scan(&id); err != nil {
+			return err
 		}
 		out[id] = true
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // CreateInterest validates and stores an expression of interest from the

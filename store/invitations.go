@@ -36,16 +36,7 @@ func (s *Store) invitations(ctx context.Context, q queryer, where string, args .
 	if err != nil {
 		return nil, fmt.Errorf("list invitations: %w", err)
 	}
-	defer rows.Close()
-	var out []*account.Invitation
-	for rows.Next() {
-		i, err := scanInvitation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, i)
-	}
-	return out, rows.Err()
+	return collect(rows, scanInvitation)
 }
 
 // Invitation returns one invitation.
@@ -210,16 +201,16 @@ func (s *Store) Managers(ctx context.Context, orgID string) ([]account.Manager, 
 	if err != nil {
 		return nil, fmt.Errorf("list managers: %w", err)
 	}
-	defer rows.Close()
 	var out []account.Manager
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var m account.Manager
-		if err := rows.Scan(&m.UserID, &m.Name, &m.Email); err != nil {
-			return nil, err
+		if err := r.Scan(&m.UserID, &m.Name, &m.Email); err != nil {
+			return err
 		}
 		out = append(out, m)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // RemoveManager ends a user's management of an organisation. The last

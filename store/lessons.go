@@ -92,16 +92,7 @@ func (s *Store) Lessons(ctx context.Context, f lesson.Filter) ([]*lesson.Lesson,
 }
 
 func scanLessons(rows *sql.Rows) ([]*lesson.Lesson, error) {
-	defer rows.Close()
-	out := []*lesson.Lesson{}
-	for rows.Next() {
-		l, err := scanLesson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return collect(rows, scanLesson)
 }
 
 // LessonsForFields returns up to limit lessons that share a field with
@@ -339,15 +330,15 @@ func (s *Store) HelpfulTo(ctx context.Context, userID string, lessonIDs []string
 	if err != nil {
 		return nil, fmt.Errorf("helpful marks: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		if err := r.Scan(&id); err != nil {
+			return err
 		}
 		out[id] = true
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // LessonPromptWindow is how long after an event its participants are
@@ -390,17 +381,8 @@ func eraseLessons(ctx context.Context, s *Store, tx *sql.Tx, userID string, anon
 	if err != nil {
 		return fmt.Errorf("delete lessons: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	ids, err := collect(rows, scanString)
+	if err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -433,13 +415,6 @@ func (s *Store) LessonDataOf(ctx context.Context, userID string) (*LessonData, e
 	if err != nil {
 		return nil, fmt.Errorf("lesson data: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		d.Helpful = append(d.Helpful, id)
-	}
-	return d, rows.Err()
+	d.Helpful, err = collect(rows, scanString)
+	return d, err
 }

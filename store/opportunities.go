@@ -156,16 +156,8 @@ func (s *Store) Opportunities(ctx context.Context, f opportunity.Filter) ([]*opp
 	if err != nil {
 		return nil, p, fmt.Errorf("list opportunities: %w", err)
 	}
-	defer rows.Close()
-	out := []*opportunity.Opportunity{}
-	for rows.Next() {
-		x, err := scanOpportunity(rows)
-		if err != nil {
-			return nil, p, err
-		}
-		out = append(out, x)
-	}
-	return out, p, rows.Err()
+	out, err := collect(rows, scanOpportunity)
+	return out, p, err
 }
 
 // CountOpportunities counts the listings that pass the filter.
@@ -404,18 +396,18 @@ func (s *Store) OpportunityReviews(ctx context.Context, id string) ([]ReviewStep
 	if err != nil {
 		return nil, fmt.Errorf("opportunity reviews: %w", err)
 	}
-	defer rows.Close()
 	out := []ReviewStep{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var st ReviewStep
 		var at string
-		if err := rows.Scan(&st.Action, &st.From, &st.To, &st.Comment, &st.Actor, &at); err != nil {
-			return nil, err
+		if err := r.Scan(&st.Action, &st.From, &st.To, &st.Comment, &st.Actor, &at); err != nil {
+			return err
 		}
 		st.At = parseTS(at)
 		out = append(out, st)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // DeleteOpportunity removes a listing that was never answered: a listing
@@ -455,16 +447,8 @@ func orgManagers(ctx context.Context, q queryer, orgID string) ([]string, error)
 	if err != nil {
 		return nil, fmt.Errorf("organisation managers: %w", err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	ids, err := collect(rows, scanString)
+	return ids, err
 }
 
 // orgExists refuses an id that names no organisation, as a problem of field.

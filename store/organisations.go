@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -130,7 +131,7 @@ func (s *Store) checkPark(ctx context.Context, q queryer, parkID string) error {
 	}
 	var kind string
 	err := q.QueryRowContext(ctx, `SELECT kind FROM organisations WHERE id = $1`, parkID).Scan(&kind)
-	if err == sql.ErrNoRows || (err == nil && kind != organisation.Park) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && kind != organisation.Park) {
 		return silkbridge.Invalid("park_id", "field.park", "not a park on the platform", nil)
 	}
 	return err

@@ -34,16 +34,16 @@ func (s *Store) ParkMembers(ctx context.Context, parkID string) ([]park.Member, 
 	if err != nil {
 		return nil, fmt.Errorf("park members: %w", err)
 	}
-	defer rows.Close()
 	out := []park.Member{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var m park.Member
-		if err := rows.Scan(&m.ID, &m.ParkID, &m.OrgID, &m.JoinedOn, &m.LeftOn, &m.Name, &m.Country, &m.Kind); err != nil {
-			return nil, err
+		if err := r.Scan(&m.ID, &m.ParkID, &m.OrgID, &m.JoinedOn, &m.LeftOn, &m.Name, &m.Country, &m.Kind); err != nil {
+			return err
 		}
 		out = append(out, m)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ParkPartners returns a park's foreign partnerships, past and present,
@@ -54,16 +54,16 @@ func (s *Store) ParkPartners(ctx context.Context, parkID string) ([]park.Partner
 	if err != nil {
 		return nil, fmt.Errorf("park partners: %w", err)
 	}
-	defer rows.Close()
 	out := []park.Partner{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var p park.Partner
-		if err := rows.Scan(&p.ID, &p.ParkID, &p.OrgID, &p.SinceOn, &p.UntilOn, &p.Name, &p.Country, &p.Kind); err != nil {
-			return nil, err
+		if err := r.Scan(&p.ID, &p.ParkID, &p.OrgID, &p.SinceOn, &p.UntilOn, &p.Name, &p.Country, &p.Kind); err != nil {
+			return err
 		}
 		out = append(out, p)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ParkResidents returns the organisations registered in the park (their
@@ -73,16 +73,7 @@ func (s *Store) ParkResidents(ctx context.Context, parkID string) ([]*organisati
 	if err != nil {
 		return nil, fmt.Errorf("park residents: %w", err)
 	}
-	defer rows.Close()
-	var out []*organisation.Organisation
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, scanOrg)
 }
 
 // AddParkMember records that an organisation joined the park. A membership
@@ -251,15 +242,15 @@ func (s *Store) parkRecords(ctx context.Context, parkID string) (park.Records, e
 	if err != nil {
 		return r, fmt.Errorf("park transfers: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = each(rows, func(row rowScanner) error {
 		var t park.Transfer
-		if err := rows.Scan(&t.OwnerID, &t.ReceiverID, &t.CompletedOn); err != nil {
-			return r, err
+		if err := row.Scan(&t.OwnerID, &t.ReceiverID, &t.CompletedOn); err != nil {
+			return err
 		}
 		r.Transfers = append(r.Transfers, t)
-	}
-	return r, rows.Err()
+		return nil
+	})
+	return r, err
 }
 
 // parkCooperations reads the cooperations that an organisation of the park
@@ -299,18 +290,18 @@ func (s *Store) parkCooperations(ctx context.Context, parkID string) ([]park.Coo
 	if err != nil {
 		return nil, fmt.Errorf("park cooperation stages: %w", err)
 	}
-	defer hrows.Close()
-	for hrows.Next() {
+	err = each(hrows, func(row rowScanner) error {
 		var id string
 		var h park.StageAt
-		if err := hrows.Scan(&id, &h.Stage, &h.Date); err != nil {
-			return nil, err
+		if err := row.Scan(&id, &h.Stage, &h.Date); err != nil {
+			return err
 		}
 		if i, ok := index[id]; ok {
 			out[i].History = append(out[i].History, h)
 		}
-	}
-	return out, hrows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // ParkCooperationList lists up to limit cooperations of the park's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -168,7 +169,7 @@ func (s *Store) checkPolicy(ctx context.Context, q queryer, p *policy.Policy) er
 
 // pfield reports whether a validation error names the field.
 func pfield(err error, field string) bool {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return false
 	}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/silkbridge/silkbridge"
@@ -59,7 +60,7 @@ func (s *Store) DeleteUser(ctx context.Context, actor Actor, userID string, anon
 		}
 		var talentID string
 		err := tx.QueryRowContext(ctx, `SELECT id FROM talents WHERE user_id = $1`, userID).Scan(&talentID)
-		if err != nil && err != sql.ErrNoRows {
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("delete user: %w", err)
 		}
 		// Erase recorded values about the account, its profile and its

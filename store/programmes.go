@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -184,7 +185,7 @@ func (s *Store) checkAgreement(ctx context.Context, q queryer, id string) error 
 	}
 	var kind string
 	err := q.QueryRowContext(ctx, `SELECT kind FROM agreements WHERE id = $1`, id).Scan(&kind)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return silkbridge.Invalid("agreement_id", "prog.field.agreement", "not an agreement on the platform", nil)
 	}
 	if err != nil {

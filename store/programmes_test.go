@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"bytes"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -114,14 +115,18 @@ func TestProgrammes_CreateReadsBackAndRefusesOtherAgreementKinds(t *testing.T) {
 		if fe := progFieldsOf(err); !reflect.DeepEqual(fe, []string{"agreement_id"}) {
 			t.Fatalf("a joint-lab agreement: %v", err)
 		}
-		if _, page, _ := st.Programmes(ctx, programme.Filter{}); page.Total != 1 {
+		_, page, err = st.Programmes(ctx, programme.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 1 {
 			t.Fatalf("a refused programme was stored: %d programmes", page.Total)
 		}
 	})
 }
 
 func progFieldsOf(err error) []string {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return nil
 	}
@@ -215,7 +220,11 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := programme.Execute(snap, match.Algorithm(alg), r.Seed, func(stage string, pct int) { st.RunProgress(ctx, r.ID, stage, pct) })
+			out, err := programme.Execute(snap, match.Algorithm(alg), r.Seed, func(stage string, pct int) {
+				if err := st.RunProgress(ctx, r.ID, stage, pct); err != nil {
+					t.Error(err)
+				}
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -269,7 +278,10 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 		if err := st.PublishRun(ctx, f.officer, f.prog.ID, fda.ID); err != nil {
 			t.Fatalf("publishing fda: %v", err)
 		}
-		p, _ := st.Programme(ctx, f.prog.ID)
+		p, err := st.Programme(ctx, f.prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if p.PublishedRunID != fda.ID || p.State(time.Now()) != programme.Published {
 			t.Fatalf("programme after publication: %+v", p)
 		}
@@ -282,7 +294,10 @@ func TestRankingsRunsAndPublication(t *testing.T) {
 		if _, err := st.SetConstraints(ctx, f.officer, f.prog.ID, programme.ConstraintSet{}); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("constraints after publication: %v", err)
 		}
-		entries, _ := st.AuditLog(ctx, nil, "programme", f.prog.ID, 20)
+		entries, err := st.AuditLog(ctx, nil, "programme", f.prog.ID, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(entries) == 0 || entries[0].Action != "publish" {
 			t.Fatalf("publication not audited: %+v", entries)
 		}
@@ -293,11 +308,14 @@ func TestPositions_RefusedChangesLeaveEverythingAsItWas(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		f := newProgFixture(t, st)
 		f.apply(t, st, 0, f.big.ID)
-		before, _ := st.Programme(ctx, f.prog.ID)
+		before, err := st.Programme(ctx, f.prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := st.DeletePosition(ctx, f.officer, f.prog.ID, f.big.ID); progCode(err) != silkbridge.ECONFLICT {
 			t.Fatalf("deleting a listed position: %v", err)
 		}
-		_, err := st.UpdatePosition(ctx, f.officer, f.prog.ID, f.big.ID, func(p *programme.Position) { p.OrgID = f.smallOrg })
+		_, err = st.UpdatePosition(ctx, f.officer, f.prog.ID, f.big.ID, func(p *programme.Position) { p.OrgID = f.smallOrg })
 		if got := progFieldsOf(err); !reflect.DeepEqual(got, []string{"organisation_id"}) {
 			t.Fatalf("moving a listed position to another host: %v", err)
 		}
@@ -315,7 +333,10 @@ func TestPositions_RefusedChangesLeaveEverythingAsItWas(t *testing.T) {
 		if got := progFieldsOf(err); !reflect.DeepEqual(got, []string{"regions.0.hosts"}) {
 			t.Fatalf("a region with a stranger: %v", err)
 		}
-		after, _ := st.Programme(ctx, f.prog.ID)
+		after, err := st.Programme(ctx, f.prog.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(after.Positions) != 2 || after.Positions[0].OrgID != f.largeOrg || len(after.Constraints.Regions) != 2 {
 			t.Fatalf("refused changes changed the programme: %+v", after)
 		}
@@ -346,7 +367,10 @@ func TestDeleteUser_RemovesTheirApplications(t *testing.T) {
 		if n := countRows(t, st, "programme_applications"); n != 0 {
 			t.Fatalf("%d applications left", n)
 		}
-		entries, _ := st.AuditLog(ctx, nil, "application", a.ID, 10)
+		entries, err := st.AuditLog(ctx, nil, "application", a.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, e := range entries {
 			if e.After != "" && e.After != `{"erased":true}` {
 				t.Fatalf("the audit log still holds the application: %s", e.After)

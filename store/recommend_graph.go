@@ -56,16 +56,15 @@ func (s *Store) PartnerGraphData(ctx context.Context, maxText int) (*GraphData, 
 	if err != nil {
 		return nil, fmt.Errorf("partner graph: organisations: %w", err)
 	}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var o GraphOrganisation
-		if err := rows.Scan(&o.ID, &o.Country, &o.Kind, &o.ActivityType); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("partner graph: organisations: %w", err)
+		if err := r.Scan(&o.ID, &o.Country, &o.Kind, &o.ActivityType); err != nil {
+			return fmt.Errorf("partner graph: organisations: %w", err)
 		}
 		d.Organisations = append(d.Organisations, o)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("partner graph: organisations: %w", err)
 	}
 
@@ -75,12 +74,11 @@ func (s *Store) PartnerGraphData(ctx context.Context, maxText int) (*GraphData, 
 	if err != nil {
 		return nil, fmt.Errorf("partner graph: cooperations: %w", err)
 	}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var p GraphProject
 		var start, fields, title, acronym, summary, keywords string
-		if err := rows.Scan(&p.ID, &start, &p.Programme, &fields, &title, &acronym, &summary, &keywords); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("partner graph: cooperations: %w", err)
+		if err := r.Scan(&p.ID, &start, &p.Programme, &fields, &title, &acronym, &summary, &keywords); err != nil {
+			return fmt.Errorf("partner graph: cooperations: %w", err)
 		}
 		if len(start) >= 4 {
 			p.Year, _ = strconv.Atoi(start[:4])
@@ -92,9 +90,9 @@ func (s *Store) PartnerGraphData(ctx context.Context, maxText int) (*GraphData, 
 		p.Text = strings.Join([]string{title, acronym, summary, strings.Join(parseList(keywords), " ")}, "\n")
 		index[p.ID] = len(d.Projects)
 		d.Projects = append(d.Projects, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("partner graph: cooperations: %w", err)
 	}
 
@@ -102,17 +100,17 @@ func (s *Store) PartnerGraphData(ctx context.Context, maxText int) (*GraphData, 
 	if err != nil {
 		return nil, fmt.Errorf("partner graph: partners: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var coop, org, role string
-		if err := rows.Scan(&coop, &org, &role); err != nil {
-			return nil, fmt.Errorf("partner graph: partners: %w", err)
+		if err := r.Scan(&coop, &org, &role); err != nil {
+			return fmt.Errorf("partner graph: partners: %w", err)
 		}
 		if i, ok := index[coop]; ok {
 			d.Projects[i].Members = append(d.Projects[i].Members, GraphMember{OrgID: org, Coordinator: role == "coordinator"})
 		}
-	}
-	return d, rows.Err()
+		return nil
+	})
+	return d, err
 }
 
 // GraphVersion is a cheap fingerprint of the cooperation record: when it
@@ -166,13 +164,13 @@ func (s *Store) OrganisationCards(ctx context.Context, ids []string) (map[string
 	if err != nil {
 		return nil, fmt.Errorf("organisation cards: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var c OrgCard
-		if err := rows.Scan(&c.ID, &c.Name, &c.Kind, &c.Country, &c.BRIPartner, &c.Cooperations); err != nil {
-			return nil, fmt.Errorf("organisation cards: %w", err)
+		if err := r.Scan(&c.ID, &c.Name, &c.Kind, &c.Country, &c.BRIPartner, &c.Cooperations); err != nil {
+			return fmt.Errorf("organisation cards: %w", err)
 		}
 		out[c.ID] = c
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }

@@ -68,13 +68,12 @@ func (s *Store) Reference(ctx context.Context) (*Reference, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load countries: %w", err)
 	}
-	for rows.Next() {
+	err = each(rows, func(row rowScanner) error {
 		var c Country
 		n := make([]string, 6)
-		if err := rows.Scan(&c.Code, &c.Alpha3, &c.Region, &c.Subregion, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5],
+		if err := row.Scan(&c.Code, &c.Alpha3, &c.Region, &c.Subregion, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5],
 			&c.BRIStatus, &c.BRIPartner, &c.EUMember, &c.Lat, &c.Lng); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("load countries: %w", err)
+			return err
 		}
 		c.Names = map[string]string{}
 		for i, l := range Languages {
@@ -82,26 +81,31 @@ func (s *Store) Reference(ctx context.Context) (*Reference, error) {
 		}
 		ref.byCountry[c.Code] = len(ref.Countries)
 		ref.Countries = append(ref.Countries, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load countries: %w", err)
 	}
-	rows.Close()
 	rows, err = s.db.QueryContext(ctx, `SELECT code, parent, name_en, name_zh, name_ru, name_ar, name_fr, name_es FROM fields`)
 	if err != nil {
 		return nil, fmt.Errorf("load fields: %w", err)
 	}
-	for rows.Next() {
+	err = each(rows, func(row rowScanner) error {
 		var f Field
 		n := make([]string, 6)
-		if err := rows.Scan(&f.Code, &f.Parent, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5]); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("load fields: %w", err)
+		if err := row.Scan(&f.Code, &f.Parent, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5]); err != nil {
+			return err
 		}
 		f.Names = map[string]string{}
 		for i, l := range Languages {
 			f.Names[l] = n[i]
 		}
 		ref.Fields = append(ref.Fields, f)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load fields: %w", err)
 	}
-	rows.Close()
 	sort.Slice(ref.Fields, func(i, j int) bool { return fieldLess(ref.Fields[i].Code, ref.Fields[j].Code) })
 	for i, f := range ref.Fields {
 		ref.byField[f.Code] = i

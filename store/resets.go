@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/silkbridge/silkbridge"
@@ -51,7 +52,7 @@ func errResetInvalid() error {
 func (s *Store) CheckPasswordReset(ctx context.Context, secret string) error {
 	var expires, used string
 	err := s.db.QueryRowContext(ctx, `SELECT expires_at, used_at FROM password_resets WHERE token_hash = $1`, account.HashToken(secret)).Scan(&expires, &used)
-	if err == sql.ErrNoRows || (err == nil && (used != "" || !now().Before(parseTS(expires)))) {
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (used != "" || !now().Before(parseTS(expires)))) {
 		return errResetInvalid()
 	}
 	return err
@@ -82,7 +83,7 @@ func (s *Store) ResetPassword(ctx context.Context, secret, password string) (*ac
 		var expires, used string
 		err := tx.QueryRowContext(ctx, `SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1`,
 			account.HashToken(secret)).Scan(&userID, &expires, &used)
-		if err == sql.ErrNoRows || (err == nil && (used != "" || !now().Before(parseTS(expires)))) {
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (used != "" || !now().Before(parseTS(expires)))) {
 			return errResetInvalid()
 		}
 		if err != nil {

@@ -38,16 +38,7 @@ func (s *Store) SavedSearches(ctx context.Context, userID string) ([]*opportunit
 	if err != nil {
 		return nil, fmt.Errorf("saved searches: %w", err)
 	}
-	defer rows.Close()
-	out := []*opportunity.SavedSearch{}
-	for rows.Next() {
-		ss, err := scanSaved(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ss)
-	}
-	return out, rows.Err()
+	return collect(rows, scanSaved)
 }
 
 // SavedSearch returns one saved search; whose it is, the caller checks.
@@ -189,16 +180,15 @@ func (s *Store) MatchSavedSearches(ctx context.Context, id string) ([]opportunit
 		return nil, fmt.Errorf("match saved searches: %w", err)
 	}
 	var searches []*opportunity.SavedSearch
-	for rows.Next() {
-		ss, err := scanSaved(rows)
+	err = each(rows, func(r rowScanner) error {
+		ss, err := scanSaved(r)
 		if err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		searches = append(searches, ss)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	var made []opportunity.Notification
@@ -270,19 +260,19 @@ func (s *Store) Notifications(ctx context.Context, userID string, limit int) ([]
 	if err != nil {
 		return nil, 0, fmt.Errorf("notifications: %w", err)
 	}
-	defer rows.Close()
 	out := []opportunity.Notification{}
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var n opportunity.Notification
 		var read, created string
-		if err := rows.Scan(&n.ID, &n.UserID, &n.Kind, &n.OpportunityID, &n.InterestID, &n.SavedSearchID, &n.CooperationID, &n.Title,
+		if err := r.Scan(&n.ID, &n.UserID, &n.Kind, &n.OpportunityID, &n.InterestID, &n.SavedSearchID, &n.CooperationID, &n.Title,
 			&read, &created); err != nil {
-			return nil, 0, err
+			return err
 		}
 		n.ReadAt, n.CreatedAt = optionalTS(read), parseTS(created)
 		out = append(out, n)
-	}
-	return out, unread, rows.Err()
+		return nil
+	})
+	return out, unread, err
 }
 
 // MarkNotificationsRead marks every unread notification of a member read.

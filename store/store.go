@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -125,7 +124,7 @@ var goMigrations []*goose.Migration
 // Migrate brings the schema and reference data up to date. On PostgreSQL a
 // session lock keeps two app instances from migrating at once.
 func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
-	sub, err := fs.Sub(migrations, "migrations/"+string(s.engine))
+	sub, err := engineMigrations(s.engine)
 	if err != nil {
 		return err
 	}

@@ -79,7 +79,11 @@ func TestOrganisations_CreateReadUpdateDelete(t *testing.T) {
 		if o.RORID != "05dxps055" {
 			t.Errorf("ROR id not normalised: %q", o.RORID)
 		}
-		if ok, _ := st.ManagesOrganisation(ctx, u.ID, o.ID); !ok {
+		ok, err := st.ManagesOrganisation(ctx, u.ID, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
 			t.Error("creator does not manage the organisation")
 		}
 		got, err := st.Organisation(ctx, o.ID)
@@ -167,7 +171,11 @@ func TestSearch_FindsChineseRussianArabicAndEnglish(t *testing.T) {
 				t.Errorf("search %q found %v, want only %q", c.query, names, docs[c.want].Name)
 			}
 		}
-		if list, _, _ := st.Organisations(ctx, organisation.Filter{Query: "\"' OR 1=1 --"}); len(list) != 0 {
+		list, _, err := st.Organisations(ctx, organisation.Filter{Query: "\"' OR 1=1 --"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 0 {
 			t.Errorf("query syntax leaked into the search: %d results", len(list))
 		}
 	})
@@ -186,10 +194,17 @@ func TestTalents_PrivateProfilesAndHiddenFieldsStayHidden(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].ID != pub.ID {
 			t.Fatalf("visitor list: %d %v", len(list), err)
 		}
-		if list, _, _ := st.Talents(ctx, talent.Filter{Query: "secret-bio-word"}); len(list) != 0 {
+		list, _, err = st.Talents(ctx, talent.Filter{Query: "secret-bio-word"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 0 {
 			t.Error("search reveals a field the talent did not make public")
 		}
-		all, _, _ := st.Talents(ctx, talent.Filter{IncludePrivate: true})
+		all, _, err := st.Talents(ctx, talent.Filter{IncludePrivate: true})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(all) != 2 {
 			t.Errorf("officer list has %d profiles, want 2", len(all))
 		}
@@ -215,11 +230,16 @@ func TestSessions_EndOnSignOutAndPasswordChange(t *testing.T) {
 		if got, err := st.SessionUser(ctx, secret); err != nil || got.ID != u.ID {
 			t.Fatalf("session: %v", err)
 		}
-		st.DeleteSession(ctx, secret)
+		if err := st.DeleteSession(ctx, secret); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := st.SessionUser(ctx, secret); err == nil {
 			t.Fatal("session lives after sign-out")
 		}
-		secret, _ = st.CreateSession(ctx, u.ID)
+		secret, err = st.CreateSession(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := st.SetPassword(ctx, store.Actor{UserID: u.ID}, u.ID, "another-password"); err != nil {
 			t.Fatal(err)
 		}

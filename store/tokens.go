@@ -91,16 +91,16 @@ func (s *Store) Tokens(ctx context.Context, userID string) ([]APIToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []APIToken
-	for rows.Next() {
+	err = each(rows, func(r rowScanner) error {
 		var t APIToken
-		if err := rows.Scan(&t.ID, &t.Name, &t.Scope, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
-			return nil, err
+		if err := r.Scan(&t.ID, &t.Name, &t.Scope, &t.CreatedAt, &t.LastUsedAt, &t.RevokedAt); err != nil {
+			return err
 		}
 		out = append(out, t)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // RevokeToken ends a token of the user's; a revoked token stays listed.

@@ -42,16 +42,8 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]*account.User, Page,
 	if err != nil {
 		return nil, p, fmt.Errorf("list users: %w", err)
 	}
-	defer rows.Close()
-	var out []*account.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, p, err
-		}
-		out = append(out, u)
-	}
-	return out, p, rows.Err()
+	out, err := collect(rows, func(r rowScanner) (*account.User, error) { return scanUser(r) })
+	return out, p, err
 }
 
 // likeEscaper escapes the wildcards of LIKE, so a search for "50%" finds

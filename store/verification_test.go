@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestVerification_RequestDecideAuditAndPublish(t *testing.T) {
 		}
 
 		err := st.CreatePolicy(ctx, store.Actor{UserID: manager.ID}, nationalPolicy(agency.ID, "Innovation grant"), allowAll)
-		if e, ok := err.(*silkbridge.Error); !ok || e.Code != silkbridge.EINVALID || e.Fields[0].Field != "issuer_id" {
+		if e, ok := errors.AsType[*silkbridge.Error](err); !ok || e.Code != silkbridge.EINVALID || e.Fields[0].Field != "issuer_id" {
 			t.Fatalf("unverified agency's national policy: %v, want invalid issuer_id", err)
 		}
 		if _, pg, err := st.Policies(ctx, policy.Filter{}); err != nil || pg.Total != 0 {
@@ -149,7 +150,7 @@ func TestVerification_ParkPoliciesAreTheParksOwn(t *testing.T) {
 				ValidFrom: "2025-01-01", Texts: []policy.Text{{Lang: "en", Title: "Offices"}}, Rule: `{"org_kind":["enterprise"]}`}
 		}
 		fieldOf := func(err error) string {
-			if e, ok := err.(*silkbridge.Error); ok && e.Code == silkbridge.EINVALID && len(e.Fields) > 0 {
+			if e, ok := errors.AsType[*silkbridge.Error](err); ok && e.Code == silkbridge.EINVALID && len(e.Fields) > 0 {
 				return e.Fields[0].Field
 			}
 			return "not invalid: " + silkbridge.ErrorCode(err)

@@ -24,7 +24,11 @@ func openFTS5(t *testing.T) *sql.DB {
 		t.Fatal(err)
 	}
 	db.SetMaxOpenConns(1) // one in-memory database
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Error(err)
+		}
+	})
 	if _, err := db.Exec(`CREATE VIRTUAL TABLE docs USING fts5(terms, tokenize = 'unicode61');
 		CREATE VIRTUAL TABLE vocab USING fts5vocab(docs, 'instance')`); err != nil {
 		t.Fatal(err)
@@ -138,6 +142,9 @@ func ftsTokens(t *testing.T, db *sql.DB, rowid int) []string {
 func TestPostgresSimpleConfigKeepsEachTermWhole(t *testing.T) {
 	url := os.Getenv("SILKBRIDGE_TEST_POSTGRES")
 	if url == "" {
+		if os.Getenv("SILKBRIDGE_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("SILKBRIDGE_REQUIRE_POSTGRES=1 but SILKBRIDGE_TEST_POSTGRES is not set")
+		}
 		t.Skip("SILKBRIDGE_TEST_POSTGRES not set")
 	}
 	db, err := sql.Open("pgx", url)
@@ -159,7 +166,12 @@ func TestPostgresSimpleConfigKeepsEachTermWhole(t *testing.T) {
 			}
 			got = append(got, s)
 		}
-		rows.Close()
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		if err := rows.Close(); err != nil {
+			t.Fatal(err)
+		}
 		slices.Sort(got)
 		want := slices.Clone(terms)
 		slices.Sort(want)

@@ -83,7 +83,7 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 
 // isEmailTaken reports whether err refuses an e-mail that has an account.
 func isEmailTaken(err error) bool {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	return ok && len(e.Fields) == 1 && e.Fields[0].MessageID == "field.email_taken"
 }
 
@@ -234,7 +234,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func isWrongCurrentPassword(err error) bool {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	return ok && len(e.Fields) > 0 && e.Fields[0].MessageID == "account.password.wrong"
 }
 
@@ -313,7 +313,7 @@ func (s *Server) resetPassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		r.PostForm.Del("password")
 		page := &Page{Title: s.T(r, "account.reset.title")}
-		if e, ok := err.(*silkbridge.Error); ok && e.MessageID == "account.reset.invalid" {
+		if e, ok := errors.AsType[*silkbridge.Error](err); ok && e.MessageID == "account.reset.invalid" {
 			page.Data = map[string]any{"Dead": true}
 		}
 		return s.formError(w, r, "accounts/reset", page, err)

@@ -89,7 +89,11 @@ func TestBrowser_SignUpSignInEditOwnProfileRefusedOnAnothersOrganisation(t *test
 	b.mustContain("main h1", "403")
 	b.mustContain("main", "not allowed")
 	b.screenshot("accounts-refused-edit")
-	if o, _ := ts.st.Organisation(ctx, theirs.ID); o.Name != "Almaty Photonics Institute" {
+	o, err := ts.st.Organisation(ctx, theirs.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Name != "Almaty Photonics Institute" {
 		t.Fatal("the organisation changed")
 	}
 }

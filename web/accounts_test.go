@@ -62,7 +62,10 @@ func serverOn(t *testing.T, st *store.Store, cfg Config) (*testServer, *logBuffe
 
 func sessionCookieOf(t *testing.T, c *client) *http.Cookie {
 	t.Helper()
-	u, _ := url.Parse(c.base)
+	u, err := url.Parse(c.base)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ck := range c.http.Jar.Cookies(u) {
 		if ck.Name == sessionCookie {
 			return ck
@@ -151,7 +154,10 @@ func TestSignOut_StolenSessionCookieStopsWorking(t *testing.T) {
 		stolen := sessionCookieOf(t, c)
 		thief := ts.client(t)
 		req := func() response {
-			r, _ := http.NewRequest("GET", ts.URL+"/api/v1/me", nil)
+			r, err := http.NewRequest("GET", ts.URL+"/api/v1/me", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
 			r.AddCookie(&http.Cookie{Name: sessionCookie, Value: stolen.Value})
 			return thief.do(r)
 		}
@@ -169,7 +175,9 @@ func TestSignOut_StolenSessionCookieStopsWorking(t *testing.T) {
 
 func TestSession_CookieIsHttpOnlyLaxAndSecureOverTLS(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
-	ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "c@example.org", Name: "C", Password: "amber-lantern-42"}, account.Member)
+	if _, err := ts.st.CreateUser(context.Background(), store.Actor{}, account.SignUp{Email: "c@example.org", Name: "C", Password: "amber-lantern-42"}, account.Member); err != nil {
+		t.Fatal(err)
+	}
 	for _, secure := range []bool{false, true} {
 		srv, _ := serverOn(t, ts.st, Config{SecureCookies: secure})
 		r := srv.client(t).form("POST", "/signin", url.Values{"email": {"c@example.org"}, "password": {"amber-lantern-42"}})
@@ -222,10 +230,16 @@ func TestAPI_ReadTokenCannotWriteWriteTokenCan(t *testing.T) {
 		api := func(scope, method, path string, body any) response {
 			var rd io.Reader
 			if body != nil {
-				b, _ := json.Marshal(body)
+				b, err := json.Marshal(body)
+				if err != nil {
+					t.Fatal(err)
+				}
 				rd = bytes.NewReader(b)
 			}
-			req, _ := http.NewRequest(method, ts.URL+path, rd)
+			req, err := http.NewRequest(method, ts.URL+path, rd)
+			if err != nil {
+				t.Fatal(err)
+			}
 			req.Header.Set("Authorization", "Bearer "+secrets[scope])
 			req.Header.Set("Content-Type", "application/json")
 			return ts.client(t).do(req)
@@ -249,7 +263,9 @@ func TestAPI_ReadTokenCannotWriteWriteTokenCan(t *testing.T) {
 		}
 		// A revoked token stops working.
 		var tokens []store.APIToken
-		json.Unmarshal([]byte(c.get("/api/v1/me/tokens").Body), &tokens)
+		if err := json.Unmarshal([]byte(c.get("/api/v1/me/tokens").Body), &tokens); err != nil {
+			t.Fatal(err)
+		}
 		for _, tok := range tokens {
 			if tok.Scope == store.ScopeWrite {
 				if r := c.form("POST", "/account/tokens/"+tok.ID+"/revoke", nil); r.StatusCode != http.StatusSeeOther {
@@ -270,8 +286,14 @@ func TestAPI_CrossOriginWriteIsRefused(t *testing.T) {
 			{"Sec-Fetch-Site": {"cross-site"}},
 			{"Origin": {"https://evil.example"}},
 		} {
-			body, _ := json.Marshal(validOrgJSON("Evil University"))
-			req, _ := http.NewRequest("POST", ts.URL+"/api/v1/organisations", bytes.NewReader(body))
+			body, err := json.Marshal(validOrgJSON("Evil University"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, err := http.NewRequest("POST", ts.URL+"/api/v1/organisations", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
 			req.Header.Set("Content-Type", "application/json")
 			for k, v := range h {
 				req.Header[k] = v
@@ -297,7 +319,9 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 			t.Fatal(err)
 		}
 		other := &organisation.Organisation{Name: "Unrelated Lab", Kind: organisation.ResearchInstitute, Country: "PK"}
-		ts.st.CreateOrganisation(context.Background(), store.Actor{}, other)
+		if err := ts.st.CreateOrganisation(context.Background(), store.Actor{}, other); err != nil {
+			t.Fatal(err)
+		}
 		res := manager.form("POST", "/organisations/"+o.ID, url.Values{"name": {"Samarkand Renewable Energy Institute"}, "kind": {o.Kind}, "country": {"UZ"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("update: %d", res.StatusCode)
@@ -312,13 +336,17 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 			}
 		}
 		var list List[store.AuditEntry]
-		json.Unmarshal([]byte(manager.get("/api/v1/audit?org="+o.ID+"&action=update").Body), &list)
+		if err := json.Unmarshal([]byte(manager.get("/api/v1/audit?org="+o.ID+"&action=update").Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		if len(list.Items) != 1 || !strings.Contains(list.Items[0].Before, "Samarkand Solar Institute") ||
 			!strings.Contains(list.Items[0].After, "Samarkand Renewable Energy Institute") || list.Items[0].ActorID != mu.ID {
 			t.Fatalf("the API's audit entries: %+v", list.Items)
 		}
 		// The manager sees their organisations' entries only.
-		json.Unmarshal([]byte(manager.get("/api/v1/audit").Body), &list)
+		if err := json.Unmarshal([]byte(manager.get("/api/v1/audit").Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		for _, e := range list.Items {
 			if e.OrgID != o.ID {
 				t.Errorf("the manager sees an entry of another organisation: %+v", e)
@@ -333,7 +361,9 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 		if r := ts.client(t).get("/api/v1/audit"); r.StatusCode != http.StatusUnauthorized {
 			t.Errorf("a visitor reads the log: %d", r.StatusCode)
 		}
-		json.Unmarshal([]byte(admin.get("/api/v1/audit?per_page=100").Body), &list)
+		if err := json.Unmarshal([]byte(admin.get("/api/v1/audit?per_page=100").Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		kinds := map[string]bool{}
 		for _, e := range list.Items {
 			kinds[e.Kind+":"+e.OrgID] = true
@@ -341,7 +371,9 @@ func TestAudit_HoldsBeforeAndAfterOfAnUpdateForTheRightPeople(t *testing.T) {
 		if !kinds["user:"] || !kinds["organisation:"+other.ID] || !kinds["organisation:"+o.ID] {
 			t.Errorf("the admin does not see everything: %v", kinds)
 		}
-		json.Unmarshal([]byte(admin.get("/api/v1/audit?actor="+mu.ID).Body), &list)
+		if err := json.Unmarshal([]byte(admin.get("/api/v1/audit?actor="+mu.ID).Body), &list); err != nil {
+			t.Fatal(err)
+		}
 		if len(list.Items) == 0 {
 			t.Error("no entries by the manager")
 		}
@@ -463,7 +495,9 @@ func TestInvitations_ManagerInvitesInviteeAcceptsAndBecomesManager(t *testing.T)
 		manager, mu := ts.user(t, "boss@example.org", account.Member)
 		stranger, _ := ts.user(t, "stranger@example.org", account.Member)
 		o := &organisation.Organisation{Name: "Tashkent Water Institute", Kind: organisation.University, Country: "UZ"}
-		ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o)
+		if err := ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o); err != nil {
+			t.Fatal(err)
+		}
 		if r := manager.form("POST", "/organisations/"+o.ID+"/invitations", url.Values{"email": {"bad"}}); r.StatusCode != http.StatusUnprocessableEntity ||
 			!strings.Contains(r.Body, `id="email-error"`) {
 			t.Fatalf("bad e-mail: %d", r.StatusCode)
@@ -485,7 +519,10 @@ func TestInvitations_ManagerInvitesInviteeAcceptsAndBecomesManager(t *testing.T)
 		}
 		path := strings.TrimPrefix(link, ts.URL)
 		token := strings.TrimPrefix(path, "/invitation?token=")
-		token, _ = url.QueryUnescape(token)
+		token, err := url.QueryUnescape(token)
+		if err != nil {
+			t.Fatal(err)
+		}
 		// The invitee has no account yet: the link leads through sign-up and back.
 		invitee := ts.client(t)
 		if r := invitee.get(path); r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/signin?back=") {
@@ -524,13 +561,18 @@ func TestInvitations_AnAccountWithTheAddressIsNotEnough(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
 	manager, mu := ts.user(t, "boss@example.org", account.Member)
 	o := &organisation.Organisation{Name: "Bishkek Geology Institute", Kind: organisation.ResearchInstitute, Country: "KG"}
-	ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o)
+	if err := ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: mu.ID}, o); err != nil {
+		t.Fatal(err)
+	}
 	manager.form("POST", "/organisations/"+o.ID+"/invitations", url.Values{"email": {"geologist@example.kg"}})
 	squatter, su := ts.user(t, "geologist@example.kg", account.Member)
 	if r := squatter.get("/account"); strings.Contains(r.Body, "Bishkek Geology Institute") {
 		t.Fatal("the account page reveals the invitation")
 	}
-	invs, _ := ts.st.OpenInvitations(context.Background(), o.ID)
+	invs, err := ts.st.OpenInvitations(context.Background(), o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(invs) != 1 {
 		t.Fatalf("%d open invitations", len(invs))
 	}
@@ -539,7 +581,11 @@ func TestInvitations_AnAccountWithTheAddressIsNotEnough(t *testing.T) {
 			t.Errorf("accept with %q: %d", token, r.StatusCode)
 		}
 	}
-	if ok, _ := ts.st.ManagesOrganisation(context.Background(), su.ID, o.ID); ok {
+	ok, err := ts.st.ManagesOrganisation(context.Background(), su.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok {
 		t.Fatal("an account with the address became a manager without the link")
 	}
 }
@@ -560,7 +606,11 @@ func TestAdminUsers_AdminSetsRolesButNotTheirOwn(t *testing.T) {
 		if r := admin.form("POST", "/admin/users/"+mu.ID+"/role", url.Values{"role": {account.Officer}}); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("set role: %d", r.StatusCode)
 		}
-		if u, _ := ts.st.User(context.Background(), mu.ID); u.Role != account.Officer {
+		u, err := ts.st.User(context.Background(), mu.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if u.Role != account.Officer {
 			t.Fatalf("role is %s", u.Role)
 		}
 		if r := admin.json("PUT", "/api/v1/users/"+au.ID+"/role", map[string]string{"role": account.Member}); r.StatusCode != http.StatusConflict {
@@ -637,8 +687,13 @@ func TestAccountPages_RenderInEveryLanguage(t *testing.T) {
 	ts := newTestServer(t, store.SQLite)
 	admin, au := ts.user(t, "pages@example.org", account.Admin)
 	o := &organisation.Organisation{Name: "Page Institute", Kind: organisation.University, Country: "RS"}
-	ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: au.ID}, o)
-	_, secret, _ := ts.st.InviteManager(context.Background(), store.Actor{UserID: au.ID}, o.ID, account.Invite{Email: "someone@example.org"})
+	if err := ts.st.CreateOrganisation(context.Background(), store.Actor{UserID: au.ID}, o); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := ts.st.InviteManager(context.Background(), store.Actor{UserID: au.ID}, o.ID, account.Invite{Email: "someone@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	paths := []string{"/account", "/account/password", "/account/tokens", "/account/privacy", "/admin/users", "/audit",
 		"/organisations/" + o.ID + "/managers", "/invitation?token=" + url.QueryEscape(secret), "/password/forgot", "/signin"}
 	for _, l := range Languages {

@@ -86,7 +86,11 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 		if err != nil || strings.Join(a.AvailableIn, ",") != "KZ,UZ" {
 			t.Fatalf("stored %+v %v", a, err)
 		}
-		if found, _, _ := ts.st.Achievements(ctx, achievement.Filter{Query: "tracker"}); len(found) != 1 {
+		found, _, err := ts.st.Achievements(ctx, achievement.Filter{Query: "tracker"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) != 1 {
 			t.Fatalf("search found %d, want 1", len(found))
 		}
 
@@ -109,7 +113,11 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 				}
 			})
 		}
-		if _, page, _ := ts.st.Achievements(ctx, achievement.Filter{OwnerID: w.park.ID}); page.Total != 1 {
+		_, page, err := ts.st.Achievements(ctx, achievement.Filter{OwnerID: w.park.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != 1 {
 			t.Fatalf("refused input stored achievements: %d", page.Total)
 		}
 		// Someone else's achievement may not be changed.
@@ -126,7 +134,9 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 			t.Fatalf("api transfer: %d %s", res.StatusCode, res.Body)
 		}
 		var tr achievement.Transfer
-		json.Unmarshal([]byte(res.Body), &tr)
+		if err := json.Unmarshal([]byte(res.Body), &tr); err != nil {
+			t.Fatal(err)
+		}
 		res = w.manager.json("POST", "/api/v1/achievements/"+id+"/transfers/"+tr.ID+"/advance", map[string]any{"stage": "licence_signed", "date": "2023-12-01"})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"date"`) {
 			t.Fatalf("advance to a date before the start: %d %s", res.StatusCode, res.Body)
@@ -135,7 +145,10 @@ func TestAchievements_OwnerManagesAchievementsAndTransfersWithFieldMessages(t *t
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("advance: %d %s", res.StatusCode, res.Body)
 		}
-		got, _ := ts.st.Transfer(ctx, tr.ID)
+		got, err := ts.st.Transfer(ctx, tr.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got.CompletedOn != "2024-03-01" || len(got.History) != 2 {
 			t.Fatalf("transfer %+v, want completed on 2024-03-01 with two stages", got)
 		}

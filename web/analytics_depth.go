@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -338,7 +339,7 @@ func writeCSV(w http.ResponseWriter, name string, rows [][]string) {
 func shallowQuery(r *http.Request, ref *store.Reference) (int, cooperation.Filter, error) {
 	f, _, err := depthQuery(r, ref)
 	var p silkbridge.Problems
-	if e, ok := err.(*silkbridge.Error); ok {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
 		for _, fe := range e.Fields {
 			p.Add(fe.Field, fe.MessageID, fe.Message, fe.Data)
 		}

@@ -101,7 +101,7 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
 		Instance: r.URL.Path,
 		Code:     code,
 	}
-	if e, ok := err.(*silkbridge.Error); ok {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
 		for _, f := range e.Fields {
 			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.MessageID, Message: tr.tmap(f.MessageID, f.Data, f.Message)})
 		}

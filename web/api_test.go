@@ -104,7 +104,9 @@ func TestAPI_OrganisationRoundTripAndOwnership(t *testing.T) {
 		var o struct {
 			ID string `json:"id"`
 		}
-		json.Unmarshal([]byte(res.Body), &o)
+		if err := json.Unmarshal([]byte(res.Body), &o); err != nil {
+			t.Fatal(err)
+		}
 		if r := ts.client(t).get("/api/v1/organisations/" + o.ID); strings.Contains(r.Body, "info@example.uz") {
 			t.Error("a visitor sees the contact e-mail")
 		}
@@ -176,7 +178,10 @@ func TestHealthzAndMetrics(t *testing.T) {
 func TestPages_CrossOriginPostIsRefused(t *testing.T) {
 	ts := newTestServer(t, "sqlite")
 	c, _ := ts.user(t, "x@example.org", account.Member)
-	req, _ := http.NewRequest("POST", ts.URL+"/organisations", strings.NewReader("name=Evil&kind=university&country=CN"))
+	req, err := http.NewRequest("POST", ts.URL+"/organisations", strings.NewReader("name=Evil&kind=university&country=CN"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	req.Header.Set("Origin", "https://evil.example")

@@ -223,9 +223,13 @@ func (fx *authzFixture) Fresh(t *testing.T, role authzRole) *authzActor {
 	}
 	switch role {
 	case roleManager:
-		fx.St.AddManager(context.Background(), store.Actor{}, fx.Org.ID, u.ID)
+		if err := fx.St.AddManager(context.Background(), store.Actor{}, fx.Org.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	case roleOtherManager:
-		fx.St.AddManager(context.Background(), store.Actor{}, fx.OtherOrg.ID, u.ID)
+		if err := fx.St.AddManager(context.Background(), store.Actor{}, fx.OtherOrg.ID, u.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c := fx.ts.client(t)
 	if res := c.form("POST", "/signin", url.Values{"email": {email}, "password": {"amber-lantern-42"}}); res.StatusCode != http.StatusSeeOther {
@@ -235,7 +239,10 @@ func (fx *authzFixture) Fresh(t *testing.T, role authzRole) *authzActor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, _ = fx.St.User(context.Background(), u.ID)
+	u, err = fx.St.User(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &authzActor{Client: c, User: u, ReadToken: secret}
 }
 
@@ -255,7 +262,11 @@ func newAuthzFixture(t *testing.T, ts *testServer) *authzFixture {
 	}
 	for role, a := range fx.actors {
 		if a.User != nil {
-			a.User, _ = fx.St.User(ctx, a.User.ID)
+			u, err := fx.St.User(ctx, a.User.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a.User = u
 		}
 		if role == roleManager && !a.User.Manages(fx.Org.ID) || role == roleOtherManager && (a.User.Manages(fx.Org.ID) || !a.User.Manages(fx.OtherOrg.ID)) {
 			t.Fatalf("fixture: %s manages %v", role, a.User.Orgs)
@@ -277,7 +288,10 @@ func (a *authzActor) send(t *testing.T, req authzRequest, header http.Header, us
 		if s, ok := req.JSON.(string); ok {
 			body = strings.NewReader(s)
 		} else {
-			b, _ := json.Marshal(req.JSON)
+			b, err := json.Marshal(req.JSON)
+			if err != nil {
+				t.Fatal(err)
+			}
 			body = bytes.NewReader(b)
 		}
 		ct = "application/json"
@@ -335,10 +349,15 @@ func countRowsSQL(t *testing.T, st *store.Store) string {
 	var parts []string
 	for rows.Next() {
 		var n string
-		rows.Scan(&n)
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
 		if n != "attempts" && n != "goose_db_version" {
 			parts = append(parts, fmt.Sprintf(`SELECT '%s', COUNT(*) FROM "%s"`, n, n))
 		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return strings.Join(parts, " UNION ALL ")
 }

@@ -171,9 +171,14 @@ func (b *browser) screenshot(name string) {
 	if dir == "" {
 		return
 	}
+	b.t.Helper()
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
-	if err == nil {
-		os.WriteFile(dir+"/"+name+".png", png, 0o644)
+	if err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(dir+"/"+name+".png", png, 0o644); err != nil {
+		b.t.Errorf("screenshot %s: %v", name, err)
 	}
 }
 

@@ -188,7 +188,9 @@ func TestCooperationAPI_RefusesBadInputWithProblemDetailsAndChangesNothing(t *te
 					t.Errorf("content type %q", res.Header.Get("Content-Type"))
 				}
 				var p Problem
-				json.Unmarshal([]byte(res.Body), &p)
+				if err := json.Unmarshal([]byte(res.Body), &p); err != nil {
+					t.Fatal(err)
+				}
 				if tc.field != "" && (len(p.Errors) == 0 || p.Errors[0].Field != tc.field || p.Errors[0].Message == "") {
 					t.Errorf("problem %+v, want a message on %s", p, tc.field)
 				}
@@ -205,7 +207,9 @@ func TestCooperationAPI_StageChangeShowsInTheTimelineAndTheAnalytics(t *testing.
 		w := newCoopWorld(t, ts)
 		visitor := ts.client(t)
 		var before struct{ Transitions [][]int }
-		json.Unmarshal([]byte(visitor.get("/api/v1/analytics/depth").Body), &before)
+		if err := json.Unmarshal([]byte(visitor.get("/api/v1/analytics/depth").Body), &before); err != nil {
+			t.Fatal(err)
+		}
 		if before.Transitions[0][1] != 0 {
 			t.Fatalf("transitions before: %v", before.Transitions)
 		}
@@ -215,7 +219,9 @@ func TestCooperationAPI_StageChangeShowsInTheTimelineAndTheAnalytics(t *testing.
 			t.Fatalf("stage change: %d %s", res.StatusCode, res.Body)
 		}
 		var c cooperation.Cooperation
-		json.Unmarshal([]byte(visitor.get("/api/v1/cooperations/"+w.coop.ID).Body), &c)
+		if err := json.Unmarshal([]byte(visitor.get("/api/v1/cooperations/"+w.coop.ID).Body), &c); err != nil {
+			t.Fatal(err)
+		}
 		if c.Stage != cooperation.JointResearch || len(c.History) != 2 || c.History[1].Evidence.Note == "" {
 			t.Errorf("after the change: stage %s, history %+v", c.Stage, c.History)
 		}
@@ -229,7 +235,9 @@ func TestCooperationAPI_StageChangeShowsInTheTimelineAndTheAnalytics(t *testing.
 				N      int
 			}
 		}
-		json.Unmarshal([]byte(visitor.get("/api/v1/analytics/depth?country=KZ&country2=CN").Body), &after)
+		if err := json.Unmarshal([]byte(visitor.get("/api/v1/analytics/depth?country=KZ&country2=CN").Body), &after); err != nil {
+			t.Fatal(err)
+		}
 		// 2023-01-15 to 2023-07-15 is 181 days.
 		if after.Transitions[0][1] != 1 || after.Counts[1] != 1 || after.Medians[0].Days != 181 || after.Medians[0].N != 1 {
 			t.Errorf("analytics after the change: %+v", after)

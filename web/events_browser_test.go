@@ -75,7 +75,10 @@ func TestBrowser_BrokerageMeetingFromRequestToBothAgendas(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	slots, _ := ts.st.Slots(ctx, e.ID)
+	slots, err := ts.st.Slots(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	newUser("nodira@example.org", "Nodira Karimova")
 	newUser("li@example.org", "Li Wei")
 

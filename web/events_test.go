@@ -115,7 +115,10 @@ func TestEvents_WaitingLineMovesUpWhenSomeoneCancels(t *testing.T) {
 		if err := ts.st.CancelRegistration(ctx, store.Actor{UserID: users[3].ID}, e.ID, users[3].ID); err != nil {
 			t.Fatal(err)
 		}
-		got, _ := ts.st.Event(ctx, e.ID)
+		got, err := ts.st.Event(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got.Registered != 2 || got.Waiting != 0 {
 			t.Fatalf("after cancellations: %d registered, %d waiting", got.Registered, got.Waiting)
 		}
@@ -141,21 +144,33 @@ func TestEvents_RaisingCapacityMovesPeopleUpAndLoweringBelowRegisteredIsRefused(
 		e := fx.event(t, event.Conference, 1)
 		_, a := fx.participant(t, e, "first")
 		_, b := fx.participant(t, e, "second")
-		if r, _ := ts.st.Registration(ctx, e.ID, b.ID); r.Status != event.Waiting {
-			t.Fatalf("second: %s", r.Status)
-		}
-		_, err := ts.st.UpdateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID, func(x *event.Event) { x.Capacity = 0 })
+		r, err := ts.st.Registration(ctx, e.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, _ := ts.st.Registration(ctx, e.ID, b.ID); r.Status != event.Registered {
+		if r.Status != event.Waiting {
+			t.Fatalf("second: %s", r.Status)
+		}
+		_, err = ts.st.UpdateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID, func(x *event.Event) { x.Capacity = 0 })
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err = ts.st.Registration(ctx, e.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Status != event.Registered {
 			t.Fatalf("second after raising the capacity: %s", r.Status)
 		}
 		_, err = ts.st.UpdateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, e.ID, func(x *event.Event) { x.Capacity = 1 })
 		if silkbridge.ErrorCode(err) != silkbridge.EINVALID || !strings.Contains(err.Error(), "capacity") {
 			t.Fatalf("lowering below the registered: %v", err)
 		}
-		if got, _ := ts.st.Event(ctx, e.ID); got.Capacity != 0 || got.Registered != 2 {
+		got, err := ts.st.Event(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Capacity != 0 || got.Registered != 2 {
 			t.Fatalf("the refused change changed the event: %+v", got)
 		}
 		_ = a
@@ -219,7 +234,9 @@ func TestEvents_CreatedByManagersOfTheHostOrOfficersOnly(t *testing.T) {
 			t.Fatalf("manager: %d %s", res.StatusCode, res.Body)
 		}
 		var e event.Event
-		json.Unmarshal([]byte(res.Body), &e)
+		if err := json.Unmarshal([]byte(res.Body), &e); err != nil {
+			t.Fatal(err)
+		}
 		// 09:30 in Almaty (UTC+5) is 04:30 UTC.
 		if want := time.Date(2031, 5, 12, 4, 30, 0, 0, time.UTC); !e.Start.Equal(want) || e.Hosts[0].Name != fx.org.Name {
 			t.Fatalf("stored event: start %v, hosts %+v", e.Start, e.Hosts)
@@ -405,7 +422,10 @@ func TestEvents_ICalendarOfTheEventParses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ = ts.st.Event(ctx, e.ID)
+	e, err = ts.st.Event(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	res := ts.client(t).get("/events/" + e.ID + "/event.ics")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") {
 		t.Fatalf("status %d, type %q", res.StatusCode, res.Header.Get("Content-Type"))
@@ -777,7 +797,11 @@ func TestEvents_DeletingAnAccountGivesItsPlaceToTheFirstInLine(t *testing.T) {
 		if err := ts.st.DeleteUser(ctx, store.Actor{UserID: a.ID}, a.ID, false); err != nil {
 			t.Fatal(err)
 		}
-		if r, _ := ts.st.Registration(ctx, e.ID, b.ID); r == nil || r.Status != event.Registered {
+		r, err := ts.st.Registration(ctx, e.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r == nil || r.Status != event.Registered {
 			t.Fatalf("the first in line did not move up: %+v", r)
 		}
 	})
@@ -793,11 +817,14 @@ func TestEvents_EveryMessageOfThePagesIsInTheCatalogues(t *testing.T) {
 	tr := (&Server{i18n: b}).translator(Languages[0])
 	ids := regexp.MustCompile(`T "([a-z_.0-9]+)"`)
 	for _, dir := range []string{"templates/pages/events", "templates/pages/lessons", "templates/layout/lessons_partial.html"} {
-		fs.WalkDir(templateFS, dir, func(p string, d fs.DirEntry, err error) error {
+		err := fs.WalkDir(templateFS, dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
 			}
-			src, _ := templateFS.ReadFile(p)
+			src, err := templateFS.ReadFile(p)
+			if err != nil {
+				return err
+			}
 			for _, m := range ids.FindAllStringSubmatch(string(src), -1) {
 				if _, err := tr.loc.Localize(&i18n.LocalizeConfig{MessageID: m[1], PluralCount: 2}); err != nil {
 					t.Errorf("%s: message %q is not in the English catalogue", p, m[1])
@@ -805,6 +832,9 @@ func TestEvents_EveryMessageOfThePagesIsInTheCatalogues(t *testing.T) {
 			}
 			return nil
 		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, prefix := range []string{"event.kind.", "event.request.status.", "event.when."} {
 		var values []string
@@ -906,7 +936,9 @@ func (b *brokerageEvent) meet(t *testing.T, from, to string, accept bool) string
 func (b *brokerageEvent) requestBetween(t *testing.T, from, to string) string {
 	t.Helper()
 	var list []event.MeetingRequest
-	json.Unmarshal([]byte(b.people[to].get("/api/v1/events/"+b.e.ID+"/requests").Body), &list)
+	if err := json.Unmarshal([]byte(b.people[to].get("/api/v1/events/"+b.e.ID+"/requests").Body), &list); err != nil {
+		t.Fatal(err)
+	}
 	for _, m := range list {
 		if m.RequesterID == b.users[from].ID {
 			return m.ID
@@ -1043,7 +1075,11 @@ func TestBrokerage_OnlyParticipantsWhoHoldAPlaceTakePart(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.join(t, "gulnara", 0)
-		if list, _ := ts.st.Profiles(ctx, b.e.ID, "", ""); len(list) != 1 || list[0].Name != "gulnara" {
+		list, err := ts.st.Profiles(ctx, b.e.ID, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 1 || list[0].Name != "gulnara" {
 			t.Errorf("profiles after cancelling: %+v", list)
 		}
 		res = b.people["gulnara"].json("POST", "/api/v1/events/"+b.e.ID+"/requests", map[string]any{"invitee_id": b.users["fatima"].ID})
@@ -1165,11 +1201,17 @@ func TestEvents_ConcurrentRegistrationsNeverTakeMorePlacesThanThereAre(t *testin
 				t.Fatal(err)
 			}
 		}
-		got, _ := ts.st.Event(ctx, e.ID)
+		got, err := ts.st.Event(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got.Registered != 3 || got.Waiting != 7 {
 			t.Fatalf("%d registered and %d waiting, want 3 and 7", got.Registered, got.Waiting)
 		}
-		waiting, _ := ts.st.Registrations(ctx, e.ID, event.Waiting)
+		waiting, err := ts.st.Registrations(ctx, e.ID, event.Waiting)
+		if err != nil {
+			t.Fatal(err)
+		}
 		for i, r := range waiting {
 			if r.Position != i+1 {
 				t.Fatalf("waiting line positions: %+v", waiting)

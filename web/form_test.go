@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/silkbridge/silkbridge"
@@ -52,7 +53,7 @@ func TestFormInt_BlankIsTheDefaultAndTextIsAProblemOfTheField(t *testing.T) {
 	v.Add("n", "field.required", "required", nil)
 	v.Add("other", "field.required", "required", nil)
 	err := p.Merge(v.Err())
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok || len(e.Fields) != 2 || e.Fields[0].MessageID != "field.integer" || e.Fields[1].Field != "other" {
 		t.Fatalf("Merge = %#v", err)
 	}

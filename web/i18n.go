@@ -3,6 +3,7 @@ package web
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -144,7 +145,7 @@ func (t *translator) tmap(id string, data map[string]any, fallback string) strin
 
 // Error says an application error in the translator's language.
 func (t *translator) Error(err error) string {
-	if e, ok := err.(*silkbridge.Error); ok {
+	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
 		return t.tmap(e.MessageID, e.Data, e.Message)
 	}
 	return t.T("error.internal")
@@ -153,7 +154,7 @@ func (t *translator) Error(err error) string {
 // FieldErrors translates the field problems of err, keyed by field name.
 func (t *translator) FieldErrors(err error) map[string]string {
 	out := map[string]string{}
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return out
 	}

@@ -215,7 +215,10 @@ func TestLessons_MarkedHelpfulOncePerUserAndNotByTheAuthor(t *testing.T) {
 			if res := s.c.json(s.method, path, nil); res.StatusCode != s.status {
 				t.Fatalf("%s: status %d, want %d: %s", s.who, res.StatusCode, s.status, res.Body)
 			}
-			got, _ := ts.st.Lesson(context.Background(), l.ID)
+			got, err := ts.st.Lesson(context.Background(), l.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			if got.Helpful != s.count {
 				t.Fatalf("%s: helpful %d, want %d", s.who, got.Helpful, s.count)
 			}

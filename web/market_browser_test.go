@@ -75,7 +75,11 @@ func TestBrowser_AnonymousOfferApprovedFoundInChineseAcceptedAndTurnedIntoACoope
 	}
 
 	b := newBrowser(t, ts.URL)
-	t.Cleanup(func() { chromedp.Call(b.ctx, network.ClearBrowserCookies, cdp.Empty{}) })
+	t.Cleanup(func() {
+		if _, err := chromedp.Call(b.ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+			t.Error(err)
+		}
+	})
 
 	// The owner writes an anonymous technology offer and submits it.
 	marketSignIn(t, b, "wang.fang@example.cn")

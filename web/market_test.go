@@ -203,7 +203,11 @@ func TestMarket_AnonymousOfferFromDraftToCooperation(t *testing.T) {
 		if r := owner.form("POST", "/interests/"+interestID+"/cooperation", nil); r.StatusCode != http.StatusConflict {
 			t.Errorf("a second cooperation of one interest: %d", r.StatusCode)
 		}
-		if n, _, _ := ts.st.Cooperations(ctx, cooperation.Filter{SourceKind: cooperation.SourceInterest, SourceRef: interestID}); len(n) != 1 {
+		n, _, err := ts.st.Cooperations(ctx, cooperation.Filter{SourceKind: cooperation.SourceInterest, SourceRef: interestID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(n) != 1 {
 			t.Errorf("%d cooperations from the interest, want 1", len(n))
 		}
 
@@ -215,7 +219,10 @@ func TestMarket_AnonymousOfferFromDraftToCooperation(t *testing.T) {
 				t.Errorf("no audit entry for %s %s", a.action, a.kind)
 			}
 		}
-		notes, _, _ := ts.st.Notifications(ctx, partnerUser.ID, 10)
+		notes, _, err := ts.st.Notifications(ctx, partnerUser.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
 		kinds := map[string]bool{}
 		for _, n := range notes {
 			kinds[n.Kind] = true
@@ -241,11 +248,18 @@ func TestMarket_OfficerReturnsAListingWithAComment(t *testing.T) {
 		if !strings.Contains(res.Body, `id="comment-error"`) {
 			t.Fatal("no field message beside the comment")
 		}
-		if got, _ := ts.st.Opportunity(context.Background(), x.ID); got.Status != opportunity.InReview {
+		got, err := ts.st.Opportunity(context.Background(), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != opportunity.InReview {
 			t.Fatalf("a refused return changed the status to %s", got.Status)
 		}
 		marketStatus(t, officer.form("POST", "/market/"+x.ID+"/return", url.Values{"comment": {"Name the TRL evidence."}}), http.StatusSeeOther, "return")
-		got, _ := ts.st.Opportunity(context.Background(), x.ID)
+		got, err = ts.st.Opportunity(context.Background(), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got.Status != opportunity.Draft || got.ReviewComment != "Name the TRL evidence." {
 			t.Fatalf("after return: %s %q", got.Status, got.ReviewComment)
 		}
@@ -256,7 +270,11 @@ func TestMarket_OfficerReturnsAListingWithAComment(t *testing.T) {
 			t.Errorf("approving a draft: %d, want 409", r.StatusCode)
 		}
 		marketStatus(t, owner.form("POST", "/market/"+x.ID+"/submit", nil), http.StatusSeeOther, "submit again")
-		if got, _ := ts.st.Opportunity(context.Background(), x.ID); got.ReviewComment != "" || got.Status != opportunity.InReview {
+		got, err = ts.st.Opportunity(context.Background(), x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ReviewComment != "" || got.Status != opportunity.InReview {
 			t.Errorf("after resubmitting: %s %q", got.Status, got.ReviewComment)
 		}
 		queue := officer.get("/market/review")
@@ -508,7 +526,10 @@ func TestMarket_SavedSearchNotifiesAndFeedsNewMatches(t *testing.T) {
 
 		marketStatus(t, member.form("POST", "/saved-searches", url.Values{"name": {"Hydro in BRI"}, "q": {"水电"}, "bri": {"1"}}),
 			http.StatusSeeOther, "save search")
-		searches, _ := ts.st.SavedSearches(ctx, memberUser.ID)
+		searches, err := ts.st.SavedSearches(ctx, memberUser.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(searches) != 1 || searches[0].Filter.Query != "水电" || !searches[0].Filter.BRIPartner {
 			t.Fatalf("saved: %+v", searches)
 		}
@@ -521,11 +542,18 @@ func TestMarket_SavedSearchNotifiesAndFeedsNewMatches(t *testing.T) {
 		marketStatus(t, officer.form("POST", "/market/"+match.ID+"/approve", nil), http.StatusSeeOther, "approve match")
 		marketStatus(t, officer.form("POST", "/market/"+other.ID+"/approve", nil), http.StatusSeeOther, "approve other")
 
-		notes, unread, _ := ts.st.Notifications(ctx, memberUser.ID, 10)
+		notes, unread, err := ts.st.Notifications(ctx, memberUser.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(notes) != 1 || unread != 1 || notes[0].Kind != opportunity.NotifyMatch || notes[0].OpportunityID != match.ID {
 			t.Fatalf("notifications %+v (unread %d), want one match of %s", notes, unread, match.ID)
 		}
-		if own, _, _ := ts.st.Notifications(ctx, ownerUser.ID, 10); len(own) != 2 {
+		own, _, err := ts.st.Notifications(ctx, ownerUser.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(own) != 2 {
 			t.Errorf("the owner's managers got %d notifications, want the two approvals", len(own))
 		}
 		// Edited and approved again: still news only once.
@@ -534,7 +562,11 @@ func TestMarket_SavedSearchNotifiesAndFeedsNewMatches(t *testing.T) {
 		}
 		marketStatus(t, owner.form("POST", "/market/"+match.ID+"/submit", nil), http.StatusSeeOther, "resubmit")
 		marketStatus(t, officer.form("POST", "/market/"+match.ID+"/approve", nil), http.StatusSeeOther, "approve again")
-		if notes, _, _ := ts.st.Notifications(ctx, memberUser.ID, 10); len(notes) != 1 {
+		notes, _, err = ts.st.Notifications(ctx, memberUser.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 1 {
 			t.Errorf("%d notifications after a second approval, want 1", len(notes))
 		}
 		page := member.get("/market/mine")
@@ -542,7 +574,11 @@ func TestMarket_SavedSearchNotifiesAndFeedsNewMatches(t *testing.T) {
 			t.Error("the member's marketplace page does not list the notification")
 		}
 		marketStatus(t, member.form("POST", "/market/notifications/read", nil), http.StatusSeeOther, "mark read")
-		if _, unread, _ := ts.st.Notifications(ctx, memberUser.ID, 10); unread != 0 {
+		_, unread, err = ts.st.Notifications(ctx, memberUser.ID, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if unread != 0 {
 			t.Errorf("%d unread after marking all read", unread)
 		}
 
@@ -712,10 +748,18 @@ func TestMarket_DeletingAnAccountErasesItsMarketplaceData(t *testing.T) {
 				if err != nil || kept.FromUserID != "" || kept.From.PersonName != store.AnonymousName || kept.FromOrgID != memberOrg.ID {
 					t.Errorf("the organisation's interest: %+v, %v", kept, err)
 				}
-				if ss, _ := ts.st.SavedSearches(ctx, memberUser.ID); len(ss) != 0 {
+				ss, err := ts.st.SavedSearches(ctx, memberUser.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(ss) != 0 {
 					t.Errorf("%d saved searches left", len(ss))
 				}
-				if n, _, _ := ts.st.Notifications(ctx, memberUser.ID, 10); len(n) != 0 {
+				n, _, err := ts.st.Notifications(ctx, memberUser.ID, 10)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(n) != 0 {
 					t.Errorf("%d notifications left", len(n))
 				}
 			})
@@ -866,8 +910,13 @@ func BenchmarkMarket_RecommendationRequest(b *testing.B) {
 		var out []string
 		for rows.Next() {
 			var id string
-			rows.Scan(&id)
+			if err := rows.Scan(&id); err != nil {
+				b.Fatal(err)
+			}
 			out = append(out, id)
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatal(err)
 		}
 		return out
 	}

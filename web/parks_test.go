@@ -78,7 +78,11 @@ func chartColumns(t *testing.T, page string) map[string][]int {
 	}
 	dates := make([]int, len(opt.XAxis.Data))
 	for i, d := range opt.XAxis.Data {
-		dates[i], _ = strconv.Atoi(strings.ReplaceAll(d, "-", ""))
+		n, err := strconv.Atoi(strings.ReplaceAll(d, "-", ""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dates[i] = n
 	}
 	out["date"] = dates
 	return out
@@ -186,8 +190,14 @@ func TestParkMembers_BadInputIsRefusedByFieldWithNoChange(t *testing.T) {
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"joined_on"`) {
 			t.Fatalf("api: %d %s", res.StatusCode, res.Body)
 		}
-		ms, _ := ts.st.ParkMembers(context.Background(), w.park.ID)
-		ps, _ := ts.st.ParkPartners(context.Background(), w.park.ID)
+		ms, err := ts.st.ParkMembers(context.Background(), w.park.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, err := ts.st.ParkPartners(context.Background(), w.park.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(ms) != 0 || len(ps) != 0 {
 			t.Fatalf("refused input changed the park: %d members, %d partners", len(ms), len(ps))
 		}

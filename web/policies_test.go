@@ -60,7 +60,10 @@ func newPolicyWorld(t *testing.T, ts *testServer) *policyWorld {
 	if res := w.manager.form("POST", "/signin", url.Values{"email": {"aigerim@steppesolar.kz"}, "password": {"amber-lantern-42"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", res.StatusCode)
 	}
-	w.managerUser, _ = ts.st.User(ctx, mgr.ID)
+	w.managerUser, err = ts.st.User(ctx, mgr.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	coop := &cooperation.Cooperation{Title: "Solar drying of apricots", StartDate: "2023-03-01", Stage: cooperation.JointResearch,
 		Partners: []cooperation.Partner{{OrgID: w.ent.ID, Role: cooperation.RoleCoordinator}, {OrgID: w.uni.ID, Role: cooperation.RoleParticipant}}}
 	if err := ts.st.CreateCooperation(ctx, store.Actor{}, coop); err != nil {

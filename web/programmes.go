@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -767,7 +768,7 @@ func programmeConstraintsFromForm(r *http.Request, read *silkbridge.Problems) (p
 
 // progRenameFields maps the fields of a validation error to the form's names.
 func progRenameFields(err error, rename map[string]string) error {
-	e, ok := err.(*silkbridge.Error)
+	e, ok := errors.AsType[*silkbridge.Error](err)
 	if !ok {
 		return err
 	}

@@ -140,7 +140,10 @@ func init() {
 			p, pos := authzProgramme(t, fx)
 			if u := fx.User(role); u != nil {
 				ensureProfile(t, fx, u)
-				tal, _ := fx.St.TalentOfUser(context.Background(), u.ID)
+				tal, err := fx.St.TalentOfUser(context.Background(), u.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if _, _, err := fx.St.SaveApplication(context.Background(), store.Actor{UserID: u.ID}, p.ID, tal.ID,
 					programme.Application{Choices: []string{pos.ID}, Statement: "x"}); err != nil {
 					t.Fatal(err)
@@ -205,7 +208,10 @@ func init() {
 			p, pos := authzProgramme(t, fx)
 			if u := fx.User(role); u != nil {
 				ensureProfile(t, fx, u)
-				tal, _ := fx.St.TalentOfUser(context.Background(), u.ID)
+				tal, err := fx.St.TalentOfUser(context.Background(), u.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
 				if _, _, err := fx.St.SaveApplication(context.Background(), store.Actor{UserID: u.ID}, p.ID, tal.ID,
 					programme.Application{Choices: []string{pos.ID}, Statement: "x"}); err != nil {
 					t.Fatal(err)

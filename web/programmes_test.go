@@ -293,7 +293,10 @@ func TestProgrammes_FormsRefuseBadInputAndChangeNothing(t *testing.T) {
 	res := w.officer.form("POST", "/programmes/"+p.ID+"/constraints", url.Values{"regions.0.name": {"Kept name"}, "regions.0.cap": {"x"}})
 	progMustContain(t, res.Body, "refused constraints", `value="Kept name"`)
 	// Refusals of the changed programme's state are conflicts, not 500s.
-	after, _ := ts.st.Programme(context.Background(), p.ID)
+	after, err := ts.st.Programme(context.Background(), p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if after.Title != p.Title || len(after.Constraints.Regions) != 1 || after.Positions[1].Target != nil {
 		t.Fatalf("a refused form changed the programme: %+v", after)
 	}
@@ -364,7 +367,10 @@ func TestProgrammeRuns_AStartedRunShowsItsProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	poll := func() response {
-		req, _ := http.NewRequest("GET", ts.URL+"/programmes/"+p.ID+"/runs/"+run.ID+"/status", nil)
+		req, err := http.NewRequest("GET", ts.URL+"/programmes/"+p.ID+"/runs/"+run.ID+"/status", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("HX-Request", "true")
 		return w.officer.do(req)
 	}
@@ -400,14 +406,20 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 			"opens_at": time.Now().Add(-time.Hour).Format(time.RFC3339), "closes_at": time.Now().Add(time.Hour).Format(time.RFC3339), "max_choices": 2})
 		progMustStatus(t, res, http.StatusCreated, "create programme")
 		var p programme.Programme
-		json.Unmarshal([]byte(res.Body), &p)
+		if err := json.Unmarshal([]byte(res.Body), &p); err != nil {
+			t.Fatal(err)
+		}
 		var big, small programme.Position
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/positions", map[string]any{"organisation_id": w.bigOrg.ID, "title": "A", "capacity": 2})
 		progMustStatus(t, res, http.StatusCreated, "add big")
-		json.Unmarshal([]byte(res.Body), &big)
+		if err := json.Unmarshal([]byte(res.Body), &big); err != nil {
+			t.Fatal(err)
+		}
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/positions", map[string]any{"organisation_id": w.smallOrg.ID, "title": "B", "capacity": 1})
 		progMustStatus(t, res, http.StatusCreated, "add small")
-		json.Unmarshal([]byte(res.Body), &small)
+		if err := json.Unmarshal([]byte(res.Body), &small); err != nil {
+			t.Fatal(err)
+		}
 		res = w.officer.json("PUT", "/api/v1/programmes/"+p.ID+"/constraints", map[string]any{
 			"regions": []any{map[string]any{"id": "large", "name": "Large", "hosts": []string{w.bigOrg.ID}, "cap": 1}},
 			"seats":   []any{map[string]any{"position_id": small.ID, "target": nil, "floor": 1}}})
@@ -420,7 +432,9 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		res = w.hostBig.json("GET", "/api/v1/programmes/"+p.ID+"/positions/"+big.ID+"/ranking", nil)
 		progMustStatus(t, res, http.StatusOK, "ranking")
 		var rv programmeRankingView
-		json.Unmarshal([]byte(res.Body), &rv)
+		if err := json.Unmarshal([]byte(res.Body), &rv); err != nil {
+			t.Fatal(err)
+		}
 		if len(rv.Applicants) != 3 {
 			t.Fatalf("applicants %+v", rv)
 		}
@@ -435,11 +449,10 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 		res = w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/runs", map[string]any{"algorithm": "fda", "seed": 3})
 		progMustStatus(t, res, http.StatusAccepted, "run")
 		var run programme.Run
-		json.Unmarshal([]byte(res.Body), &run)
-		for i := 0; run.Status != programme.RunDone && i < 100; i++ {
-			time.Sleep(50 * time.Millisecond)
-			json.Unmarshal([]byte(w.officer.json("GET", "/api/v1/programmes/"+p.ID+"/runs/"+run.ID, nil).Body), &run)
+		if err := json.Unmarshal([]byte(res.Body), &run); err != nil {
+			t.Fatal(err)
 		}
+		run = awaitRun(t, w.officer, "/api/v1/programmes/"+p.ID+"/runs/"+run.ID, run)
 		if run.Status != programme.RunDone || run.Balance == nil || run.Balance.Regions[0].Placed != 1 || run.Seed != 3 || len(run.InputSHA256) != 64 {
 			t.Fatalf("run %+v", run)
 		}
@@ -449,7 +462,9 @@ func TestProgrammesAPI_TheStoryOverJSON(t *testing.T) {
 			res := c.json("GET", "/api/v1/programmes/"+p.ID+"/result", nil)
 			progMustStatus(t, res, http.StatusOK, "result of "+w.profiles[i].Name)
 			var out programmeResultOutput
-			json.Unmarshal([]byte(res.Body), &out)
+			if err := json.Unmarshal([]byte(res.Body), &out); err != nil {
+				t.Fatal(err)
+			}
 			if out.PositionID == "" && (len(out.Refusals) != 2 || out.Refusals[0].Reason != "regional-cap" || out.Refusals[0].Message == "") {
 				t.Fatalf("an unplaced talent's result says no reason: %s", res.Body)
 			}
@@ -534,7 +549,9 @@ func progFingerprint(t *testing.T, st *store.Store) string {
 		fmt.Fprintf(&b, "%s=%d ", tb, progCount(t, st, tb))
 	}
 	var v string
-	st.DB().QueryRow(`SELECT constraints || updated_at FROM programmes ORDER BY id LIMIT 1`).Scan(&v)
+	if err := st.DB().QueryRow(`SELECT constraints || updated_at FROM programmes ORDER BY id LIMIT 1`).Scan(&v); err != nil {
+		t.Fatal(err)
+	}
 	return b.String() + v
 }
 
@@ -574,4 +591,31 @@ func TestProgrammes_DataDownloadHoldsTheApplications(t *testing.T) {
 	progMustStatus(t, res, http.StatusOK, "export")
 	progMustContain(t, res.Body, "data download", `"programme_applications"`, p.Title, "My own words.")
 	progMustContain(t, w.talents[1].get("/api/v1/me/export").Body, "another member's download", `"programme_applications":[]`)
+}
+
+// runWaitLimit bounds the wait for a background run. It is generous: on a
+// loaded two-core machine a run that takes a second alone can take far
+// longer, and a wait that gives up early fails a correct run.
+const runWaitLimit = 2 * time.Minute
+
+// awaitRun polls the run at path until it has ended (done or failed) and
+// returns it; it fails the test only when the run is still going after
+// runWaitLimit.
+func awaitRun(t *testing.T, c *client, path string, run programme.Run) programme.Run {
+	t.Helper()
+	deadline := time.Now().Add(runWaitLimit)
+	for run.Status != programme.RunDone && run.Status != programme.RunFailed {
+		if time.Now().After(deadline) {
+			t.Fatalf("run still %s after %s: %+v", run.Status, runWaitLimit, run)
+		}
+		time.Sleep(50 * time.Millisecond)
+		res := c.json("GET", path, nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d: %s", path, res.StatusCode, res.Body)
+		}
+		if err := json.Unmarshal([]byte(res.Body), &run); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return run
 }

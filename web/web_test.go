@@ -53,7 +53,10 @@ type client struct {
 }
 
 func (ts *testServer) client(t *testing.T) *client {
-	jar, _ := cookiejar.New(nil)
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &client{t: t, base: ts.URL, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
@@ -69,7 +72,10 @@ func (ts *testServer) user(t *testing.T, email, role string) (*client, *account.
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("sign in %s: status %d", email, res.StatusCode)
 	}
-	u, _ = ts.st.User(context.Background(), u.ID)
+	u, err = ts.st.User(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return c, u
 }
 
@@ -85,18 +91,27 @@ func (c *client) do(req *http.Request) response {
 		c.t.Fatal(err)
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
 	return response{Response: res, Body: string(b)}
 }
 
 func (c *client) get(path string) response {
-	req, _ := http.NewRequest("GET", c.base+path, nil)
+	req, err := http.NewRequest("GET", c.base+path, nil)
+	if err != nil {
+		c.t.Fatal(err)
+	}
 	return c.do(req)
 }
 
 // form posts a form as a same-origin browser would.
 func (c *client) form(method, path string, v url.Values) response {
-	req, _ := http.NewRequest(method, c.base+path, strings.NewReader(v.Encode()))
+	req, err := http.NewRequest(method, c.base+path, strings.NewReader(v.Encode()))
+	if err != nil {
+		c.t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
 	return c.do(req)
@@ -110,10 +125,16 @@ func (c *client) json(method, path string, body any) response {
 	case string:
 		r = strings.NewReader(b)
 	default:
-		buf, _ := json.Marshal(b)
+		buf, err := json.Marshal(b)
+		if err != nil {
+			c.t.Fatal(err)
+		}
 		r = bytes.NewReader(buf)
 	}
-	req, _ := http.NewRequest(method, c.base+path, r)
+	req, err := http.NewRequest(method, c.base+path, r)
+	if err != nil {
+		c.t.Fatal(err)
+	}
 	if r != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -27,7 +27,10 @@ func TestPolicyDemo_LoadsOnceAllSampleWithValidRules(t *testing.T) {
 	if err != nil || page.Total != 4 {
 		t.Fatalf("%d policies after two loads (%v)", page.Total, err)
 	}
-	ref, _ := st.Reference(ctx)
+	ref, err := st.Reference(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, p := range list {
 		if !p.Sample {
 			t.Errorf("%s is not marked sample", p.ID)

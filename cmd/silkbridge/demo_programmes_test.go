@@ -46,7 +46,10 @@ func TestProgrammeDemo_LoadsOnceWithAPublishedResult(t *testing.T) {
 	if run.Algorithm != "fda" || run.Balance.Regions[0].Placed > run.Balance.Regions[0].Cap || run.Matched == 0 {
 		t.Fatalf("published run %+v, regions %+v", run, run.Balance.Regions)
 	}
-	runs, _ := st.Runs(ctx, p.ID)
+	runs, err := st.Runs(ctx, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range runs {
 		t.Logf("%s: placed %d of %d, unfilled %d, Gini %.3f, top decile %.2f, floor deficit %d, regions %+v",
 			r.Algorithm, r.Balance.Placed, r.Balance.Applicants, r.Balance.Unfilled, r.Balance.Gini, r.Balance.TopDecileShare, r.Balance.FloorDeficit, r.Balance.Regions)

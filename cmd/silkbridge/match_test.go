@@ -96,7 +96,10 @@ func TestMatchCommand_NoTimingGivesIdenticalBytes(t *testing.T) {
 		if code, stderr := runMatchCommand(t, "match", "--in", in, "--out", out, "--no-timing", "--quiet"); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		data, _ := os.ReadFile(out)
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
 		outputs = append(outputs, data)
 	}
 	if !bytes.Equal(outputs[0], outputs[1]) {
@@ -140,7 +143,10 @@ func TestMatchGen_SameSeedSameFile(t *testing.T) {
 		if code, stderr := runMatchCommand(t, "match", "gen", "--residents", "300", "--regions", "8", "--seed", "5", "--out", out); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		data, _ := os.ReadFile(out)
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
 		files = append(files, data)
 	}
 	if !bytes.Equal(files[0], files[1]) || !json.Valid(files[0]) {

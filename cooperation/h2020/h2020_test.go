@@ -9,6 +9,8 @@ import (
 
 	"github.com/silkbridge/silkbridge/cooperation"
 	"github.com/silkbridge/silkbridge/cordis"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 func TestStageForTypeOfAction_FollowsTheDocumentedTable(t *testing.T) {
@@ -166,9 +168,7 @@ func TestLoad_RealRecordMatchesTheREADME(t *testing.T) {
 	if testing.Short() {
 		t.Skip("reads the whole record")
 	}
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skip("shared data folder absent:", sharedData)
-	}
+	datatest.Require(t, sharedData)
 	p, err := cordis.Locate(sharedData)
 	if err != nil {
 		t.Fatal(err)

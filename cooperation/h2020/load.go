@@ -171,7 +171,7 @@ func loadNames(path string, rec *Record) (map[string]cordis.OrganisationName, er
 	out := map[string]cordis.OrganisationName{}
 	for {
 		n, err := r.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
@@ -197,7 +197,7 @@ func loadLinks(path string, rec *Record) (map[string]cordis.ProjectLink, error) 
 	out := map[string]cordis.ProjectLink{}
 	for {
 		l, err := r.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
@@ -227,7 +227,7 @@ func loadDashboard(path string, links map[string]cordis.ProjectLink, rec *Record
 	out := map[string]cordis.DashboardProject{}
 	for {
 		p, err := r.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
@@ -251,7 +251,7 @@ func loadParts(path string, rec *Record) (map[string][]string, error) {
 	out := map[string][]string{}
 	for {
 		p, err := r.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
@@ -282,7 +282,7 @@ func build(pr *cordis.ParticipationReader, path string, countryExists func(strin
 	countries := map[string]bool{}
 	for {
 		p, err := pr.Next()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			break
 		}
 		rec.Rows++

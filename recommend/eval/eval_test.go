@@ -100,13 +100,19 @@ func TestBaselines_RankBySharedProjectsAndPopularity(t *testing.T) {
 		{RCN: "4", Members: []Member{member("P", cordis.Coordinator, "DE"), member("Q", cordis.Participant, "DE")}},
 		{RCN: "5", Members: []Member{member("P", cordis.Coordinator, "DE")}},
 	}
-	aa, _ := NewAdamicAdar(train).Rank(recommend.Query{Seed: "S", Limit: 7})
+	aa, err := NewAdamicAdar(train).Rank(recommend.Query{Seed: "S", Limit: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// A (1/ln2), then B (1/ln5 and more popular than C, D, E), C, D, E,
 	// then the rest by popularity: P (3 projects), Q.
 	if want := []string{"A", "B", "C", "D", "E", "P", "Q"}; !slices.Equal(aa, want) {
 		t.Errorf("Adamic-Adar %v, want %v", aa, want)
 	}
-	pop, _ := NewPopularity(train).Rank(recommend.Query{Seed: "P", Limit: 3})
+	pop, err := NewPopularity(train).Rank(recommend.Query{Seed: "P", Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if want := []string{"B", "S", "A"}; !slices.Equal(pop, want) {
 		t.Errorf("popularity %v, want %v (the seed P left out, ties by PIC)", pop, want)
 	}

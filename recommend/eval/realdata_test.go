@@ -1,13 +1,14 @@
 package eval
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/silkbridge/silkbridge/cordis"
 	"github.com/silkbridge/silkbridge/recommend"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 // sharedData is the shared data folder seen from this package.
@@ -15,9 +16,7 @@ var sharedData = filepath.Join("..", "..", "..", "shared", "data")
 
 func loadReal(t testing.TB) *Record {
 	t.Helper()
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skip("shared data folder absent:", sharedData)
-	}
+	datatest.Require(t, sharedData)
 	paths, err := cordis.Locate(sharedData)
 	if err != nil {
 		t.Fatal(err)
@@ -83,7 +82,10 @@ func TestRealRecord_RemovingATestConsortiumChangesNoRanking(t *testing.T) {
 			chosen[c.RCN] = true
 			q := c.Query
 			q.Limit = 100
-			before[c.RCN], _ = r.Rank(q)
+			before[c.RCN], err = r.Rank(q)
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	fitBefore, err := FitSets(rec, 2016, countries, Temporal, Holdout)
@@ -122,7 +124,10 @@ func TestRealRecord_RemovingATestConsortiumChangesNoRanking(t *testing.T) {
 		}
 		q := c.Query
 		q.Limit = 100
-		after, _ := r2.Rank(q)
+		after, err := r2.Rank(q)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !slices.Equal(before[c.RCN], after) {
 			t.Errorf("project %s: the ranking changed when its consortium was removed", c.RCN)
 		}

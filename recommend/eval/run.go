@@ -67,8 +67,16 @@ func Train(ctx context.Context, rec *Record, trainUntil int, l Learning) (*recom
 	}
 	if len(l.Modes) > 0 {
 		start := time.Now()
+		// The pseudo-queries come from the last training year. When
+		// trainUntil lies beyond the record (to rank with everything known),
+		// that year is empty: learn from the last year that has projects.
+		learnUntil := trainUntil
+		if last := lastYear(train); last < trainUntil {
+			learnUntil = last
+			progress("no project starts after %d: learning from the pseudo-queries of %d, the last year with data, instead of %d", last, last, trainUntil)
+		}
 		progress("learning weights from pseudo-queries of the training years (%s)", strings.Join(l.Modes, ", "))
-		sets, err := FitSets(rec, trainUntil, countries, l.Modes...)
+		sets, err := FitSets(rec, learnUntil, countries, l.Modes...)
 		if err != nil {
 			return nil, fit, err
 		}
@@ -83,6 +91,15 @@ func Train(ctx context.Context, rec *Record, trainUntil int, l Learning) (*recom
 	}
 	r, err := recommend.New(g, fit.Model)
 	return r, fit, err
+}
+
+// lastYear returns the latest start year of the projects.
+func lastYear(projects []*Project) int {
+	last := 0
+	for _, p := range projects {
+		last = max(last, p.Year)
+	}
+	return last
 }
 
 // Methods are the rankers a report compares.

@@ -5,13 +5,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/silkbridge/silkbridge/datatest"
 )
 
 func TestCountriesCSVIsDerivedFromSharedData(t *testing.T) {
 	dataDir := "../../../shared/data"
-	if _, err := os.Stat(dataDir); os.IsNotExist(err) {
-		t.Skip("shared data not present")
-	}
+	datatest.Require(t, dataDir)
 	rows, err := derive(dataDir)
 	if err != nil {
 		t.Fatal(err)
@@ -31,9 +31,7 @@ func TestCountriesCSVIsDerivedFromSharedData(t *testing.T) {
 
 func TestOverridesReplaceWrongNames(t *testing.T) {
 	dataDir := "../../../shared/data"
-	if _, err := os.Stat(dataDir); os.IsNotExist(err) {
-		t.Skip("shared data not present")
-	}
+	datatest.Require(t, dataDir)
 	rows, err := derive(dataDir)
 	if err != nil {
 		t.Fatal(err)
