@@ -1,6 +1,6 @@
 // Package web serves Silkbridge over HTTP: server-rendered pages (with
 // htmx for partial updates), the JSON API under /api/v1, and the
-// operational endpoints /healthz and /metrics.
+// operational endpoints /healthz, /readyz and /metrics.
 package web
 
 import (
@@ -33,6 +33,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// Demo marks the installation as holding sample data.
 	Demo bool
+	// Jobs takes the background work (matching runs) for whichever
+	// instance is free; see jobs.go.
+	Jobs Jobs
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -47,6 +50,9 @@ type Server struct {
 	metrics *metrics
 	routes  []Route
 	api     []apiOperation
+	// bg is the server's own work outside requests, waited for on Close.
+	bg   *background
+	recs *recommenderCache
 
 	mu sync.Mutex
 }
@@ -66,7 +72,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux()}
+	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), bg: newBackground(), recs: newRecommenderCache()}
 	var err error
 	if s.i18n, err = loadCatalogues(); err != nil {
 		return nil, err
@@ -113,6 +119,7 @@ func (s *Server) coreRoutes() {
 		fileServer.ServeHTTP(w, r)
 	})
 	s.handle("GET /healthz", s.healthz)
+	s.handle("GET /readyz", s.readyz)
 	s.handle("GET /metrics", s.metrics.handler().ServeHTTP)
 	s.handle("GET /{$}", s.home)
 	s.handle("GET /lang/{lang}", s.switchLanguage)
