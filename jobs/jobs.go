@@ -149,12 +149,9 @@ func migrateWith[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], l
 	if err != nil {
 		return fmt.Errorf("jobs: migrate: %w", err)
 	}
-	res, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil)
-	if err != nil {
+	// River's migrator logs each migration it applies.
+	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("jobs: migrate: %w", err)
-	}
-	for _, v := range res.Versions {
-		log.Info("job queue migration applied", "version", v.Version, "name", v.Name, "duration", v.Duration)
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/silkbridge/silkbridge/jobs"
 	"github.com/silkbridge/silkbridge/web"
 )
 
@@ -19,7 +20,8 @@ func init() {
 func runServe(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve", "serve [--addr :8080] [--db FILE|URL] [--demo]", `
 Starts Silkbridge: the web site, the JSON API under /api/v1 (OpenAPI at
-/api/v1/openapi.json), /healthz and /metrics. The database is created and
+/api/v1/openapi.json), /healthz, /readyz and /metrics, and the workers of
+the background jobs shared by every instance. The database is created and
 migrated on first start. SIGINT or SIGTERM stop the server gracefully:
 requests in flight finish first.
 
@@ -56,10 +58,29 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 			}
 		}
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo})
+	jc, err := jobs.New(ctx, st, log, jobs.Config{})
 	if err != nil {
 		return err
 	}
+	srv, err := web.New(st, log, web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo, Jobs: jc})
+	if err != nil {
+		return err
+	}
+	if err := jc.Start(ctx); err != nil {
+		return err
+	}
+	// Stop the job workers and the server's own work before the store
+	// closes: a job cancelled here is retried by another instance.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := srv.Close(stopCtx); err != nil {
+			log.Warn("stop background work", "err", err)
+		}
+		if err := jc.Close(stopCtx); err != nil {
+			log.Warn("stop job workers", "err", err)
+		}
+	}()
 	httpSrv := &http.Server{
 		Addr:              *addr,
 		Handler:           srv,
