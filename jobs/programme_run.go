@@ -45,35 +45,43 @@ var errPermanent = errors.New("permanent")
 // the result is written in one transaction keyed by the run, so that of
 // two overlapping attempts only one writes it.
 func (w *programmeRunWorker) Work(ctx context.Context, job *river.Job[ProgrammeRunArgs]) error {
-	run, err := w.st.Run(ctx, job.Args.ProgrammeID, job.Args.RunID)
-	switch {
-	case silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND:
-		// The programme or the run was deleted since.
-		return river.JobCancel(err)
-	case err != nil:
-		return err
-	case run.Finished():
+	err := w.run(ctx, job.Args)
+	if err == nil || silkbridge.ErrorCode(err) == silkbridge.ECONFLICT {
+		// Done here, or finished by an overlapping attempt elsewhere.
 		return nil
 	}
-	err = w.execute(ctx, run)
-	if err == nil || silkbridge.ErrorCode(err) == silkbridge.ECONFLICT {
-		return nil
+	if silkbridge.ErrorCode(err) == silkbridge.ENOTFOUND {
+		// The programme or the run was deleted since.
+		return river.JobCancel(err)
 	}
 	// The run's record says what happened even when the job's context has
 	// ended (the instance is stopping).
 	rec := context.WithoutCancel(ctx)
+	runID := job.Args.RunID
 	if errors.Is(err, errPermanent) || job.Attempt >= job.MaxAttempts {
-		w.log.Error("programme run failed", "run", run.ID, "programme", run.ProgrammeID, "attempt", job.Attempt, "err", err)
-		if ferr := w.st.FailRun(rec, run.ID, err.Error()); ferr != nil {
+		w.log.Error("programme run failed", "run", runID, "programme", job.Args.ProgrammeID, "attempt", job.Attempt, "err", err)
+		if ferr := w.st.FailRun(rec, runID, err.Error()); ferr != nil {
 			return errors.Join(err, ferr)
 		}
 		return river.JobCancel(err)
 	}
-	w.log.Warn("programme run attempt failed; it will be retried", "run", run.ID, "attempt", job.Attempt, "err", err)
-	if rerr := w.st.RetryingRun(rec, run.ID, err.Error()); rerr != nil {
-		w.log.Warn("record run attempt", "run", run.ID, "err", rerr)
+	w.log.Warn("programme run attempt failed; it will be retried", "run", runID, "attempt", job.Attempt, "err", err)
+	if rerr := w.st.RetryingRun(rec, runID, err.Error()); rerr != nil {
+		w.log.Warn("record run attempt", "run", runID, "err", rerr)
 	}
 	return err
+}
+
+// run executes the run unless it has already finished.
+func (w *programmeRunWorker) run(ctx context.Context, args ProgrammeRunArgs) error {
+	run, err := w.st.Run(ctx, args.ProgrammeID, args.RunID)
+	if err != nil {
+		return err
+	}
+	if run.Finished() {
+		return nil
+	}
+	return w.execute(ctx, run)
 }
 
 // execute reads the programme, matches it and stores the outcome,
