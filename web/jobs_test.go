@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -163,5 +164,39 @@ func TestAdminJobs_ListsTheQueuesJobsToAdminsOnly(t *testing.T) {
 	res = ts.client(t).get("/admin/jobs")
 	if res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("a visitor on the jobs page: status %d", res.StatusCode)
+	}
+}
+
+// TestServerClose_WaitsForTheRecommenderBuild: the partner graph is built
+// in the instance's memory, outside the request that asked for it; Close
+// ends that build and waits for it, so nothing of the server still reads
+// the store once Close has returned.
+func TestServerClose_WaitsForTheRecommenderBuild(t *testing.T) {
+	ts := newTestServer(t, store.SQLite)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the request gives up at once; the build goes on without it
+	if _, _, err := ts.srv.recommender(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatal(err)
+	}
+	c := ts.srv.recommenderCache()
+	c.mu.Lock()
+	building := c.building
+	c.mu.Unlock()
+	if !building {
+		select {
+		case <-c.ready:
+		default:
+			t.Fatal("no build was started")
+		}
+	}
+	stop, cancelStop := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancelStop()
+	if err := ts.srv.Close(stop); err != nil {
+		t.Fatal(err)
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.building {
+		t.Fatal("Close returned while the recommender was still being built")
 	}
 }
