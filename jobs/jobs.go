@@ -103,7 +103,24 @@ func openPool(ctx context.Context, st *store.Store) (*pool, error) {
 		}
 		driver := riversqlite.New(db)
 		return &pool{
-			migrate: func(ctx context.Context, log *slog.Logger) error { return migrateWith(ctx, driver, log) },
+			migrate: func(ctx context.Context, log *slog.Logger) error {
+				// One immediate transaction holds SQLite's write lock for the
+				// whole migration, so that a second instance waits for it
+				// instead of applying the same versions.
+				tx, err := db.BeginTx(ctx, nil)
+				if err != nil {
+					return fmt.Errorf("jobs: migrate: %w", err)
+				}
+				defer tx.Rollback()
+				m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: orDiscard(log)})
+				if err != nil {
+					return fmt.Errorf("jobs: migrate: %w", err)
+				}
+				if _, err := m.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
+					return fmt.Errorf("jobs: migrate: %w", err)
+				}
+				return tx.Commit()
+			},
 			client: func(cfg *river.Config) (riverClient, error) {
 				return river.NewClient(driver, cfg)
 			},
@@ -131,21 +148,26 @@ func openPool(ctx context.Context, st *store.Store) (*pool, error) {
 }
 
 // Migrate creates or updates River's tables in the store's database with
-// River's own migrator. Safe to run again.
+// River's own migrator. Safe to run again, and from several instances at
+// once.
 func Migrate(ctx context.Context, st *store.Store, log *slog.Logger) error {
 	p, err := openPool(ctx, st)
 	if err != nil {
 		return err
 	}
 	defer p.close()
-	return p.migrate(ctx, log)
+	return st.WithMigrationLock(ctx, func() error { return p.migrate(ctx, log) })
+}
+
+func orDiscard(log *slog.Logger) *slog.Logger {
+	if log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return log
 }
 
 func migrateWith[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], log *slog.Logger) error {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: log})
+	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: orDiscard(log)})
 	if err != nil {
 		return fmt.Errorf("jobs: migrate: %w", err)
 	}
@@ -160,9 +182,7 @@ func migrateWith[TTx any](ctx context.Context, driver riverdriver.Driver[TTx], l
 // (and cfg.Register's); it does not start working: call Start. River's
 // tables must exist (Migrate).
 func New(ctx context.Context, st *store.Store, log *slog.Logger, cfg Config) (*Client, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+	log = orDiscard(log)
 	cfg.Workers = cmpOr(cfg.Workers, 2)
 	cfg.JobTimeout = cmpOr(cfg.JobTimeout, 20*time.Minute)
 	cfg.RescueStuckJobsAfter = cmpOr(cfg.RescueStuckJobsAfter, cfg.JobTimeout+5*time.Minute)

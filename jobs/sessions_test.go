@@ -62,3 +62,37 @@ func TestSessionCleanup_APeriodicJobDeletesExpiredSessionsOnly(t *testing.T) {
 		}
 	})
 }
+
+// TestMigrate_SeveralInstancesAtOnce: instances starting together on a
+// new database each migrate River's tables; none fails for the others.
+func TestMigrate_SeveralInstancesAtOnce(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		errs := make(chan error, 3)
+		for range 3 {
+			go func() {
+				other, err := store.Open(context.Background(), st.DSN())
+				if err != nil {
+					errs <- err
+					return
+				}
+				defer other.Close()
+				errs <- jobs.Migrate(context.Background(), other, nil)
+			}()
+		}
+		for range 3 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		jc, err := jobs.New(context.Background(), st, nil, testConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := jc.Enqueue(context.Background(), jobs.SessionCleanupArgs{}); err != nil {
+			t.Fatalf("the queue is not usable after the migrations: %v", err)
+		}
+		if err := jc.Close(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
+
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/silkbridge/silkbridge/account"
 )
@@ -24,6 +27,34 @@ func SQLiteConnString(path string) string { return sqliteDSN(path) }
 // Migrated reports whether Migrate has brought this store's schema up to
 // date since it was opened.
 func (s *Store) Migrated() bool { return s.migrated.Load() }
+
+// WithMigrationLock runs fn while holding the lock that keeps two app
+// instances from migrating at once on PostgreSQL (the session lock that
+// Migrate takes), so that the job queue's migrator, which takes none,
+// does not race another instance's. On SQLite fn simply runs.
+func (s *Store) WithMigrationLock(ctx context.Context, fn func() error) (err error) {
+	if s.engine != Postgres {
+		return fn()
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer conn.Close()
+	if err := locker.SessionLock(ctx, conn); err != nil {
+		return fmt.Errorf("migration lock: %w", err)
+	}
+	defer func() {
+		if uerr := locker.SessionUnlock(context.WithoutCancel(ctx), conn); uerr != nil {
+			err = errors.Join(err, fmt.Errorf("migration unlock: %w", uerr))
+		}
+	}()
+	return fn()
+}
 
 // DeleteExpiredSessions removes the sessions that can no longer be used:
 // past their end, or idle for longer than account.IdleTimeout. Reading a
