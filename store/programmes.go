@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/cooperation"
@@ -1094,7 +1095,9 @@ func (s *Store) RunProgress(ctx context.Context, runID, stage string, percent in
 	return nil
 }
 
-// FailRun records that a run stopped with an error.
+// FailRun records that a run stopped with an error. A run that has
+// already finished keeps its outcome: a late failure of a second attempt
+// does not undo the first attempt's result.
 func (s *Store) FailRun(ctx context.Context, runID, message string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var by string
@@ -1102,27 +1105,62 @@ func (s *Store) FailRun(ctx context.Context, runID, message string) error {
 			return notFound(err, "run")
 		}
 		t := ts(now())
-		if _, err := tx.ExecContext(ctx, `UPDATE programme_runs SET status = $2, error = $3, updated_at = $4, finished_at = $4 WHERE id = $1`,
-			runID, programme.RunFailed, message, t); err != nil {
+		res, err := tx.ExecContext(ctx, `UPDATE programme_runs SET status = $2, error = $3, updated_at = $4, finished_at = $4
+			WHERE id = $1 AND status IN ('queued', 'running')`, runID, programme.RunFailed, message, t)
+		if err != nil {
 			return fmt.Errorf("fail run: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
 		}
 		return s.audit(ctx, tx, Actor{UserID: by}, "fail", "programme_run", runID, "", nil, map[string]string{"error": message})
 	})
 }
 
-// placementBatch is how many placements one INSERT writes, and
-// placementsPerTx how many one transaction writes: a large run's result is
-// written in several short transactions, so writers are not held up and
-// progress can be reported between them.
-const (
-	placementBatch  = 200
-	placementsPerTx = 4000
-)
+// RetryingRun records that an attempt of a run failed and that the run
+// waits for another: it shows as queued, with the error of the attempt.
+func (s *Store) RetryingRun(ctx context.Context, runID, message string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE programme_runs SET status = $2, stage = '', error = $3, updated_at = $4
+		WHERE id = $1 AND status IN ('queued', 'running')`, runID, programme.RunQueued, message, ts(now()))
+	if err != nil {
+		return fmt.Errorf("retrying run: %w", err)
+	}
+	return nil
+}
 
-// FinishRun stores a run's outcome: the input it read, the kept instance,
-// the balance report and every talent's placement; the run shows as done
-// only once all are written. progress hears how many placements are
-// written, between transactions.
+// RequeueRun puts a failed or interrupted run back in the queue, for its
+// officer's retry: its error and progress are cleared. A run that is done,
+// or still making progress, cannot be requeued.
+func (s *Store) RequeueRun(ctx context.Context, actor Actor, programmeID, runID string) (*programme.Run, error) {
+	var r *programme.Run
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		r, err = scanRun(tx.QueryRowContext(ctx, `SELECT `+runColumns+` FROM programme_runs r WHERE r.id = $1 AND r.programme_id = $2`, runID, programmeID))
+		if err != nil {
+			return notFound(err, "run")
+		}
+		if r.Status != programme.RunFailed && !r.Stalled(time.Now()) {
+			return silkbridge.Conflict("prog.run.not_retryable", "only a failed or interrupted run can be run again")
+		}
+		t := now()
+		if _, err := tx.ExecContext(ctx, `UPDATE programme_runs SET status = $2, stage = '', progress = 0, error = '', updated_at = $3, finished_at = ''
+			WHERE id = $1`, runID, programme.RunQueued, ts(t)); err != nil {
+			return fmt.Errorf("requeue run: %w", err)
+		}
+		before := r.Status
+		r.Status, r.Stage, r.Progress, r.Error, r.UpdatedAt, r.FinishedAt = programme.RunQueued, "", 0, "", t, time.Time{}
+		return s.audit(ctx, tx, actor, "retry", "programme_run", runID, "", map[string]string{"status": before}, map[string]string{"status": r.Status})
+	})
+	return r, err
+}
+
+// FinishRun stores a run's outcome in one transaction keyed by the run:
+// the input it read, the kept instance, the balance report and every
+// talent's placement. The run is marked done first, under the run row's
+// lock, so that of two attempts of the same run (a job retried on another
+// instance while the first still ran) exactly one writes its result; the
+// other gets a conflict and writes nothing. progress hears how many
+// placements were written, once they are.
 func (s *Store) FinishRun(ctx context.Context, runID string, version int64, out *programme.Outcome, progress func(done, total int)) error {
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
@@ -1132,42 +1170,47 @@ func (s *Store) FinishRun(ctx context.Context, runID string, version int64, out 
 	if err := zw.Close(); err != nil {
 		return err
 	}
-	var by string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var status string
-		if err := tx.QueryRowContext(ctx, `SELECT created_by, status FROM programme_runs WHERE id = $1`, runID).Scan(&by, &status); err != nil {
+		var by string
+		if err := tx.QueryRowContext(ctx, `SELECT created_by FROM programme_runs WHERE id = $1`, runID).Scan(&by); err != nil {
 			return notFound(err, "run")
 		}
-		if status == programme.RunDone || status == programme.RunFailed {
+		t := ts(now())
+		res, err := tx.ExecContext(ctx, `UPDATE programme_runs SET status = $2, stage = '', progress = 100, error = '', input_sha256 = $3, data_version = $4,
+			applicants = $5, seats = $6, matched = $7, proposals = $8, balance = $9, instance = $10, updated_at = $11, finished_at = $11
+			WHERE id = $1 AND status IN ('queued', 'running')`, runID, programme.RunDone, out.InputSHA256, version, out.Balance.Applicants,
+			out.Balance.Seats, out.Matched, out.Proposals, progJSON(out.Balance), gz.Bytes(), t)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
 			return silkbridge.Conflict("prog.run.already_finished", "the run has already finished")
 		}
-		_, err := tx.ExecContext(ctx, `DELETE FROM programme_placements WHERE run_id = $1`, runID)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("finish run: %w", err)
-	}
-	for start := 0; start < len(out.Placements); start += placementsPerTx {
-		chunk := out.Placements[start:min(start+placementsPerTx, len(out.Placements))]
-		if err := s.inTx(ctx, func(tx *sql.Tx) error { return insertPlacements(ctx, tx, runID, chunk) }); err != nil {
-			return fmt.Errorf("finish run: placements: %w", err)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM programme_placements WHERE run_id = $1`, runID); err != nil {
+			return err
 		}
-		if progress != nil {
-			progress(start+len(chunk), len(out.Placements))
-		}
-	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		t := ts(now())
-		if _, err := tx.ExecContext(ctx, `UPDATE programme_runs SET status = $2, stage = '', progress = 100, input_sha256 = $3, data_version = $4,
-			applicants = $5, seats = $6, matched = $7, proposals = $8, balance = $9, instance = $10, updated_at = $11, finished_at = $11
-			WHERE id = $1`, runID, programme.RunDone, out.InputSHA256, version, out.Balance.Applicants, out.Balance.Seats, out.Matched,
-			out.Proposals, progJSON(out.Balance), gz.Bytes(), t); err != nil {
-			return fmt.Errorf("finish run: %w", err)
+		if err := insertPlacements(ctx, tx, runID, out.Placements); err != nil {
+			return fmt.Errorf("placements: %w", err)
 		}
 		return s.audit(ctx, tx, Actor{UserID: by}, "complete", "programme_run", runID, "", nil, map[string]any{
 			"input_sha256": out.InputSHA256, "matched": out.Matched, "applicants": out.Balance.Applicants, "gini": out.Balance.Gini})
 	})
+	if err != nil {
+		if silkbridge.ErrorCode(err) == silkbridge.ECONFLICT {
+			return err
+		}
+		return fmt.Errorf("finish run: %w", err)
+	}
+	if progress != nil {
+		progress(len(out.Placements), len(out.Placements))
+	}
+	return nil
 }
+
+// placementBatch is how many placements one INSERT writes.
+const placementBatch = 200
 
 func insertPlacements(ctx context.Context, tx *sql.Tx, runID string, list []programme.Placement) error {
 	for start := 0; start < len(list); start += placementBatch {

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -44,6 +45,8 @@ type Store struct {
 	dsn    string
 	refMu  sync.Mutex
 	ref    *Reference
+	// migrated is set once Migrate has run, for readiness checks.
+	migrated atomic.Bool
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a
@@ -151,6 +154,7 @@ func (s *Store) Migrate(ctx context.Context, log *slog.Logger) error {
 			log.Info("migration applied", "version", r.Source.Version, "path", r.Source.Path, "duration", r.Duration)
 		}
 	}
+	s.migrated.Store(true)
 	return nil
 }
 

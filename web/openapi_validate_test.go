@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -238,8 +239,45 @@ func fillThroughTheRouteTable(t *testing.T, fx *authzFixture, ts *testServer) ma
 			paramPrefixes(tmpl+"/{id}", req.Path+"/"+created.ID, prefixes)
 		}
 	}
-	programmeRunWorkers.Wait()
+	waitProgrammeRuns(t, fx.St, prefixes)
 	return prefixes
+}
+
+// waitProgrammeRuns waits until every run of the programmes the writes
+// touched has finished in the job workers, so that the GETs that follow
+// see finished runs (polling, with a generous bound for a loaded machine).
+func waitProgrammeRuns(t *testing.T, st *store.Store, prefixes map[string][]string) {
+	t.Helper()
+	ids := map[string]bool{}
+	for k, paths := range prefixes {
+		if strings.HasSuffix(k, "/programmes/{id}") {
+			for _, p := range paths {
+				ids[p[strings.LastIndex(p, "/")+1:]] = true
+			}
+		}
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for id := range ids {
+		for {
+			runs, err := st.Runs(context.Background(), id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pending := 0
+			for _, r := range runs {
+				if !r.Finished() {
+					pending++
+				}
+			}
+			if pending == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("programme %s still has %d unfinished runs", id, pending)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
 }
 
 // harvestListedIDs adds, for every GET of one record (".../{x}") whose

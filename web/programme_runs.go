@@ -9,10 +9,10 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/jobs"
 	"github.com/silkbridge/silkbridge/match"
 	"github.com/silkbridge/silkbridge/programme"
 	"github.com/silkbridge/silkbridge/store"
@@ -20,9 +20,10 @@ import (
 
 // Matching runs: an officer runs a programme in scenario mode as often as
 // wanted (da, jrmp, fda, any lottery seed), compares runs side by side,
-// and publishes one. A run executes in the background on the app
-// instance that started it and records its progress in the database, so
-// the run's page (on any instance) shows how far it is.
+// and publishes one. A run is a job in the database (package jobs),
+// executed by whichever app instance is free and retried on another if
+// that one stops; it records its progress in the database, so the run's
+// page (on any instance) shows how far it is.
 
 func (s *Server) programmeRunRoutes() {
 	s.page("GET /programmes/{id}/runs", s.programmeRunsPage)
@@ -32,6 +33,7 @@ func (s *Server) programmeRunRoutes() {
 	s.page("GET /programmes/{id}/runs/{run}/instance.json", s.programmeRunInstanceFile)
 	s.page("GET /programmes/{id}/runs/{run}/matching.json", s.programmeRunMatchingFile)
 	s.page("POST /programmes/{id}/runs/{run}/publish", s.publishProgrammeRun)
+	s.page("POST /programmes/{id}/runs/{run}/retry", s.retryProgrammeRun)
 	s.page("GET /programmes/{id}/compare", s.compareProgrammeRuns)
 
 	s.handleAPI("GET /api/v1/programmes/{id}/runs", Op{Summary: "The programme's matching runs with their balance reports (its officer)", Tag: "programmes",
@@ -51,89 +53,69 @@ func (s *Server) programmeRunRoutes() {
 		Response: List[programme.Placement]{}, Auth: true, Query: map[string]string{"organisation_id": "the host organisation (required)"}}, s.apiIntake)
 }
 
-// Runs execute in the background. programmeRunSlots bounds how many one app
-// instance executes at once; programmeRunWorkers lets tests wait for them.
-var (
-	programmeRunSlots   = make(chan struct{}, 2)
-	programmeRunWorkers sync.WaitGroup
-)
-
 // programmeRunWait is how long starting a run waits for it to finish before
 // answering: a small programme's result shows at once, a large one's page
 // shows its progress.
 const programmeRunWait = 3 * time.Second
 
-// launchProgrammeRun executes the run in the background and returns a channel
-// closed when it ends.
-func (s *Server) launchProgrammeRun(run *programme.Run) <-chan struct{} {
-	done := make(chan struct{})
-	programmeRunWorkers.Add(1)
-	go func() {
-		defer programmeRunWorkers.Done()
-		defer close(done)
-		programmeRunSlots <- struct{}{}
-		defer func() { <-programmeRunSlots }()
-		s.executeProgrammeRun(context.Background(), run)
-	}()
-	return done
-}
+// programmeRunPoll is how often that wait looks at the run: the job may
+// run on any instance, so the database is where its end shows.
+const programmeRunPoll = 50 * time.Millisecond
 
-// executeProgrammeRun reads the programme, matches it, and stores the outcome,
-// reporting progress on the way; any failure is recorded on the run.
-func (s *Server) executeProgrammeRun(ctx context.Context, run *programme.Run) {
-	fail := func(err error) {
-		s.log.Error("programme run failed", "run", run.ID, "programme", run.ProgrammeID, "err", err)
-		if ferr := s.store.FailRun(ctx, run.ID, err.Error()); ferr != nil {
-			s.log.Error("record failed run", "run", run.ID, "err", ferr)
-		}
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			fail(fmt.Errorf("panic: %v\n%s", v, debug.Stack()))
-		}
-	}()
-	lastStage, lastPct := "", -1
-	report := func(stage string, pct int) {
-		// Write only what a reader would notice: a new stage or 5 points more.
-		if stage == lastStage && pct < lastPct+5 {
-			return
-		}
-		lastStage, lastPct = stage, pct
-		if err := s.store.RunProgress(ctx, run.ID, stage, pct); err != nil {
-			s.log.Warn("run progress", "run", run.ID, "err", err)
-		}
-	}
-	report("snapshot", 1)
-	snap, err := s.store.ProgrammeSnapshot(ctx, run.ProgrammeID)
-	if err != nil {
-		fail(err)
-		return
-	}
-	out, err := programme.Execute(snap, match.Algorithm(run.Algorithm), run.Seed, report)
-	if err != nil {
-		fail(err)
-		return
-	}
-	report("save", 92)
-	err = s.store.FinishRun(ctx, run.ID, snap.Version, out, func(done, total int) { report("save", 92+7*done/max(total, 1)) })
-	if err != nil {
-		fail(err)
-	}
-}
-
-// startProgrammeRunFor records a run and launches it, waiting a moment for it to end.
+// startProgrammeRunFor records a run and queues its job, waiting a moment
+// for it to end.
 func (s *Server) startProgrammeRunFor(ctx context.Context, actor store.Actor, p *programme.Programme, rp programme.RunParams) (*programme.Run, error) {
 	run, err := s.store.CreateRun(ctx, actor, p.ID, rp)
 	if err != nil {
 		return nil, err
 	}
-	done := s.launchProgrammeRun(run)
-	select {
-	case <-done:
-	case <-time.After(programmeRunWait):
-	case <-ctx.Done():
+	return s.queueProgrammeRun(ctx, run)
+}
+
+// queueProgrammeRun enqueues the run's job and waits up to programmeRunWait
+// for the run to finish. A run whose job cannot be queued is marked failed,
+// so that it does not wait for ever and can be retried.
+func (s *Server) queueProgrammeRun(ctx context.Context, run *programme.Run) (*programme.Run, error) {
+	if err := s.enqueue(ctx, jobs.ProgrammeRunArgs{ProgrammeID: run.ProgrammeID, RunID: run.ID}); err != nil {
+		if ferr := s.store.FailRun(context.WithoutCancel(ctx), run.ID, err.Error()); ferr != nil {
+			s.log.Error("record run that could not be queued", "run", run.ID, "err", ferr)
+		}
+		return nil, err
 	}
-	return s.store.Run(ctx, p.ID, run.ID)
+	deadline := time.NewTimer(programmeRunWait)
+	defer deadline.Stop()
+	tick := time.NewTicker(programmeRunPoll)
+	defer tick.Stop()
+	for {
+		cur, err := s.store.Run(ctx, run.ProgrammeID, run.ID)
+		if err != nil || cur.Finished() {
+			return cur, err
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			return cur, nil
+		case <-ctx.Done():
+			return s.store.Run(context.WithoutCancel(ctx), run.ProgrammeID, run.ID)
+		}
+	}
+}
+
+// retryProgrammeRun runs a failed or interrupted run again, with the same
+// parameters: its officer's button on the run's page.
+func (s *Server) retryProgrammeRun(w http.ResponseWriter, r *http.Request) error {
+	p, run, err := s.officerProgrammeRun(r)
+	if err != nil {
+		return err
+	}
+	if run, err = s.store.RequeueRun(r.Context(), store.Actor{UserID: currentUser(r).ID}, p.ID, run.ID); err != nil {
+		return err
+	}
+	if _, err := s.queueProgrammeRun(r.Context(), run); err != nil {
+		return err
+	}
+	s.redirectFlash(w, r, "/programmes/"+p.ID+"/runs/"+run.ID, s.T(r, "jobs.run.retried"))
+	return nil
 }
 
 // programmeRunView is a run with what its page says about it.

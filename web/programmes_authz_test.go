@@ -85,6 +85,23 @@ func authzFinishedRun(t *testing.T, fx *authzFixture) (*programme.Programme, *pr
 	return p, run
 }
 
+// authzFailedRun records a run of a fresh programme that failed, so that
+// its officer can run it again.
+func authzFailedRun(t *testing.T, fx *authzFixture) (*programme.Programme, *programme.Run) {
+	t.Helper()
+	ctx := context.Background()
+	p, pos := authzProgramme(t, fx)
+	authzApplication(t, fx, p, pos)
+	run, err := fx.St.CreateRun(ctx, store.Actor{UserID: fx.User(roleOfficer).ID}, p.ID, programme.RunParams{Algorithm: "da"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fx.St.FailRun(ctx, run.ID, "the database went away"); err != nil {
+		t.Fatal(err)
+	}
+	return p, run
+}
+
 func authzProgrammeForm(fx *authzFixture, agreementID string) url.Values {
 	return url.Values{"agreement_id": {agreementID}, "title": {fx.Unique("Programme ")}, "max_choices": {"3"},
 		"opens_at": {time.Now().UTC().Format(progLocalLayout)}, "closes_at": {time.Now().UTC().Add(48 * time.Hour).Format(progLocalLayout)}}
@@ -164,6 +181,10 @@ func init() {
 		"POST /programmes/{id}/runs/{run}/publish": {Allow: allowOfficers, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
 			p, run := authzFinishedRun(t, fx)
 			return formRequest("POST", "/programmes/"+p.ID+"/runs/"+run.ID+"/publish", nil)
+		}},
+		"POST /programmes/{id}/runs/{run}/retry": {Allow: allowOfficers, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {
+			p, run := authzFailedRun(t, fx)
+			return formRequest("POST", "/programmes/"+p.ID+"/runs/"+run.ID+"/retry", nil)
 		}},
 
 		"POST /api/v1/programmes": {Allow: allowOfficers, Build: func(t *testing.T, fx *authzFixture, role authzRole) authzRequest {

@@ -36,8 +36,6 @@ type progWorld struct {
 
 func newProgWorld(t *testing.T, ts *testServer) *progWorld {
 	t.Helper()
-	// Runs execute in the background: let them end before the database closes.
-	t.Cleanup(programmeRunWorkers.Wait)
 	ctx := context.Background()
 	w := &progWorld{ts: ts}
 	w.officer, w.officerUser = ts.user(t, "officer@most.example", account.Officer)

@@ -26,7 +26,10 @@ const graphCheckEvery = 30 * time.Second
 // reads: enough to say what a project is about.
 const graphSummaryRunes = 600
 
-// recommenderCache holds one server's recommender.
+// recommenderCache holds one server's recommender. The graph is kept in
+// each instance's memory, so its build is not a River job (a job run on
+// another instance would not give this one a graph); the server owns the
+// build and Close waits for it.
 type recommenderCache struct {
 	mu       sync.Mutex
 	rec      *recommend.Recommender
@@ -39,14 +42,9 @@ type recommenderCache struct {
 	err   error
 }
 
-// recommenders maps each Server to its cache; a Server's own fields
-// belong to the core, so the marketplace keeps its state beside it.
-var recommenders sync.Map
+func newRecommenderCache() *recommenderCache { return &recommenderCache{ready: make(chan struct{})} }
 
-func (s *Server) recommenderCache() *recommenderCache {
-	c, _ := recommenders.LoadOrStore(s, &recommenderCache{ready: make(chan struct{})})
-	return c.(*recommenderCache)
-}
+func (s *Server) recommenderCache() *recommenderCache { return s.recs }
 
 // recommender returns the current recommender, building it on first use
 // and starting a rebuild when the cooperation record has changed.
@@ -61,8 +59,9 @@ func (s *Server) recommender(ctx context.Context) (*recommend.Recommender, time.
 	}
 	c.mu.Unlock()
 	if first || stale {
-		// The build outlives the request that started it.
-		go s.rebuildRecommender(context.WithoutCancel(ctx), c, stale)
+		// The build outlives the request that started it, not the server:
+		// Close cancels and waits for it.
+		s.bg.Go(func(bctx context.Context) { s.rebuildRecommender(bctx, c, stale) })
 	}
 	select {
 	case <-c.ready:

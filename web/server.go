@@ -1,6 +1,6 @@
 // Package web serves Silkbridge over HTTP: server-rendered pages (with
 // htmx for partial updates), the JSON API under /api/v1, and the
-// operational endpoints /healthz and /metrics.
+// operational endpoints /healthz, /readyz and /metrics.
 package web
 
 import (
@@ -41,6 +41,9 @@ type Config struct {
 	// MetricsToken, when set, opens /metrics to requests that bear it;
 	// without it /metrics is not served on the public address.
 	MetricsToken string
+	// Jobs takes the background work (matching runs) for whichever
+	// instance is free; see jobs.go.
+	Jobs Jobs
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -57,6 +60,9 @@ type Server struct {
 	api     []apiOperation
 	// hashGate bounds the password hashes computed at once (see hashing).
 	hashGate *account.HashGate
+	// bg is the server's own work outside requests, waited for on Close.
+	bg   *background
+	recs *recommenderCache
 
 	mu sync.Mutex
 }
@@ -72,7 +78,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), hashGate: account.NewHashGate(0)}
+	s := &Server{store: st, log: log, cfg: cfg, mux: http.NewServeMux(), hashGate: account.NewHashGate(0), bg: newBackground(), recs: newRecommenderCache()}
 	var err error
 	if s.i18n, err = loadCatalogues(); err != nil {
 		return nil, err
@@ -136,6 +142,7 @@ func (s *Server) registerRoutes() {
 	s.consentRoutes()
 	s.userRoutes()
 	s.auditRoutes()
+	s.jobRoutes()
 
 	// Find: organisations, talents, reference data
 	s.organisationRoutes()
@@ -178,6 +185,7 @@ func (s *Server) coreRoutes() {
 		fileServer.ServeHTTP(w, r)
 	})
 	s.page("GET /healthz", s.healthz)
+	s.handle("GET /readyz", s.readyz)
 	s.page("GET /metrics", s.serveMetrics)
 	s.page("GET /{$}", s.home)
 	s.page("GET /lang/{lang}", s.switchLanguage)

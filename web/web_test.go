@@ -12,8 +12,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/silkbridge/silkbridge/account"
+	"github.com/silkbridge/silkbridge/jobs"
 	"github.com/silkbridge/silkbridge/store"
 	"github.com/silkbridge/silkbridge/store/storetest"
 )
@@ -28,14 +30,48 @@ type testServer struct {
 func newTestServer(t *testing.T, e store.Engine) *testServer {
 	t.Helper()
 	st := storetest.New(t, e)
-	srv, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{MaxBodyBytes: 64 << 10})
+	srv, err := New(st, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{MaxBodyBytes: 64 << 10, Jobs: newTestJobs(t, st, jobs.Config{})})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	srv.cfg.BaseURL = ts.URL // as serve does on a loopback address
+	t.Cleanup(func() {
+		if err := srv.Close(context.Background()); err != nil {
+			t.Error(err)
+		}
+	})
 	return &testServer{Server: ts, st: st, srv: srv}
+}
+
+// newTestJobs starts a job client on the store's database, configured to
+// pick jobs up at once, and stops it before the store closes.
+func newTestJobs(t testing.TB, st *store.Store, cfg jobs.Config) *jobs.Client {
+	t.Helper()
+	ctx := context.Background()
+	if err := jobs.Migrate(ctx, st, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg.TestOnly = true
+	if cfg.FetchPollInterval == 0 {
+		cfg.FetchPollInterval = 20 * time.Millisecond
+	}
+	jc, err := jobs.New(ctx, st, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jc.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := jc.Close(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+	return jc
 }
 
 // forEachEngine runs fn against a server on every engine.

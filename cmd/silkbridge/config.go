@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/silkbridge/silkbridge/jobs"
 	"github.com/silkbridge/silkbridge/store"
 )
 
@@ -40,13 +41,17 @@ func newLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
-// openStore opens and migrates the database.
+// openStore opens and migrates the database, with the job queue's tables.
 func openStore(ctx context.Context, dsn string, log *slog.Logger) (*store.Store, error) {
 	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
 	if err := st.Migrate(ctx, log); err != nil {
+		st.Close()
+		return nil, err
+	}
+	if err := jobs.Migrate(ctx, st, log); err != nil {
 		st.Close()
 		return nil, err
 	}

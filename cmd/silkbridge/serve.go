@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/silkbridge/silkbridge/jobs"
 	"github.com/silkbridge/silkbridge/web"
 )
 
@@ -23,9 +24,11 @@ const shutdownGrace = 30 * time.Second
 func runServe(ctx context.Context, args []string) error {
 	fs := newFlagSet("serve", "serve [--addr localhost:8080] [--base-url URL] [--db FILE|URL] [--demo]", `
 Starts Silkbridge: the web site, the JSON API under /api/v1 (OpenAPI at
-/api/v1/openapi.json) and /healthz. Prometheus metrics are served at
+/api/v1/openapi.json), /healthz and /readyz, and the workers of the
+background jobs shared by every instance. Prometheus metrics are served at
 /metrics on --metrics-addr, and on the main address only to requests
-bearing --metrics-token; without either they are not served. The database is created and
+bearing --metrics-token; without either they are not served. The database
+is created and
 migrated on first start. SIGINT or SIGTERM stop the server gracefully:
 requests in flight finish first.
 
@@ -83,10 +86,29 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 			}
 		}
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken})
+	jc, err := jobs.New(ctx, st, log, jobs.Config{})
 	if err != nil {
 		return err
 	}
+	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken, Jobs: jc})
+	if err != nil {
+		return err
+	}
+	if err := jc.Start(ctx); err != nil {
+		return err
+	}
+	// Stop the job workers and the server's own work before the store
+	// closes: a job cancelled here is retried by another instance.
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := srv.Close(stopCtx); err != nil {
+			log.Warn("stop background work", "err", err)
+		}
+		if err := jc.Close(stopCtx); err != nil {
+			log.Warn("stop job workers", "err", err)
+		}
+	}()
 	httpSrv := &http.Server{
 		Addr:              *addr,
 		Handler:           srv,
