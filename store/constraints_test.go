@@ -18,7 +18,7 @@ import (
 // field error the sign-up form shows, on both engines.
 func TestConstraints_UniqueViolationBecomesTheFieldError(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
-		f := account.SignUp{Email: "twice@example.org", Name: "T", Password: "0123456789ab"}
+		f := account.SignUp{Email: "twice@example.org", Name: "T", Password: "amber-lantern-42"}
 		if _, err := st.CreateUser(ctx, store.Actor{}, f, account.Member); err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ func TestVersion_ReportsTheCommitTheToolchainRecorded(t *testing.T) {
 // SQLite, independently of the store's own reckoning.
 func highestMigration(t *testing.T) int64 {
 	t.Helper()
-	files, err := filepath.Glob("../../store/migrations/sqlite/*.sql")
+	files, err := filepath.Glob("../../store/migrations/*/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no migration files (%v)", err)
 	}
