@@ -128,13 +128,15 @@ func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) error {
 		return s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)}, "")
 	}
 	link := s.invitationLink(r, secret)
-	s.logInvitation(inv, link)
+	s.logInvitation(inv)
 	return s.managersPage(w, r, http.StatusCreated, &Page{Flash: s.T(r, "account.invite.sent", "Email", inv.Email)}, link)
 }
 
-func (s *Server) logInvitation(inv *account.Invitation, link string) {
-	s.log.Info("manager invited: no mail server is configured, pass this link to the invitee",
-		"email", inv.Email, "organisation", inv.OrgID, "link", link, "expires_in", account.InvitationTimeout.String())
+// logInvitation records that an invitation was made. The link is shown
+// once to the manager who invited; its secret never goes into the log.
+func (s *Server) logInvitation(inv *account.Invitation) {
+	s.log.Info("manager invited: the inviting manager passes the link shown to them to the invitee",
+		"organisation", inv.OrgID, "expires_in", account.InvitationTimeout.String())
 }
 
 func (s *Server) revokeInvitation(w http.ResponseWriter, r *http.Request) error {
@@ -246,7 +248,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	link := s.invitationLink(r, secret)
-	s.logInvitation(inv, link)
+	s.logInvitation(inv)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, inviteOutput{Invitation: inv, Link: link})
 	return nil
