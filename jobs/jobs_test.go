@@ -96,7 +96,7 @@ type world struct {
 func newWorld(t testing.TB, st *store.Store) *world {
 	t.Helper()
 	ctx := context.Background()
-	officer, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "officer@most.example", Name: "Officer", Password: "password-123"}, account.Officer)
+	officer, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "officer@most.example", Name: "Officer", Password: "amber-lantern-42"}, account.Officer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func (w *world) startRun(t *testing.T, in *instance) string {
 		}
 		return res
 	}
-	post("/signin", url.Values{"email": {"officer@most.example"}, "password": {"password-123"}})
+	post("/signin", url.Values{"email": {"officer@most.example"}, "password": {"amber-lantern-42"}})
 	res := post("/programmes/"+w.prog.ID+"/runs", url.Values{"algorithm": {"da"}, "seed": {"7"}})
 	return strings.TrimPrefix(res.Header.Get("Location"), "/programmes/"+w.prog.ID+"/runs/")
 }

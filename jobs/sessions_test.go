@@ -20,7 +20,7 @@ func TestSessionCleanup_APeriodicJobDeletesExpiredSessionsOnly(t *testing.T) {
 		if err := jobs.Migrate(ctx, st, nil); err != nil {
 			t.Fatal(err)
 		}
-		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "m@example.org", Name: "M", Password: "password-123"}, account.Member)
+		u, err := st.CreateUser(ctx, store.Actor{}, account.SignUp{Email: "m@example.org", Name: "M", Password: "amber-lantern-42"}, account.Member)
 		if err != nil {
 			t.Fatal(err)
 		}
