@@ -470,3 +470,27 @@ func (f *Facility) Capacity() int {
 	}
 	return n
 }
+
+// Coordinates writes the latitude and longitude, or "" when not given.
+func (f *Facility) Coordinates() string {
+	if f.Latitude == nil || f.Longitude == nil {
+		return ""
+	}
+	return fmt.Sprintf("%.4f, %.4f", *f.Latitude, *f.Longitude)
+}
+
+// BRIAmount is the reduced Belt-and-Road price, 0 when there is none.
+func (p Price) BRIAmount() float64 {
+	if p.BRI == nil {
+		return 0
+	}
+	return *p.BRI
+}
+
+// PolicyAmount is the reduced price under the named policy, 0 when there is none.
+func (p Price) PolicyAmount() float64 {
+	if p.Policy == nil {
+		return 0
+	}
+	return *p.Policy
+}

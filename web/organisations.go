@@ -122,6 +122,9 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if data["Facilities"], err = s.facilitiesOf(r.Context(), o.ID, false, currentUser(r).Manages(o.ID)); err != nil {
+		return err
+	}
 	clearFlash(w, r)
 	s.render(w, r, "organisations/show", http.StatusOK, &Page{Title: o.Name, Data: data})
 	return nil
