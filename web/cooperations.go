@@ -344,8 +344,8 @@ func (s *Server) cooperationPage(r *http.Request, c *cooperation.Cooperation) (*
 		"Coop": c, "Stages": cooperation.Stages, "StageIndex": cooperation.StageIndex(c.Stage), "Agreements": agreements,
 		"CanEdit": canEditCooperation(u, c) && !c.SingleBeneficiary, "CanCoordinate": canCoordinate(u, c) && !c.SingleBeneficiary,
 		"OutputKinds": cooperation.OutputKinds, "EvidenceKinds": cooperation.EvidenceKinds, "Roles": []string{cooperation.RoleParticipant, cooperation.RolePartner},
-		"Today":   time.Now().UTC().Format(cooperation.DateLayout),
-		"Detours": s.detoursFor(r.Context(), c.Fields, 3),
+		"Today":       time.Now().UTC().Format(cooperation.DateLayout),
+		"Detours":     s.detoursFor(r.Context(), c.Fields, 3),
 		"FacilityUse": fu,
 	}}, nil
 }
