@@ -332,6 +332,14 @@ func (s *Store) UpdateFacility(ctx context.Context, actor Actor, id string, upda
 		f.Instruments = slices.Clone(before.Instruments)
 		update(&f)
 		f.ID, f.OwnerID, f.CreatedAt, f.Sample = before.ID, before.OwnerID, before.CreatedAt, before.Sample
+		if strings.TrimSpace(f.Country) == "" {
+			// As on creation, no country means the owner's.
+			owner, err := s.organisation(ctx, tx, f.OwnerID)
+			if err != nil {
+				return err
+			}
+			f.Country = owner.Country
+		}
 		f.Normalise()
 		if err := f.Validate(ref); err != nil {
 			return err
