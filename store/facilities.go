@@ -237,6 +237,9 @@ func (s *Store) CreateFacility(ctx context.Context, actor Actor, f *facility.Fac
 		f.Instruments[i].ID = silkbridge.NewID()
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkFacilityPolicy(ctx, tx, f); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO facilities (id, owner_id, kind, names, descriptions, fields, country, address,
 			latitude, longitude, access_modes, eligibility, languages, prerequisites, price_unit, price, currency, price_bri, policy_id,
 			price_policy, time_zone, opening_hours, cancel_hours, sample, created_at, updated_at)
@@ -344,6 +347,9 @@ func (s *Store) UpdateFacility(ctx context.Context, actor Actor, id string, upda
 		if err := f.Validate(ref); err != nil {
 			return err
 		}
+		if err := checkFacilityPolicy(ctx, tx, &f); err != nil {
+			return err
+		}
 		f.UpdatedAt = now()
 		if _, err := tx.ExecContext(ctx, `UPDATE facilities SET kind = $2, names = $3, descriptions = $4, fields = $5, country = $6,
 			address = $7, latitude = $8, longitude = $9, access_modes = $10, eligibility = $11, languages = $12, prerequisites = $13,
@@ -362,6 +368,22 @@ func (s *Store) UpdateFacility(ctx context.Context, actor Actor, id string, upda
 		return s.audit(ctx, tx, actor, "update", "facility", f.ID, f.OwnerID, before, f)
 	})
 	return after, err
+}
+
+// checkFacilityPolicy refuses a reduced price under a policy that is not
+// in the catalogue.
+func checkFacilityPolicy(ctx context.Context, q queryer, f *facility.Facility) error {
+	if f.Price.PolicyID == "" {
+		return nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM policies WHERE id = $1`, f.Price.PolicyID).Scan(&n); err != nil {
+		return fmt.Errorf("check policy: %w", err)
+	}
+	if n == 0 {
+		return silkbridge.Invalid("policy_id", "facility.error.no_policy", "no such policy in the catalogue", nil)
+	}
+	return nil
 }
 
 func maps(m map[string]string) map[string]string {

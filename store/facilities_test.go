@@ -120,3 +120,25 @@ func TestFacilities_OverlappingRequestIsRefusedNamingTheTime(t *testing.T) {
 		}
 	})
 }
+
+// TestFacilities_ReducedPriceNeedsAPolicyOfTheCatalogue refuses a reduced
+// price under a policy that does not exist, and stores nothing.
+func TestFacilities_ReducedPriceNeedsAPolicyOfTheCatalogue(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		owner := newOrg("Almaty Institute", "KZ")
+		if err := st.CreateOrganisation(ctx, store.Actor{}, owner); err != nil {
+			t.Fatal(err)
+		}
+		half := 50.0
+		f := &facility.Facility{OwnerID: owner.ID, Kind: "laboratory", Names: map[string]string{"en": "Lab"}, AccessModes: []string{"on_site"},
+			Eligibility: facility.EligibleAnyone, Instruments: []facility.Instrument{{Name: "XRD", Capacity: 1}}, TimeZone: "Asia/Almaty",
+			Price: facility.Price{Unit: "hour", Amount: 100, Currency: "KZT", PolicyID: silkbridge.NewID(), Policy: &half}}
+		err := st.CreateFacility(ctx, store.Actor{}, f)
+		if silkbridge.ErrorCode(err) != silkbridge.EINVALID || !strings.Contains(err.Error(), "policy_id") {
+			t.Fatalf("a policy that does not exist: %v", err)
+		}
+		if _, page, err := st.Facilities(ctx, facility.Filter{}); err != nil || page.Total != 0 {
+			t.Fatalf("%d facilities stored (%v)", page.Total, err)
+		}
+	})
+}
