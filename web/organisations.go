@@ -122,9 +122,6 @@ func (s *Server) showOrganisation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if data["Facilities"], err = s.facilitiesOf(r.Context(), o.ID, false, currentUser(r).Manages(o.ID)); err != nil {
-		return err
-	}
 	clearFlash(w, r)
 	s.render(w, r, "organisations/show", http.StatusOK, &Page{Title: o.Name, Data: data})
 	return nil
@@ -136,7 +133,12 @@ func (s *Server) organisationPageData(r *http.Request, o *organisation.Organisat
 	if o.ParkID != "" {
 		park, _ = s.store.Organisation(r.Context(), o.ParkID)
 	}
-	return map[string]any{"Org": viewOrganisation(u, o), "CanEdit": u.Manages(o.ID), "Park": park, "Trust": trustData(u, o)}, nil
+	facilities, err := s.facilitiesOf(r.Context(), o.ID, false, u.Manages(o.ID))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"Org": viewOrganisation(u, o), "CanEdit": u.Manages(o.ID), "Park": park, "Trust": trustData(u, o),
+		"Facilities": facilities}, nil
 }
 
 func (s *Server) organisationFormData(r *http.Request, o *organisation.Organisation) (map[string]any, error) {
