@@ -142,3 +142,35 @@ func TestFacilities_ReducedPriceNeedsAPolicyOfTheCatalogue(t *testing.T) {
 		}
 	})
 }
+
+// TestFacilities_BookerCancelsOnlyBeforeTheNoticeManagersWithAReason shows
+// the cancellation rules: within the facility's notice the booker can no
+// longer cancel an approved booking; the managers can, saying why.
+func TestFacilities_BookerCancelsOnlyBeforeTheNoticeManagersWithAReason(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
+		owner := newOrg("Urumqi Lab", "CN")
+		if err := st.CreateOrganisation(ctx, store.Actor{}, owner); err != nil {
+			t.Fatal(err)
+		}
+		f := spectrometer(t, st, owner) // 48 hours' notice
+		b, err := st.RequestBooking(ctx, store.Actor{}, f.ID, owner.ID, facility.Request{InstrumentID: f.Instruments[0].ID,
+			Start: day(3), End: day(3), Purpose: "x"}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.DecideBooking(ctx, store.Actor{}, b.ID, store.Decision{Action: store.DecideApprove}); err != nil {
+			t.Fatal(err)
+		}
+		within := b.Start.Add(-24 * time.Hour)
+		if _, err := st.CancelBooking(ctx, store.Actor{}, b.ID, false, "", within); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
+			t.Fatalf("the booker cancelled within the notice: %v", err)
+		}
+		if _, err := st.CancelBooking(ctx, store.Actor{}, b.ID, true, "", within); silkbridge.ErrorCode(err) != silkbridge.EINVALID {
+			t.Fatalf("a manager cancelled without a reason: %v", err)
+		}
+		got, err := st.CancelBooking(ctx, store.Actor{}, b.ID, true, "Laser failure", within)
+		if err != nil || got.Status != facility.Cancelled || got.Reason != "Laser failure" {
+			t.Fatalf("a manager's cancellation: %+v, %v", got, err)
+		}
+	})
+}
