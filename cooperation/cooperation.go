@@ -69,10 +69,13 @@ const (
 	OutputPatent        = "patent"
 	OutputProduct       = "product"
 	OutputPeopleTrained = "people_trained"
+	// OutputDataset is data produced, such as measurements made at a
+	// shared facility; Count is the samples measured.
+	OutputDataset = "dataset"
 )
 
 // OutputKinds lists every kind of output.
-var OutputKinds = []string{OutputPublication, OutputPatent, OutputProduct, OutputPeopleTrained}
+var OutputKinds = []string{OutputPublication, OutputPatent, OutputProduct, OutputPeopleTrained, OutputDataset}
 
 // Kinds of evidence for a stage change.
 const (

@@ -333,6 +333,10 @@ func (s *Server) cooperationPage(r *http.Request, c *cooperation.Cooperation) (*
 	if i := cooperation.StageIndex(c.Stage); i >= 0 && i+1 < len(cooperation.Stages) {
 		next = cooperation.Stages[i+1]
 	}
+	fu, err := s.facilitiesForCooperation(r.Context(), c)
+	if err != nil {
+		return nil, err
+	}
 	stageForm := url.Values{"stage": {next}, "date": {time.Now().UTC().Format(cooperation.DateLayout)}, "evidence_kind": {cooperation.EvidenceNote}}
 	return &Page{Title: c.Label(), Data: map[string]any{
 		"StageForm": stageForm, "OutputForm": url.Values{}, "PartnerForm": url.Values{},
@@ -340,8 +344,9 @@ func (s *Server) cooperationPage(r *http.Request, c *cooperation.Cooperation) (*
 		"Coop": c, "Stages": cooperation.Stages, "StageIndex": cooperation.StageIndex(c.Stage), "Agreements": agreements,
 		"CanEdit": canEditCooperation(u, c) && !c.SingleBeneficiary, "CanCoordinate": canCoordinate(u, c) && !c.SingleBeneficiary,
 		"OutputKinds": cooperation.OutputKinds, "EvidenceKinds": cooperation.EvidenceKinds, "Roles": []string{cooperation.RoleParticipant, cooperation.RolePartner},
-		"Today":   time.Now().UTC().Format(cooperation.DateLayout),
-		"Detours": s.detoursFor(r.Context(), c.Fields, 3),
+		"Today":       time.Now().UTC().Format(cooperation.DateLayout),
+		"Detours":     s.detoursFor(r.Context(), c.Fields, 3),
+		"FacilityUse": fu,
 	}}, nil
 }
 

@@ -27,6 +27,7 @@ var navigation = []NavItem{
 	{Order: 61, Path: "/incentives", Label: "nav.incentives"},
 	{Order: 62, Path: "/parks", Label: "nav.parks"},
 	{Order: 63, Path: "/achievements", Label: "nav.achievements"},
+	{Order: 64, Path: "/facilities", Label: "nav.facilities"},
 	{Order: 90, Path: "/countries", Label: "nav.countries"},
 	{Order: 95, Path: "/account", Label: "nav.account", Private: true},
 	{Order: 95, Path: "/account", Label: "nav.account", Private: true},

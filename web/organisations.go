@@ -133,7 +133,12 @@ func (s *Server) organisationPageData(r *http.Request, o *organisation.Organisat
 	if o.ParkID != "" {
 		park, _ = s.store.Organisation(r.Context(), o.ParkID)
 	}
-	return map[string]any{"Org": viewOrganisation(u, o), "CanEdit": u.Manages(o.ID), "Park": park, "Trust": trustData(u, o)}, nil
+	facilities, err := s.facilitiesOf(r.Context(), o.ID, false, u.Manages(o.ID))
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"Org": viewOrganisation(u, o), "CanEdit": u.Manages(o.ID), "Park": park, "Trust": trustData(u, o),
+		"Facilities": facilities}, nil
 }
 
 func (s *Server) organisationFormData(r *http.Request, o *organisation.Organisation) (map[string]any, error) {

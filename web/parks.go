@@ -163,6 +163,11 @@ func (s *Server) renderPark(w http.ResponseWriter, r *http.Request, status int, 
 	data := map[string]any{"Park": pk, "Members": members, "Partners": partners, "Residents": residents, "Series": series,
 		"Chart": s.influenceChart(r, series), "Stages": park.Stages, "Cooperations": coops, "Transfers": transfers,
 		"Today": today(), "CanManage": mayManagePark(u, id) == nil, "Which": which}
+	fb, ferr := s.facilitiesOf(ctx, id, true, mayManagePark(u, id) == nil)
+	if ferr != nil {
+		return ferr
+	}
+	data["Facilities"] = fb
 	if mayManagePark(u, id) == nil {
 		orgs, _, oerr := s.store.Organisations(ctx, organisation.Filter{PerPage: 100})
 		if oerr != nil {

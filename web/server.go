@@ -172,6 +172,7 @@ func (s *Server) registerRoutes() {
 	s.incentiveRoutes()
 	s.parkRoutes()
 	s.achievementRoutes()
+	s.facilityRoutes()
 
 	// Analytics
 	s.depthRoutes()
