@@ -75,7 +75,7 @@ func (s *Server) Close(ctx context.Context) error {
 // readyz says whether this instance should get traffic: the database is
 // migrated and answers, and the job workers run. /healthz only says that
 // the process is alive.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	w.Header().Set("Content-Type", "application/json")
@@ -91,9 +91,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if reason != "" {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write([]byte(`{"status":"not ready","waiting_for":"` + reason + `"}` + "\n"))
-		return
+		return nil
 	}
 	w.Write([]byte(`{"status":"ready"}` + "\n"))
+	return nil
 }
 
 // jobLine is one job on the admin page.

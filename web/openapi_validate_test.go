@@ -138,7 +138,7 @@ func TestOpenAPI_EveryGETResponseMatchesTheDocument(t *testing.T) {
 		p := publishedProgramme(t, fx)
 		prefixes["/api/v1/programmes/{id}"] = append(prefixes["/api/v1/programmes/{id}"], "/api/v1/programmes/"+p)
 		e := scheduledEvent(t, fx)
-		authzAchievement(t, fx) // the walk withdrew its own
+		authzAchievement(t, fx)                        // the walk withdrew its own
 		invitedCoHostEvent(t, fx, "conference", false) // the walk answered its own invitations
 		prefixes["/api/v1/events/{id}"] = append(prefixes["/api/v1/events/{id}"], "/api/v1/events/"+e)
 		prefixes["/api/v1/recommendations/organisations/{id}"] = []string{"/api/v1/recommendations/organisations/" + fx.Org.ID}

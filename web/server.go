@@ -186,7 +186,7 @@ func (s *Server) coreRoutes() {
 		fileServer.ServeHTTP(w, r)
 	})
 	s.page("GET /healthz", s.healthz)
-	s.handle("GET /readyz", s.readyz)
+	s.page("GET /readyz", s.readyz)
 	s.page("GET /metrics", s.serveMetrics)
 	s.page("GET /{$}", s.home)
 	s.page("GET /lang/{lang}", s.switchLanguage)
