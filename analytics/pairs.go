@@ -129,3 +129,21 @@ func Sum(v []int) int {
 	}
 	return n
 }
+
+// CountryStages splits, per country, its cooperations with a foreign
+// partner by stage.
+func CountryStages(coops []Cooperation, stages int) map[string][]int {
+	out := map[string][]int{}
+	for _, c := range coops {
+		if len(c.Countries) < 2 || c.Stage < 0 || c.Stage >= stages {
+			continue
+		}
+		for _, a := range c.Countries {
+			if out[a] == nil {
+				out[a] = make([]int, stages)
+			}
+			out[a][c.Stage]++
+		}
+	}
+	return out
+}

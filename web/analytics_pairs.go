@@ -170,6 +170,8 @@ func (s *Server) openAlexVersion(ctx context.Context) (string, error) {
 type platformYear struct {
 	Pairs  map[string][]int
 	Totals map[string]int
+	// CountryStages splits each country's cooperations by stage.
+	CountryStages map[string][]int
 }
 
 func (s *Server) platformCounts(ctx context.Context, year int) (*platformYear, error) {
@@ -187,7 +189,7 @@ func (s *Server) platformCounts(ctx context.Context, year int) (*platformYear, e
 			coops[i] = analytics.Cooperation{Stage: cooperation.StageIndex(c.Stage), Countries: c.Countries}
 		}
 		pairs, totals := analytics.PlatformCounts(coops, len(cooperation.Stages))
-		return &platformYear{Pairs: pairs, Totals: totals}, nil
+		return &platformYear{Pairs: pairs, Totals: totals, CountryStages: analytics.CountryStages(coops, len(cooperation.Stages))}, nil
 	})
 }
 

@@ -33,6 +33,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// Demo marks the installation as holding sample data.
 	Demo bool
+	// MapFile replaces the shipped world boundaries (TopoJSON or GeoJSON).
+	MapFile string
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -122,6 +124,7 @@ func (s *Server) registerRoutes() {
 	s.achievementRoutes()
 	s.agreementRoutes()
 	s.depthRoutes()
+	s.govRoutes()
 	s.auditRoutes()
 	s.brokerageRoutes()
 	s.cooperationRoutes()

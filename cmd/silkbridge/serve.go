@@ -38,12 +38,16 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
 	data := fs.String("data", env("SILKBRIDGE_DATA", "../shared/data"), "folder of the public data sets used by --demo (env SILKBRIDGE_DATA)")
 	baseURL := fs.String("base-url", env("SILKBRIDGE_BASE_URL", ""), "public address of the site, e.g. https://silkbridge.example.org (env SILKBRIDGE_BASE_URL)")
+	mapFile := fs.String("map-file", env("SILKBRIDGE_MAP_FILE", ""), "world boundaries (TopoJSON or GeoJSON) replacing the shipped Natural Earth file, where an approved map is required (env SILKBRIDGE_MAP_FILE)")
 	tls := fs.Bool("secure-cookies", env("SILKBRIDGE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS; env SILKBRIDGE_SECURE_COOKIES=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	if err := web.CheckMapFile(*mapFile); err != nil {
+		return err
 	}
 	log := newLogger()
 	st, err := openStore(ctx, *db, log)
@@ -60,7 +64,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 			}
 		}
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo})
+	srv, err := web.New(st, log, web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo, MapFile: *mapFile})
 	if err != nil {
 		return err
 	}
