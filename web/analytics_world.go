@@ -392,7 +392,9 @@ func (s *Server) networkChart(r *http.Request, ref *store.Reference, net *networ
 	for c := range degree {
 		codes = append(codes, c)
 	}
-	sort.Slice(codes, func(i, j int) bool { return degree[codes[i]] > degree[codes[j]] || (degree[codes[i]] == degree[codes[j]] && codes[i] < codes[j]) })
+	sort.Slice(codes, func(i, j int) bool {
+		return degree[codes[i]] > degree[codes[j]] || (degree[codes[i]] == degree[codes[j]] && codes[i] < codes[j])
+	})
 	peak := 1
 	for _, l := range net.Links {
 		peak = max(peak, l.Works)
