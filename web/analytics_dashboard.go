@@ -225,6 +225,8 @@ type dashboardView struct {
 	*dashboardTable
 	Title  string
 	Labels []string
+	// Columns are the translated column heads.
+	Columns []string
 	Chart  map[string]any
 	CSV    string
 	JSON   string
@@ -240,10 +242,26 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		v := dashboardView{dashboardTable: t, Title: s.T(r, "gov.dash."+t.Part), CSV: "/analytics/dashboard.csv?part=" + t.Part,
 			JSON: "/api/v1/analytics/dashboard?part=" + t.Part}
 		var values []float64
+		for _, h := range t.Head {
+			v.Columns = append(v.Columns, s.T(r, "gov.col."+h))
+		}
 		for _, row := range t.Rows {
 			label := row[0]
-			if t.Part == "depth" {
+			switch t.Part {
+			case "depth":
 				label = s.T(r, "coop.stage."+label)
+			case "talent_size":
+				if label == "unknown" {
+					label = s.T(r, "gov.row.unknown")
+				} else {
+					label = s.T(r, "org.size."+label)
+				}
+			case "talent_region", "parks":
+				if label == "unknown" {
+					label = s.T(r, "gov.row.unknown")
+				}
+			default:
+				label = s.T(r, "gov.row."+label)
 			}
 			v.Labels = append(v.Labels, label)
 			f, _ := strconv.ParseFloat(row[t.Value], 64)
@@ -252,7 +270,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		v.Chart = map[string]any{"toolbox": chartToolbox(), "tooltip": map[string]any{"trigger": "axis"},
 			"grid":  map[string]any{"left": 170, "right": 50, "top": 30, "bottom": 30},
 			"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "category", "data": v.Labels, "inverse": true},
-			"series": []map[string]any{{"type": "bar", "name": t.Head[t.Value], "data": values, "label": map[string]any{"show": true, "position": "right"}}}}
+			"series": []map[string]any{{"type": "bar", "name": v.Columns[t.Value], "data": values, "label": map[string]any{"show": true, "position": "right"}}}}
 		views = append(views, v)
 	}
 	s.render(w, r, "analytics/dashboard", http.StatusOK, &Page{Title: s.T(r, "gov.dashboard.title"), Data: map[string]any{"Parts": views}})

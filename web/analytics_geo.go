@@ -58,7 +58,8 @@ func loadWorldMap(path string, ref *store.Reference) (*worldMap, error) {
 	var out []map[string]any
 	for _, f := range features {
 		code := featureCountry(f.Properties, byAlpha3, ref)
-		if code == "" || f.Geometry == nil {
+		// Antarctica holds no partner and, drawn flat, a quarter of the map.
+		if code == "" || code == "AQ" || f.Geometry == nil {
 			continue
 		}
 		m.Codes[code] = true
@@ -191,6 +192,17 @@ func topoFeatures(data []byte) ([]geoFeature, error) {
 				pts = pts[1:] // the first point repeats the last of the previous arc
 			}
 			out = append(out, pts...)
+		}
+		// Shapes that cross the antimeridian (Russia's Chukotka, Fiji) jump
+		// from +180 to -180, which a flat map draws as a line across the
+		// world: keep each step under half a turn instead.
+		for i := 1; i < len(out); i++ {
+			for out[i][0]-out[i-1][0] > 180 {
+				out[i][0] -= 360
+			}
+			for out[i][0]-out[i-1][0] < -180 {
+				out[i][0] += 360
+			}
 		}
 		return out
 	}
