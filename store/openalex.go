@@ -212,3 +212,23 @@ func (s *Store) OpenAlexYearPairs(ctx context.Context, year, limit int) ([]opena
 	}
 	return out, rows.Err()
 }
+
+// OpenAlexVersion changes with each import of the record; it costs one
+// read of the small table of import runs.
+func (s *Store) OpenAlexVersion(ctx context.Context) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(finished_at), '') FROM import_runs WHERE source = $1`, openalex.Source).Scan(&v)
+	if err != nil {
+		return "", fmt.Errorf("openalex version: %w", Classify(err))
+	}
+	return v, nil
+}
+
+// OpenAlexLastYear is the last year of the record (0 when not imported).
+func (s *Store) OpenAlexLastYear(ctx context.Context) (int, error) {
+	var y int
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(year), 0) FROM openalex_totals`).Scan(&y); err != nil {
+		return 0, fmt.Errorf("openalex last year: %w", Classify(err))
+	}
+	return y, nil
+}

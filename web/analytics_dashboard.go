@@ -223,7 +223,9 @@ func (s *Server) dashboardCSV(w http.ResponseWriter, r *http.Request) error {
 // dashboardView is a part as the page shows it.
 type dashboardView struct {
 	*dashboardTable
-	Title  string
+	Title string
+	// Explained is the formula in the reader's language.
+	Explained string
 	Labels []string
 	// Columns are the translated column heads.
 	Columns []string
@@ -239,7 +241,11 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	var views []dashboardView
 	for _, t := range d.Parts {
-		v := dashboardView{dashboardTable: t, Title: s.T(r, "gov.dash."+t.Part), CSV: "/analytics/dashboard.csv?part=" + t.Part,
+		formula := t.Part
+		if t.Part == "talent_size" || t.Part == "talent_region" {
+			formula = "talent"
+		}
+		v := dashboardView{dashboardTable: t, Title: s.T(r, "gov.dash."+t.Part), Explained: s.T(r, "gov.formula.part."+formula), CSV: "/analytics/dashboard.csv?part=" + t.Part,
 			JSON: "/api/v1/analytics/dashboard?part=" + t.Part}
 		var values []float64
 		for _, h := range t.Head {

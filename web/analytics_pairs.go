@@ -106,12 +106,9 @@ func (s *Server) parsePairQuery(r *http.Request, ref *store.Reference) (pairQuer
 // latestBibliometricYear is the last year of the record, or last year
 // when it is not imported.
 func (s *Server) latestBibliometricYear(ctx context.Context) (int, error) {
-	st, err := s.cachedOpenAlexStatus(ctx)
-	if err != nil {
-		return 0, err
-	}
-	if st.LastYear > 0 {
-		return st.LastYear, nil
+	y, err := s.store.OpenAlexLastYear(ctx)
+	if err != nil || y > 0 {
+		return y, err
 	}
 	return time.Now().Year() - 1, nil
 }
@@ -152,18 +149,9 @@ func cached[T any](key, version string, compute func() (T, error)) (T, error) {
 	return v, nil
 }
 
-func (s *Server) cachedOpenAlexStatus(ctx context.Context) (*store.BibliometricStatus, error) {
-	// The status is read on every analytics request: one indexed count.
-	return s.store.OpenAlexStatus(ctx)
-}
-
 // openAlexVersion changes with each import of the record.
 func (s *Server) openAlexVersion(ctx context.Context) (string, error) {
-	st, err := s.store.OpenAlexStatus(ctx)
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%d/%s", st.Pairs, st.ImportedAt), nil
+	return s.store.OpenAlexVersion(ctx)
 }
 
 // platformYear is the platform's pair counts of a year.
@@ -179,14 +167,22 @@ func (s *Server) platformCounts(ctx context.Context, year int) (*platformYear, e
 	if err != nil {
 		return nil, err
 	}
+	// Every year is counted from one reading of the record, kept while the
+	// record does not change.
+	all, err := cached(fmt.Sprintf("%p|platform", s), version, func() ([]store.CooperationCountries, error) {
+		return s.store.CooperationCountries(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
 	return cached(fmt.Sprintf("%p|platform|%d", s, year), version, func() (*platformYear, error) {
-		active, err := s.store.ActiveCooperations(ctx, year)
-		if err != nil {
-			return nil, err
-		}
-		coops := make([]analytics.Cooperation, len(active))
-		for i, c := range active {
-			coops[i] = analytics.Cooperation{Stage: cooperation.StageIndex(c.Stage), Countries: c.Countries}
+		from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
+		var coops []analytics.Cooperation
+		for _, c := range all {
+			if year > 0 && (c.Start == "" || c.Start > to || (c.End != "" && c.End < from)) {
+				continue
+			}
+			coops = append(coops, analytics.Cooperation{Stage: cooperation.StageIndex(c.Stage), Countries: c.Countries})
 		}
 		pairs, totals := analytics.PlatformCounts(coops, len(cooperation.Stages))
 		return &platformYear{Pairs: pairs, Totals: totals, CountryStages: analytics.CountryStages(coops, len(cooperation.Stages))}, nil
