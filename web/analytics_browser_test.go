@@ -21,7 +21,7 @@ import (
 // evalJSON runs js in the page and decodes its JSON.stringify'd result.
 func (b *browser) evalJSON(js string, v any) {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("JSON.stringify(" + js + ")"))
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("JSON.stringify("+js+")"))
 	if err != nil {
 		b.t.Fatalf("evaluate %s: %v", js, err)
 	}

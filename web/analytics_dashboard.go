@@ -226,12 +226,12 @@ type dashboardView struct {
 	Title string
 	// Explained is the formula in the reader's language.
 	Explained string
-	Labels []string
+	Labels    []string
 	// Columns are the translated column heads.
 	Columns []string
-	Chart  map[string]any
-	CSV    string
-	JSON   string
+	Chart   map[string]any
+	CSV     string
+	JSON    string
 }
 
 func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
