@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/silkbridge/silkbridge/openalex"
+	"github.com/silkbridge/silkbridge/organisation"
 	"github.com/silkbridge/silkbridge/store"
 )
 
@@ -244,4 +245,45 @@ func TestWorldMap_MapFileReplacesTheBoundaries(t *testing.T) {
 	if !strings.Contains(geo, `"name":"KZ"`) || strings.Contains(geo, `"name":"CN"`) {
 		t.Errorf("served boundaries are not the file's: %.200s", geo)
 	}
+}
+
+// TestDashboard_PolicyReachCountsChecksAndEligibleAnswers checks a policy
+// twice (unknown, then eligible once the missing fact is filled): the
+// dashboard's policy reach counts two checks and one eligible answer, in
+// its JSON and in its CSV.
+func TestDashboard_PolicyReachCountsChecksAndEligibleAnswers(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		w := newPolicyWorld(t, ts)
+		p := w.policy(t, "SME innovation voucher", `{"all":[{"org_kind":["enterprise"]},{"size_class":["small","medium"]}]}`)
+		if a := check(t, w.manager, p.ID, w.ent.ID); a.Answer == "Eligible" {
+			t.Fatalf("eligible before the size class is known: %+v", a)
+		}
+		if _, err := ts.st.UpdateOrganisation(context.Background(), store.Actor{UserID: w.managerUser.ID}, w.ent.ID, func(o *organisation.Organisation) { o.SizeClass = "small" }); err != nil {
+			t.Fatal(err)
+		}
+		if a := check(t, w.manager, p.ID, w.ent.ID); a.Answer != "Eligible" {
+			t.Fatalf("after filling the size class: %+v", a)
+		}
+		res := ts.client(t).get("/api/v1/analytics/dashboard?part=policy")
+		var d struct {
+			Parts []struct {
+				Rows    [][]string         `json:"rows"`
+				Figures map[string]float64 `json:"figures"`
+			} `json:"parts"`
+		}
+		if err := json.Unmarshal([]byte(res.Body), &d); err != nil || len(d.Parts) != 1 {
+			t.Fatalf("%d %v: %s", res.StatusCode, err, res.Body)
+		}
+		got := map[string]string{}
+		for _, r := range d.Parts[0].Rows {
+			got[r[0]] = r[1]
+		}
+		if got["checks"] != "2" || got["eligible_answers"] != "1" || got["policies_checked"] != "1" || d.Parts[0].Figures["eligible_share"] != 0.5 {
+			t.Errorf("policy reach %v %v, want 2 checks, 1 eligible, 1 policy", got, d.Parts[0].Figures)
+		}
+		csvBody := ts.client(t).get("/analytics/dashboard.csv?part=policy").Body
+		if !strings.Contains(csvBody, "checks,2") || !strings.Contains(csvBody, "eligible_answers,1") {
+			t.Errorf("CSV differs from the JSON:\n%s", csvBody)
+		}
+	})
 }
