@@ -150,6 +150,11 @@ func TestBrowser_WorldMapNetworkAndDashboard(t *testing.T) {
 			t.Errorf("%s: map %v, CSV %v", code, v, inCSV[code])
 		}
 	}
+	var svg string
+	b.evalJSON(`echarts.getInstanceByDom(document.getElementById("world-map")).renderToSVGString().slice(0, 4)`, &svg)
+	if svg != "<svg" {
+		t.Errorf("the map cannot be saved as SVG: %q", svg)
+	}
 	b.shot(dir, "world-en", "h1")
 	b.shot(dir, "network-en", "#network-h")
 

@@ -285,5 +285,14 @@ func TestDashboard_PolicyReachCountsChecksAndEligibleAnswers(t *testing.T) {
 		if !strings.Contains(csvBody, "checks,2") || !strings.Contains(csvBody, "eligible_answers,1") {
 			t.Errorf("CSV differs from the JSON:\n%s", csvBody)
 		}
+		// Every part, and the profile of the park's country, answer on this
+		// engine too.
+		all := ts.client(t).get("/api/v1/analytics/dashboard")
+		if err := json.Unmarshal([]byte(all.Body), &d); err != nil || len(d.Parts) != len(dashboardParts) {
+			t.Errorf("dashboard: %d parts (%v): %.300s", len(d.Parts), err, all.Body)
+		}
+		if res := ts.client(t).get("/api/v1/countries/KZ/profile"); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, "Khorgos Innovation Park") {
+			t.Errorf("KZ profile: %d, park missing: %.300s", res.StatusCode, res.Body)
+		}
 	})
 }
