@@ -145,11 +145,19 @@ func (s *Server) dashboardData(ctx context.Context, only string) (*dashboard, er
 		if err != nil {
 			return nil, err
 		}
-		t := &dashboardTable{Part: "parks", Value: 2, Formula: "current members and current foreign partners (organisations of another country) of each park; the influence series is on each park's page",
-			Head: []string{"park", "country", "members", "foreign_partners"}}
+		t := &dashboardTable{Part: "parks", Value: 4, Formula: "current members and foreign partners (organisations of another country) of each park, and its influence indicator today, computed as on the park's page",
+			Head: []string{"park", "country", "members", "foreign_partners", "influence"}}
 		members, foreign := 0, 0
 		for _, p := range ps {
-			t.Rows = append(t.Rows, []string{p.Name, p.Country, itoa(p.Members), itoa(p.ForeignPartners)})
+			influence := 0
+			series, err := s.store.ParkInfluence(ctx, p.ID, time.Now().UTC())
+			if err != nil {
+				return nil, err
+			}
+			if len(series) > 0 {
+				influence = series[len(series)-1].Influence
+			}
+			t.Rows = append(t.Rows, []string{p.Name, p.Country, itoa(p.Members), itoa(p.ForeignPartners), itoa(influence)})
 			members, foreign = members+p.Members, foreign+p.ForeignPartners
 		}
 		t.Figures = map[string]float64{"parks": float64(len(ps)), "members": float64(members), "foreign_partners": float64(foreign)}

@@ -132,3 +132,63 @@ func TestCountryProfile_KazakhstanFromTheDemo(t *testing.T) {
 		t.Errorf("trend %+v: want five partners, 2000-2023, ending at the 2023 value", p.Bibliometric.Trend)
 	}
 }
+
+// TestDashboard_DemoFillsTalentBalanceParksAndEvents loads the samples and
+// reads the dashboard: the published sample programme's placements give a
+// balance, the sample parks an influence, the sample events a funnel.
+func TestDashboard_DemoFillsTalentBalanceParksAndEvents(t *testing.T) {
+	st := storetest.New(t, store.SQLite)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	ctx := context.WithValue(context.Background(), dataDirKey{}, t.TempDir())
+	for _, l := range demoLoaders {
+		if l.name == "Horizon 2020 cooperation record (CORDIS)" || l.name == "country co-authorship record (OpenAlex)" {
+			continue
+		}
+		if err := l.load(ctx, st, log); err != nil {
+			t.Fatalf("demo %s: %v", l.name, err)
+		}
+	}
+	srv, err := web.New(st, log, web.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	res, err := http.Get(ts.URL + "/api/v1/analytics/dashboard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var d struct {
+		Parts []struct {
+			Part    string             `json:"part"`
+			Figures map[string]float64 `json:"figures"`
+			Head    []string           `json:"columns"`
+			Rows    [][]string         `json:"rows"`
+		} `json:"parts"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range d.Parts {
+		t.Logf("%s %v %v", p.Part, p.Figures, p.Rows)
+		switch p.Part {
+		case "talent_size":
+			if p.Figures["placed"] == 0 || p.Figures["hosts"] == 0 || p.Figures["gini"] <= 0 || p.Figures["top_decile_share"] <= 0 {
+				t.Errorf("talent balance %v: want placements over several hosts", p.Figures)
+			}
+		case "parks":
+			influenced := false
+			for _, r := range p.Rows {
+				influenced = influenced || (r[4] != "0" && r[4] != "")
+			}
+			if len(p.Rows) == 0 || !influenced {
+				t.Errorf("parks %v: want the sample parks with an influence", p.Rows)
+			}
+		case "events":
+			if p.Rows[0][1] == "0" {
+				t.Errorf("event funnel %v: want registrations", p.Rows)
+			}
+		}
+	}
+}
