@@ -178,6 +178,7 @@ func (s *Server) checkPolicies(r *http.Request, u *account.User, orgID string, p
 		}
 		out = append(out, a)
 	}
+	s.countChecks(r, out)
 	// Eligible first, then unknown (a fact away), then not eligible.
 	slices.SortStableFunc(out, func(a, b incentiveAnswer) int { return int(b.Outcome) - int(a.Outcome) })
 	return out, nil

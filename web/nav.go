@@ -22,7 +22,7 @@ var navigation = []NavItem{
 	{Order: 45, Path: "/agreements", Label: "nav.agreements"},
 	{Order: 50, Path: "/events", Label: "nav.events"},
 	{Order: 55, Path: "/lessons", Label: "nav.lessons"},
-	{Order: 60, Path: "/analytics/depth", Label: "nav.depth"},
+	{Order: 60, Path: "/analytics", Label: "nav.analytics"},
 	{Order: 60, Path: "/policies", Label: "nav.policies"},
 	{Order: 61, Path: "/incentives", Label: "nav.incentives"},
 	{Order: 62, Path: "/parks", Label: "nav.parks"},

@@ -44,6 +44,8 @@ type Config struct {
 	// Jobs takes the background work (matching runs) for whichever
 	// instance is free; see jobs.go.
 	Jobs Jobs
+	// MapFile replaces the shipped world boundaries (TopoJSON or GeoJSON).
+	MapFile string
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -176,6 +178,7 @@ func (s *Server) registerRoutes() {
 
 	// Analytics
 	s.depthRoutes()
+	s.govRoutes()
 }
 
 func (s *Server) coreRoutes() {

@@ -35,7 +35,9 @@ eu-rd-projects-named) or the cordis-h2020-participations folder itself.
 Running it again updates in place: nothing is duplicated. The run ends
 with a report of the rows loaded and the rows refused, with reasons.
 
-Source: CORDIS, © European Union (CC BY 4.0).`)
+Source: CORDIS, © European Union (CC BY 4.0).
+
+`+importOpenAlexHelp)
 	db := dbFlag(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	rest, err := parseInterspersed(fs, args)
@@ -45,8 +47,10 @@ Source: CORDIS, © European Union (CC BY 4.0).`)
 	switch {
 	case len(rest) == 0:
 		return fmt.Errorf("%w: name what to import: import cordis DIR", errUsage)
-	case rest[0] != "cordis":
-		return fmt.Errorf("%w: unknown record %q (have: cordis)", errUsage, rest[0])
+	case rest[0] == "openalex-countries" && len(rest) == 2:
+		return withStore(ctx, *db, func(st *store.Store) error { return runImportOpenAlex(ctx, st, rest[1], progressOut(*quiet)) })
+	case rest[0] != "cordis" && rest[0] != "openalex-countries":
+		return fmt.Errorf("%w: unknown record %q (have: cordis, openalex-countries)", errUsage, rest[0])
 	case len(rest) < 2:
 		return fmt.Errorf("%w: give the data folder: import cordis DIR", errUsage)
 	case len(rest) > 2:

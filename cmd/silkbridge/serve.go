@@ -53,6 +53,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
 	data := fs.String("data", env("SILKBRIDGE_DATA", "../shared/data"), "folder of the public data sets used by --demo (env SILKBRIDGE_DATA)")
 	baseURL := fs.String("base-url", env("SILKBRIDGE_BASE_URL", ""), "public address of the site, e.g. https://silkbridge.example.org (env SILKBRIDGE_BASE_URL)")
+	mapFile := fs.String("map-file", env("SILKBRIDGE_MAP_FILE", ""), "world boundaries (TopoJSON or GeoJSON) replacing the shipped Natural Earth file, where an approved map is required (env SILKBRIDGE_MAP_FILE)")
 	tls := fs.Bool("secure-cookies", env("SILKBRIDGE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS; env SILKBRIDGE_SECURE_COOKIES=true)")
 	proxies := fs.String("trusted-proxies", env("SILKBRIDGE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (env SILKBRIDGE_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", env("SILKBRIDGE_METRICS_ADDR", ""), "serve /metrics on this address of its own, e.g. localhost:9090 (env SILKBRIDGE_METRICS_ADDR)")
@@ -69,6 +70,9 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	}
 	public, err := publicBaseURL(*addr, *baseURL)
 	if err != nil {
+		return err
+	}
+	if err := web.CheckMapFile(*mapFile); err != nil {
 		return err
 	}
 	log := newLogger()
@@ -90,7 +94,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken, Jobs: jc})
+	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken, Jobs: jc, MapFile: *mapFile})
 	if err != nil {
 		return err
 	}
