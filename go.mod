@@ -3,6 +3,7 @@ module github.com/silkbridge/silkbridge
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/blevesearch/bleve/v2 v2.6.3
 	github.com/chromedp/chromedp v0.23.0
 	github.com/google/uuid v1.6.0

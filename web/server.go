@@ -6,7 +6,6 @@ package web
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"sort"
@@ -148,12 +147,7 @@ func (s *Server) registerRoutes() {
 }
 
 func (s *Server) coreRoutes() {
-	static, _ := fs.Sub(staticFS, "static")
-	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
-	s.handle("GET /static/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		fileServer.ServeHTTP(w, r)
-	})
+	s.handle("GET /static/", s.serveStatic)
 	s.page("GET /healthz", s.healthz)
 	s.handle("GET /metrics", s.metrics.handler().ServeHTTP)
 	s.page("GET /{$}", s.home)
