@@ -198,7 +198,7 @@ func TestCompression_LeavesSmallBinaryAndAlreadyEncodedResponsesAlone(t *testing
 func TestCompression_AFlushedResponseReachesTheClientBeforeItEnds(t *testing.T) {
 	s := &Server{}
 	firstRead := make(chan struct{})
-	h := s.compress(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := s.compress(s.etag(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/csv")
 		io.WriteString(w, "id,name\n1,first row\n")
 		http.NewResponseController(w).Flush()
@@ -207,7 +207,7 @@ func TestCompression_AFlushedResponseReachesTheClientBeforeItEnds(t *testing.T) 
 		case <-time.After(10 * time.Second):
 		}
 		io.WriteString(w, "2,second row\n")
-	}))
+	})))
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	for _, enc := range []string{"gzip", "br", ""} {
