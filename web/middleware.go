@@ -62,7 +62,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // middleware wraps every request: recovery, security headers, the request
 // log and metrics, the body limit, compression, cross-origin protection,
-// the authenticated user and the ETag.
+// the authenticated user, the rate and load limits and the ETag.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +73,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		s.renderError(w, r, err)
 	}))
-	inner := s.compress(cop.Handler(s.authenticate(s.etag(next))))
+	inner := s.compress(cop.Handler(s.authenticate(s.limit(s.etag(next)))))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}

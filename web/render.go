@@ -228,7 +228,7 @@ func clearFlash(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	err = store.Classify(err)
 	status := statusOf(err)
-	if status == http.StatusServiceUnavailable {
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", strconv.Itoa(silkbridge.UnavailableRetryAfter))
 	}
 	if status >= 500 {

@@ -32,6 +32,14 @@ type Config struct {
 	MaxBodyBytes int64
 	// Demo marks the installation as holding sample data.
 	Demo bool
+	// RateLimit is how many requests a minute one client address may send
+	// without signing in; 0 turns the limit off. RateBurst is how many it
+	// may send at once (RateLimit/6 when 0). See limits.go.
+	RateLimit, RateBurst int
+	// MaxExpensive bounds the searches, analytics and recommendations
+	// served at once: 0 sizes it to the machine, a negative value turns
+	// the bound off.
+	MaxExpensive int
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -46,6 +54,7 @@ type Server struct {
 	metrics *metrics
 	routes  []Route
 	api     []apiOperation
+	limits  *limits
 
 	mu sync.Mutex
 }
@@ -70,6 +79,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry())
+	s.limits = newLimits(cfg)
 	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
 	return s, nil

@@ -32,18 +32,24 @@ demonstration data: the real Horizon 2020 cooperation record from
 ../shared/data (or --data) and sample records marked as sample.
 
 Environment: SILKBRIDGE_DB, SILKBRIDGE_ADDR, SILKBRIDGE_BASE_URL,
-SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
+SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug,
+SILKBRIDGE_RATE_LIMIT, SILKBRIDGE_RATE_BURST, SILKBRIDGE_MAX_EXPENSIVE.`)
 	addr := fs.String("addr", env("SILKBRIDGE_ADDR", ":8080"), "address to listen on (env SILKBRIDGE_ADDR)")
 	db := dbFlag(fs)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
 	data := fs.String("data", env("SILKBRIDGE_DATA", "../shared/data"), "folder of the public data sets used by --demo (env SILKBRIDGE_DATA)")
 	baseURL := fs.String("base-url", env("SILKBRIDGE_BASE_URL", ""), "public address of the site, e.g. https://silkbridge.example.org (env SILKBRIDGE_BASE_URL)")
 	tls := fs.Bool("secure-cookies", env("SILKBRIDGE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS; env SILKBRIDGE_SECURE_COOKIES=true)")
+	limits := addLimitFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	cfg := web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo}
+	if err := limits.apply(&cfg); err != nil {
+		return err
 	}
 	log := newLogger()
 	st, err := openStore(ctx, *db, log)
@@ -60,7 +66,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 			}
 		}
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: *baseURL, SecureCookies: *tls, Demo: *demo})
+	srv, err := web.New(st, log, cfg)
 	if err != nil {
 		return err
 	}
