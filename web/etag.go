@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 )
 
 // Pages and API lists are revalidated, not re-sent: a GET answered 200
@@ -15,6 +17,58 @@ import (
 // slow link twice. The tag is weak because the same body is sent
 // compressed in different ways. Bodies over etagMaxBytes, and responses
 // that flush (they stream), go out as they come, without a tag.
+
+// A list has no modification time of its own to give, so each instance
+// remembers when it first served a body (by the hash in its ETag) for one
+// address, language and kind of request, and sends that as Last-Modified:
+// a client that sends only If-Modified-Since (a feed reader, a script)
+// then also gets 304 while the body is unchanged. Browsers send the ETag
+// too, which decides (RFC 9110, 13.2.2). Last-Modified is sent only once
+// the second in which the body was first served is over, so that a change
+// within that second cannot hide behind the same date. Only visitors'
+// answers are remembered: a signed-in user's page is private and changes
+// with the user. The memory is bounded; when full it starts again, which
+// only makes Last-Modified later and a 304 rarer. Several instances each
+// keep their own times: one that never served an intermediate version of
+// a list could answer 304 to a client that holds it, if the list went back
+// to the version it remembers; only a client that sends no ETag can meet
+// that.
+const maxSeenBodies = 10_000
+
+type seenBody struct {
+	tag   string
+	since time.Time
+}
+
+// seenBodies is when this instance first served each body, by variant.
+type seenBodies struct {
+	mu sync.Mutex
+	m  map[string]seenBody
+	// clock stands in for time.Now in tests.
+	clock func() time.Time
+}
+
+// lastModified returns when the body with tag was first served for key,
+// and false while that is within the current second (a new or changed
+// body has no date to give yet).
+func (b *seenBodies) lastModified(key, tag string) (time.Time, bool) {
+	now := time.Now()
+	if b.clock != nil {
+		now = b.clock()
+	}
+	now = now.UTC().Truncate(time.Second) // HTTP dates have whole seconds
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	seen, ok := b.m[key]
+	if !ok || seen.tag != tag {
+		if b.m == nil || len(b.m) >= maxSeenBodies {
+			b.m = map[string]seenBody{}
+		}
+		seen = seenBody{tag: tag, since: now}
+		b.m[key] = seen
+	}
+	return seen.since, seen.since.Before(now)
+}
 
 // etagMaxBytes bounds what is held in memory to hash: every page and
 // API list page is far smaller; a long CSV download is not held.
@@ -27,7 +81,7 @@ func (s *Server) etag(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		ew := &etagWriter{ResponseWriter: w, r: r}
+		ew := &etagWriter{ResponseWriter: w, r: r, seen: &s.seen}
 		next.ServeHTTP(ew, r)
 		ew.finish()
 	})
@@ -37,6 +91,7 @@ func (s *Server) etag(next http.Handler) http.Handler {
 type etagWriter struct {
 	http.ResponseWriter
 	r         *http.Request
+	seen      *seenBodies
 	status    int
 	buf       bytes.Buffer
 	streaming bool // the response passes through untagged
@@ -114,7 +169,18 @@ func (e *etagWriter) finish() {
 		// ETag makes the asking cheap.
 		h.Set("Cache-Control", "no-cache")
 	}
-	if etagMatches(e.r.Header.Get("If-None-Match"), tag) {
+	notModified := etagMatches(e.r.Header.Get("If-None-Match"), tag)
+	if currentUser(e.r) == nil && h.Get("Last-Modified") == "" {
+		key := e.r.URL.RequestURI() + "\x00" + requestLanguage(e.r).Tag + "\x00" + e.r.Header.Get("HX-Request") + e.r.Header.Get("HX-Boosted")
+		if since, ok := e.seen.lastModified(key, tag); ok {
+			h.Set("Last-Modified", since.Format(http.TimeFormat))
+			if e.r.Header.Get("If-None-Match") == "" {
+				ims, err := http.ParseTime(e.r.Header.Get("If-Modified-Since"))
+				notModified = err == nil && !since.After(ims)
+			}
+		}
+	}
+	if notModified {
 		for _, k := range []string{"Content-Type", "Content-Length", "Content-Language"} {
 			h.Del(k)
 		}

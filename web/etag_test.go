@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/silkbridge/silkbridge/account"
 	"github.com/silkbridge/silkbridge/organisation"
@@ -88,5 +89,57 @@ func TestETagMatches_WeakComparison(t *testing.T) {
 		if got := etagMatches(header, tag); got != want {
 			t.Errorf("If-None-Match %q: %v, want %v", header, got, want)
 		}
+	}
+}
+
+// TestLastModified_IfModifiedSinceAlone304sUntilTheListChanges: a client
+// that keeps only the date (no ETag) gets 304 while the list is the one
+// it has, and the new list once it changed, even within the same second.
+func TestLastModified_IfModifiedSinceAlone304sUntilTheListChanges(t *testing.T) {
+	ts := newTestServer(t, store.SQLite)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	ts.srv.seen.clock = func() time.Time { return now }
+	const list = "/api/v1/organisations"
+
+	first, _ := rawGet(t, ts.URL+list, "gzip")
+	if first.StatusCode != http.StatusOK || first.Header.Get("Last-Modified") != "" {
+		t.Fatalf("first answer: %d, Last-Modified %q; want none within the second the list was first served",
+			first.StatusCode, first.Header.Get("Last-Modified"))
+	}
+	now = now.Add(1500 * time.Millisecond)
+	res, _ := rawGet(t, ts.URL+list, "gzip")
+	lastMod := res.Header.Get("Last-Modified")
+	if lastMod != "Sun, 01 Mar 2026 09:00:00 GMT" {
+		t.Fatalf("Last-Modified %q, want the second the list was first served", lastMod)
+	}
+	if again, body := rawGet(t, ts.URL+list, "gzip", "If-Modified-Since", lastMod); again.StatusCode != http.StatusNotModified || len(body) != 0 {
+		t.Errorf("If-Modified-Since alone on an unchanged list: %d, %d bytes", again.StatusCode, len(body))
+	}
+	earlier := now.Add(-time.Hour).Format(http.TimeFormat)
+	if again, _ := rawGet(t, ts.URL+list, "gzip", "If-Modified-Since", earlier); again.StatusCode != http.StatusOK {
+		t.Errorf("If-Modified-Since before the list was served: %d, want 200", again.StatusCode)
+	}
+
+	// The list changes; its new version is asked for within the same second.
+	if err := ts.st.CreateOrganisation(ctx, store.Actor{}, &organisation.Organisation{Name: "Samarkand Seed Bank", Kind: organisation.ResearchInstitute, Country: "UZ"}); err != nil {
+		t.Fatal(err)
+	}
+	changed, body := rawGet(t, ts.URL+list, "identity", "If-Modified-Since", lastMod)
+	if changed.StatusCode != http.StatusOK || !strings.Contains(string(body), "Samarkand Seed Bank") {
+		t.Fatalf("If-Modified-Since after a change: %d", changed.StatusCode)
+	}
+	now = now.Add(time.Second)
+	changed, _ = rawGet(t, ts.URL+list, "identity", "If-Modified-Since", lastMod)
+	if changed.StatusCode != http.StatusOK || changed.Header.Get("Last-Modified") != "Sun, 01 Mar 2026 09:00:01 GMT" {
+		t.Errorf("a second after the change: %d, Last-Modified %q", changed.StatusCode, changed.Header.Get("Last-Modified"))
+	}
+	// A signed-in user's page gets no date from the visitors' memory.
+	member, _ := ts.user(t, "member@example.kz", account.Member)
+	now = now.Add(5 * time.Second)
+	member.get(list)
+	now = now.Add(5 * time.Second)
+	if res := member.get(list); res.Header.Get("Last-Modified") != "" {
+		t.Errorf("signed-in answer with Last-Modified %q", res.Header.Get("Last-Modified"))
 	}
 }

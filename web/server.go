@@ -55,6 +55,7 @@ type Server struct {
 	routes  []Route
 	api     []apiOperation
 	limits  *limits
+	seen    seenBodies
 
 	mu sync.Mutex
 }
