@@ -61,8 +61,8 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // middleware wraps every request: recovery, security headers, the request
-// log and metrics, the body limit, cross-origin protection and the
-// authenticated user.
+// log and metrics, the body limit, compression, cross-origin protection,
+// the authenticated user, the rate and load limits and the ETag.
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +73,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		s.renderError(w, r, err)
 	}))
-	inner := cop.Handler(s.authenticate(next))
+	inner := s.compress(cop.Handler(s.authenticate(s.limit(s.etag(next)))))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		r = s.withClientAddr(r)

@@ -65,6 +65,7 @@ func baseFuncs() template.FuncMap {
 		"safeURL":    func(s string) template.URL { return template.URL(s) },
 		"countryObj": func(code string) store.Country { return store.Country{Code: code} },
 		"verified":   func(id string) bool { return false },
+		"asset":      assetPath,
 	}
 }
 

@@ -6,7 +6,6 @@ package web
 import (
 	"context"
 	"embed"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -46,6 +45,14 @@ type Config struct {
 	Jobs Jobs
 	// MapFile replaces the shipped world boundaries (TopoJSON or GeoJSON).
 	MapFile string
+	// RateLimit is how many requests a minute one client address may send
+	// without signing in; 0 turns the limit off. RateBurst is how many it
+	// may send at once (RateLimit/6 when 0). See limits.go.
+	RateLimit, RateBurst int
+	// MaxExpensive bounds the searches, analytics and recommendations
+	// served at once: 0 sizes it to the machine, a negative value turns
+	// the bound off.
+	MaxExpensive int
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -63,8 +70,10 @@ type Server struct {
 	// hashGate bounds the password hashes computed at once (see hashing).
 	hashGate *account.HashGate
 	// bg is the server's own work outside requests, waited for on Close.
-	bg   *background
-	recs *recommenderCache
+	bg     *background
+	recs   *recommenderCache
+	limits *limits
+	seen   seenBodies
 
 	mu sync.Mutex
 }
@@ -89,6 +98,7 @@ func New(st *store.Store, log *slog.Logger, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = newMetrics(prometheus.NewRegistry())
+	s.limits = newLimits(cfg)
 	s.registerRoutes()
 	s.handler = s.middleware(s.mux)
 	return s, nil
@@ -182,12 +192,7 @@ func (s *Server) registerRoutes() {
 }
 
 func (s *Server) coreRoutes() {
-	static, _ := fs.Sub(staticFS, "static")
-	fileServer := http.StripPrefix("/static/", http.FileServerFS(static))
-	s.handle("GET /static/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=86400")
-		fileServer.ServeHTTP(w, r)
-	})
+	s.page("GET /static/", s.serveStatic)
 	s.page("GET /healthz", s.healthz)
 	s.page("GET /readyz", s.readyz)
 	s.page("GET /metrics", s.serveMetrics)

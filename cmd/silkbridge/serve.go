@@ -47,7 +47,9 @@ then read from X-Forwarded-For, which is ignored from anyone else.
 
 Environment: SILKBRIDGE_DB, SILKBRIDGE_ADDR, SILKBRIDGE_BASE_URL,
 SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_METRICS_ADDR, SILKBRIDGE_METRICS_TOKEN,
-SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
+SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug,
+SILKBRIDGE_RATE_LIMIT, SILKBRIDGE_RATE_BURST, SILKBRIDGE_MAX_EXPENSIVE,
+SILKBRIDGE_MAP_FILE.`)
 	addr := fs.String("addr", env("SILKBRIDGE_ADDR", defaultAddr), "address to listen on; beyond localhost it needs --base-url (env SILKBRIDGE_ADDR)")
 	db := dbFlag(fs)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
@@ -58,6 +60,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	proxies := fs.String("trusted-proxies", env("SILKBRIDGE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (env SILKBRIDGE_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", env("SILKBRIDGE_METRICS_ADDR", ""), "serve /metrics on this address of its own, e.g. localhost:9090 (env SILKBRIDGE_METRICS_ADDR)")
 	metricsToken := fs.String("metrics-token", env("SILKBRIDGE_METRICS_TOKEN", ""), "serve /metrics on the main address to requests bearing this token (env SILKBRIDGE_METRICS_TOKEN)")
+	limits := addLimitFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -73,6 +76,10 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 		return err
 	}
 	if err := web.CheckMapFile(*mapFile); err != nil {
+		return err
+	}
+	cfg := web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken, MapFile: *mapFile}
+	if err := limits.apply(&cfg); err != nil {
 		return err
 	}
 	log := newLogger()
@@ -94,7 +101,8 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(st, log, web.Config{BaseURL: public, SecureCookies: *tls, Demo: *demo, TrustedProxies: trusted, MetricsToken: *metricsToken, Jobs: jc, MapFile: *mapFile})
+	cfg.Jobs = jc
+	srv, err := web.New(st, log, cfg)
 	if err != nil {
 		return err
 	}
