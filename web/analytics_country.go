@@ -258,11 +258,11 @@ func (s *Server) countryProfilePage(w http.ResponseWriter, r *http.Request) erro
 		years[i] = strconv.Itoa(y)
 	}
 	charts := map[string]any{
-		"Stages": map[string]any{"toolbox": chartToolbox(), "tooltip": map[string]any{"trigger": "axis"},
+		"Stages": map[string]any{"tooltip": map[string]any{"trigger": "axis"},
 			"grid":  map[string]any{"left": 150, "right": 40, "top": 30, "bottom": 30},
 			"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "category", "data": labels, "inverse": true},
 			"series": []map[string]any{{"type": "bar", "data": p.Cooperations.ByStage, "label": map[string]any{"show": true, "position": "right"}}}},
-		"Trend": map[string]any{"toolbox": chartToolbox(), "tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 0},
+		"Trend": map[string]any{"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 0},
 			"grid":  map[string]any{"top": 40},
 			"xAxis": map[string]any{"type": "category", "data": years}, "yAxis": map[string]any{"type": "value"}, "series": trend},
 	}

@@ -281,7 +281,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 			f, _ := strconv.ParseFloat(row[t.Value], 64)
 			values = append(values, f)
 		}
-		v.Chart = map[string]any{"toolbox": chartToolbox(), "tooltip": map[string]any{"trigger": "axis"},
+		v.Chart = map[string]any{"tooltip": map[string]any{"trigger": "axis"},
 			"grid":  map[string]any{"left": 170, "right": 50, "top": 30, "bottom": 30},
 			"xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "category", "data": v.Labels, "inverse": true},
 			"series": []map[string]any{{"type": "bar", "name": v.Columns[t.Value], "data": values, "label": map[string]any{"show": true, "position": "right"}}}}

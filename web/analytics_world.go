@@ -371,7 +371,6 @@ func (s *Server) mapChart(r *http.Request, ref *store.Reference, rep *pairReport
 	}
 	return map[string]any{
 		"tooltip": map[string]any{"trigger": "item"},
-		"toolbox": chartToolbox(),
 		"visualMap": map[string]any{"min": lo, "max": hi, "left": "left", "bottom": 10, "calculable": true,
 			"text": []string{s.T(r, "gov.measure."+measure), ""}, "inRange": map[string]any{"color": []string{"#e8f1fa", "#6baed6", "#08306b"}}},
 		"series": []map[string]any{{"type": "map", "map": "world", "roam": true, "nameMap": nameMap, "data": items,
@@ -421,15 +420,9 @@ func (s *Server) networkChart(r *http.Request, ref *store.Reference, net *networ
 	}
 	return map[string]any{
 		"tooltip": map[string]any{},
-		"toolbox": chartToolbox(),
 		"series": []map[string]any{{"type": "graph", "layout": "circular", "circular": map[string]any{"rotateLabel": true},
 			"data": nodes, "links": links, "roam": true, "label": map[string]any{"show": true, "position": "right"},
 			"lineStyle": map[string]any{"color": "source", "curveness": 0.2}}},
 	}
 }
 
-// chartToolbox lets a reader save a chart; the page adds PNG and SVG
-// buttons of its own, since the SVG renderer saves SVG only.
-func chartToolbox() map[string]any {
-	return map[string]any{"feature": map[string]any{"saveAsImage": map[string]any{"title": "SVG"}}}
-}

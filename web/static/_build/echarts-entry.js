@@ -1,6 +1,6 @@
 // The ECharts that Silkbridge ships: only the chart types and components
 // that the pages' chart options use (web/*.go builds them; grep for
-// "type": in analytics_depth.go, parks.go, programme_runs.go), drawn with
+// "type": in analytics_*.go, parks.go, programme_runs.go), drawn with
 // the SVG renderer that web/static/app.js asks for. A chart type or
 // component missing here makes echarts.init draw nothing and log an error
 // in the console, which the browser test of the charts catches: add it
@@ -10,7 +10,10 @@ import { BarChart, HeatmapChart, LineChart } from "echarts/charts";
 import { GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent } from "echarts/components";
 import { SVGRenderer } from "echarts/renderers";
 
-echarts.use([BarChart, HeatmapChart, LineChart, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent, SVGRenderer]);
+echarts.use([BarChart, HeatmapChart, LineChart, GridComponent, LegendComponent,
+	TooltipComponent, VisualMapContinuousComponent, SVGRenderer]);
 
-// app.js calls echarts.init only; exporting no more lets esbuild drop the rest.
+// app.js calls echarts.init; exporting no more lets esbuild drop the rest.
+// The world map and the network add map and graph charts in
+// echarts-world-entry.js, loaded only on the pages that draw them.
 export { init, getInstanceByDom } from "echarts/core";

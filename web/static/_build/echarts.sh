@@ -16,21 +16,25 @@
 set -eu
 cd "$(dirname "$0")"
 npm ci --no-audit --no-fund
-out=../vendor/echarts.min.js
+build() { # entry, output, what it holds
+	entry=$1 out=$2 holds=$3
+	# The licence header travels with the file: Apache-2.0 asks for it, and
+	# esbuild's --legal-comments=none would otherwise drop it.
+	{
+		printf '/*! Apache ECharts %s, custom build for Silkbridge (%s; SVG renderer).\n' "$version" "$holds"
+		printf ' * Licensed under the Apache License, Version 2.0; see echarts.LICENSE and echarts.NOTICE beside this file.\n'
+		printf ' * Includes zrender (BSD-3-Clause, echarts.LICENSE-zrender) and tslib (0BSD, echarts.LICENSE-tslib). */\n'
+		./node_modules/.bin/esbuild "$entry" --bundle --minify --format=iife --global-name=echarts \
+			--target=es2017 --legal-comments=none --log-level=warning
+	} >"$out.tmp"
+	mv "$out.tmp" "$out"
+	wc -c "$out"
+	sha256sum "$out"
+}
 version=$(node -p 'require("echarts/package.json").version')
-# The licence header travels with the file: Apache-2.0 asks for it, and
-# esbuild's --legal-comments=none would otherwise drop it.
-{
-	printf '/*! Apache ECharts %s, custom build for Silkbridge (bar, line, heatmap; grid, legend, tooltip, visualMap; SVG renderer).\n' "$version"
-	printf ' * Licensed under the Apache License, Version 2.0; see echarts.LICENSE and echarts.NOTICE beside this file.\n'
-	printf ' * Includes zrender (BSD-3-Clause, echarts.LICENSE-zrender) and tslib (0BSD, echarts.LICENSE-tslib). */\n'
-	./node_modules/.bin/esbuild echarts-entry.js --bundle --minify --format=iife --global-name=echarts \
-		--target=es2017 --legal-comments=none --log-level=warning
-} >"$out.tmp"
-mv "$out.tmp" "$out"
+build echarts-entry.js ../vendor/echarts.min.js "bar, line, heatmap; grid, legend, tooltip, visualMap"
+build echarts-world-entry.js ../vendor/echarts-world.min.js "bar, line, heatmap, map, graph; grid, legend, tooltip, visualMap"
 cp node_modules/echarts/LICENSE ../vendor/echarts.LICENSE
 cp node_modules/echarts/NOTICE ../vendor/echarts.NOTICE
 cp node_modules/echarts/licenses/LICENSE-d3 ../vendor/echarts.LICENSE-d3
 cp node_modules/zrender/LICENSE ../vendor/echarts.LICENSE-zrender
-wc -c "$out"
-sha256sum "$out"
