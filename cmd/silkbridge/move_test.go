@@ -11,8 +11,10 @@ import (
 
 	"github.com/silkbridge/silkbridge/account"
 	"github.com/silkbridge/silkbridge/cooperation"
+	"github.com/silkbridge/silkbridge/openalex"
 	"github.com/silkbridge/silkbridge/opportunity"
 	"github.com/silkbridge/silkbridge/organisation"
+	"github.com/silkbridge/silkbridge/policy"
 	"github.com/silkbridge/silkbridge/store"
 	"github.com/silkbridge/silkbridge/store/storetest"
 )
@@ -99,6 +101,20 @@ func demoInstallation(t *testing.T) (string, movedAccount) {
 		t.Fatalf("no agreement (%v)", err)
 	}
 	if err := st.LinkCooperation(ctx, store.Actor{}, agreements[0].ID, coops[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	// The bibliometric record (a few pairs stand for the import) and the
+	// counter of eligibility checks.
+	rec := &openalex.Record{Pairs: []openalex.Pair{{Year: 2023, A: "CN", B: "PK", Works: 9601}, {Year: 2023, A: "CN", B: "RU", Works: 4596}},
+		Totals: []openalex.Total{{Year: 2023, Country: "CN", Works: 200000, Partners: 180}, {Year: 2023, Country: "PK", Works: 20000, Partners: 120}}}
+	if _, err := st.ImportOpenAlex(ctx, store.Actor{}, rec, nil); err != nil {
+		t.Fatal(err)
+	}
+	policies, _, err := st.Policies(ctx, policy.Filter{})
+	if err != nil || len(policies) == 0 {
+		t.Fatalf("demo policies: %d, %v", len(policies), err)
+	}
+	if err := st.RecordIncentiveChecks(ctx, "2026-12-01", []string{policies[0].ID}, map[string]bool{policies[0].ID: true}); err != nil {
 		t.Fatal(err)
 	}
 	return path, acc
