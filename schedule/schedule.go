@@ -157,6 +157,7 @@ func ScheduleWith(in Input, opt Options) (Result, error) {
 		sv.compact(deadline)
 		sv.anneal(deadline)
 		sv.compact(deadline)
+		sv.earlierBack(deadline)
 	}
 	return p.result(sv, bound), nil
 }
