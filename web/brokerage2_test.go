@@ -2,10 +2,15 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"testing"
+
+	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/event"
+	"github.com/silkbridge/silkbridge/store"
 )
 
 // arrive registers a participant with a profile who never opens the
@@ -53,6 +58,57 @@ func TestBrokerage_AvailabilityIsEverySlotUntilChanged(t *testing.T) {
 		sc = b.schedule(t)
 		if sc.Placed != 1 || len(sc.Unplaced) != 1 || sc.Unplaced[0].RequestID != ac {
 			t.Errorf("after chen cleared her slots: placed %d, unplaced %v; want only %s (aigerim-chen) unplaced, %s placed", sc.Placed, sc.Unplaced, ac, ab)
+		}
+	})
+}
+
+func TestBrokerage_FunnelCountsHeldMeetingsNoShowsAndFollowUps(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		ctx := context.Background()
+		b := newBrokerage(t, ts, 3, 5)
+		for _, name := range []string{"aigerim", "bilal", "chen", "dana"} {
+			b.arrive(t, name)
+		}
+		ab := b.meet(t, "aigerim", "bilal", true)
+		ac := b.meet(t, "aigerim", "chen", true)
+		b.meet(t, "bilal", "chen", false)
+		if sc := b.schedule(t); sc.Placed != 2 {
+			t.Fatalf("placed %d, want 2", sc.Placed)
+		}
+		actor := func(name string) store.Actor { return store.Actor{UserID: b.users[name].ID} }
+
+		// Only a side marks a meeting, an answer needs a held meeting, and
+		// refusals change nothing.
+		if err := ts.st.MarkMeeting(ctx, actor("dana"), b.e.ID, ab, event.Held); silkbridge.ErrorCode(err) != silkbridge.EFORBIDDEN {
+			t.Errorf("dana marks a meeting she is not in: %v, want forbidden", err)
+		}
+		if err := ts.st.MarkMeeting(ctx, actor("bilal"), b.e.ID, ab, "maybe"); silkbridge.ErrorCode(err) != silkbridge.EINVALID {
+			t.Errorf("attendance \"maybe\": %v, want invalid", err)
+		}
+		if err := ts.st.AnswerOutcome(ctx, actor("bilal"), b.e.ID, ab, event.Interest); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
+			t.Errorf("an answer before the meeting is marked held: %v, want conflict", err)
+		}
+		if err := ts.st.MarkMeeting(ctx, actor("bilal"), b.e.ID, ab, event.Held); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.st.MarkMeeting(ctx, actor("aigerim"), b.e.ID, ac, event.NoShow); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.st.AnswerOutcome(ctx, actor("bilal"), b.e.ID, ab, event.Interest); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.st.AnswerOutcome(ctx, actor("aigerim"), b.e.ID, ab, event.NoInterest); err != nil {
+			t.Fatal(err)
+		}
+
+		res := b.fx.organiser.get("/api/v1/events/" + b.e.ID + "/funnel")
+		var f event.Funnel
+		if err := json.Unmarshal([]byte(res.Body), &f); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("funnel: %d %s (%v)", res.StatusCode, res.Body, err)
+		}
+		want := event.Funnel{EventID: b.e.ID, Requested: 3, Accepted: 2, Scheduled: 2, Held: 1, NoShows: 1, FollowUp: 1, NoShowRate: 0.5}
+		if f != want {
+			t.Errorf("funnel %+v, want %+v", f, want)
 		}
 	})
 }
