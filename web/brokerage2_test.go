@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/silkbridge/silkbridge"
@@ -109,6 +110,38 @@ func TestBrokerage_FunnelCountsHeldMeetingsNoShowsAndFollowUps(t *testing.T) {
 		want := event.Funnel{EventID: b.e.ID, Requested: 3, Accepted: 2, Scheduled: 2, Held: 1, NoShows: 1, FollowUp: 1, NoShowRate: 0.5}
 		if f != want {
 			t.Errorf("funnel %+v, want %+v", f, want)
+		}
+	})
+}
+
+func TestBrokerage_AttendanceAndOutcomeOverTheAPIRefuseBadInputByField(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, ts *testServer) {
+		b := newBrokerage(t, ts, 1, 1)
+		b.arrive(t, "aigerim")
+		b.arrive(t, "bilal")
+		ab := b.meet(t, "aigerim", "bilal", true)
+		if sc := b.schedule(t); sc.Placed != 1 {
+			t.Fatalf("placed %d, want 1", sc.Placed)
+		}
+		base := "/api/v1/events/" + b.e.ID + "/meetings/" + ab
+		bilal := b.people["bilal"]
+		if res := bilal.json("POST", base+"/attendance", map[string]any{"status": "maybe"}); res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"status"`) {
+			t.Errorf("attendance \"maybe\": %d %s, want 422 naming status", res.StatusCode, res.Body)
+		}
+		if res := bilal.json("POST", base+"/outcome", map[string]any{"outcome": "follow_up"}); res.StatusCode != http.StatusConflict {
+			t.Errorf("an outcome before the meeting is held: %d %s, want 409", res.StatusCode, res.Body)
+		}
+		if f, err := ts.st.EventFunnel(context.Background(), b.e.ID); err != nil || f.Held != 0 || f.FollowUp != 0 {
+			t.Fatalf("after refused input: %+v, %v; want nothing held or followed up", f, err)
+		}
+		if res := bilal.json("POST", base+"/attendance", map[string]any{"status": "held"}); res.StatusCode != http.StatusNoContent {
+			t.Fatalf("held: %d %s", res.StatusCode, res.Body)
+		}
+		if res := bilal.json("POST", base+"/outcome", map[string]any{"outcome": "agreement_likely"}); res.StatusCode != http.StatusNoContent {
+			t.Fatalf("outcome: %d %s", res.StatusCode, res.Body)
+		}
+		if f, err := ts.st.EventFunnel(context.Background(), b.e.ID); err != nil || f.Held != 1 || f.FollowUp != 1 {
+			t.Errorf("after held and agreement likely: %+v, %v; want one held, one followed up", f, err)
 		}
 	})
 }
