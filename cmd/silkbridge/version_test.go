@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,8 +33,11 @@ func TestVersion_ReportsTheCommitTheToolchainRecorded(t *testing.T) {
 // SQLite, independently of the store's own reckoning.
 func highestMigration(t *testing.T) int64 {
 	t.Helper()
+	// SQLite runs the common migrations and its own.
 	files, err := filepath.Glob("../../store/migrations/sqlite/*.sql")
-	if err != nil || len(files) == 0 {
+	common, err2 := filepath.Glob("../../store/migrations/common/*.sql")
+	files = append(files, common...)
+	if err = errors.Join(err, err2); err != nil || len(files) == 0 {
 		t.Fatalf("no migration files (%v)", err)
 	}
 	var hi int64
