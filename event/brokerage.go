@@ -266,5 +266,5 @@ func InputHash(in schedule.Input) string {
 // Reasons lists the codes of Unplaced.Reason, for translation.
 var Reasons = []string{
 	string(schedule.NoCommonSlot), string(schedule.NoFreeTable), string(schedule.RequesterBusy),
-	string(schedule.InviteeBusy), string(schedule.BothBusy),
+	string(schedule.InviteeBusy), string(schedule.BothBusy), string(schedule.AtMaximum),
 }

@@ -119,14 +119,17 @@ func upperBound(p *problem, placed int) int {
 		}
 		// Kuhn's algorithm never unmatches a matched request.
 		matched = matched[:0]
+		got := int32(0)
 		for i := range mine {
 			stamp++
 			ok := try(int32(i))
 			matched = append(matched, ok)
 			if ok {
-				personSum++
+				got++
 			}
 		}
+		// Nobody meets more than their maximum, whatever the slots allow.
+		personSum += int(min(got, p.limit[q]))
 		stamp++
 		for i, ok := range matched {
 			if !ok {

@@ -23,9 +23,50 @@ type GenerateConfig struct {
 	// slots between MinAvailable and MaxAvailable (fractions in [0, 1]);
 	// both zero means 0.6 to 1.
 	MinAvailable, MaxAvailable float64
+	// TablesShare, when above zero, overrides Tables: each slot gets
+	// tables for that share of the average demand per slot (requests
+	// divided by slots), at least one.
+	TablesShare float64
+	// Popular is the share of participants (in [0, 1]) that others ask
+	// for PopularTimes as often: they take part in MeetingsEach*PopularTimes
+	// requests instead of MeetingsEach.
+	Popular      float64
+	PopularTimes int
 	// Seed makes the event reproducible: equal configs give equal events.
 	Seed uint64
 }
+
+// Family returns the configuration of one of the benchmark's families of
+// events, for n participants:
+//
+//   - easy: 10 requests each, 16 slots, a table for everyone, each
+//     participant available in 60-100% of the slots;
+//   - tight: 8 requests each, the most popular tenth asked for three times
+//     as often, 16 slots with tables for 70% of the average demand per
+//     slot, and everyone available in 60% of the slots, as at real events;
+//   - small: at most 12 participants and 6 slots, small enough for an
+//     exact search; n is capped at 12 and the seed also draws the shape.
+func Family(name string, n int, seed uint64) (GenerateConfig, error) {
+	switch name {
+	case "easy":
+		return GenerateConfig{Participants: n, MeetingsEach: 10, Slots: 16,
+			MinAvailable: 0.6, MaxAvailable: 1, Seed: seed}, nil
+	case "tight":
+		return GenerateConfig{Participants: n, MeetingsEach: 8, Slots: 16,
+			MinAvailable: 0.6, MaxAvailable: 0.6, TablesShare: 0.7,
+			Popular: 0.1, PopularTimes: 3, Seed: seed}, nil
+	case "small":
+		rng := rand.New(rand.NewPCG(seed, 0x5a11))
+		n = min(max(n, 6), 12)
+		n = 6 + rng.IntN(n-5)
+		return GenerateConfig{Participants: n, MeetingsEach: 2 + rng.IntN(3), Slots: 3 + rng.IntN(4),
+			Tables: 1 + rng.IntN(3), MinAvailable: 0.4, MaxAvailable: 1, Seed: seed}, nil
+	}
+	return GenerateConfig{}, fmt.Errorf("family %q: want easy, tight or small", name)
+}
+
+// Families lists the names Family knows.
+var Families = []string{"easy", "tight", "small"}
 
 // Generate builds the random event c describes. Every participant is in
 // exactly MeetingsEach requests (one fewer for one participant when the
@@ -36,6 +77,9 @@ func Generate(c GenerateConfig) (Input, error) {
 	}
 	if c.Tables == 0 {
 		c.Tables = c.Participants / 2
+	}
+	if c.PopularTimes == 0 {
+		c.PopularTimes = 1
 	}
 	switch {
 	case c.Participants < 0:
@@ -48,6 +92,12 @@ func Generate(c GenerateConfig) (Input, error) {
 		return Input{}, fmt.Errorf("slots: %d is negative", c.Slots)
 	case c.Tables < 0:
 		return Input{}, fmt.Errorf("tables: %d is negative", c.Tables)
+	case c.TablesShare < 0:
+		return Input{}, fmt.Errorf("tables share: %g is negative", c.TablesShare)
+	case !(0 <= c.Popular && c.Popular <= 1) || c.PopularTimes < 1:
+		return Input{}, fmt.Errorf("popular: want a share in [0, 1] (%g) asked for 1 or more times as often (%d)", c.Popular, c.PopularTimes)
+	case c.Popular > 0 && c.MeetingsEach*c.PopularTimes >= c.Participants:
+		return Input{}, fmt.Errorf("popular: %d meetings each needs more than %d participants", c.MeetingsEach*c.PopularTimes, c.Participants)
 	case !(0 <= c.MinAvailable && c.MinAvailable <= c.MaxAvailable && c.MaxAvailable <= 1):
 		return Input{}, fmt.Errorf("availability: want 0 <= min (%g) <= max (%g) <= 1", c.MinAvailable, c.MaxAvailable)
 	}
@@ -86,9 +136,27 @@ func Generate(c GenerateConfig) (Input, error) {
 		in.Participants[i] = Participant{ID: fmt.Sprintf("p%05d", i+1), Available: avail}
 	}
 
-	pairs, err := regularPairs(rng, c.Participants, c.MeetingsEach)
+	degree := make([]int, c.Participants)
+	popular := int(math.Round(c.Popular * float64(c.Participants)))
+	for i := range degree {
+		degree[i] = c.MeetingsEach
+	}
+	if popular > 0 {
+		// The popular ones are drawn at random, not the first IDs, so
+		// that ID order says nothing about demand.
+		for _, i := range rng.Perm(c.Participants)[:popular] {
+			degree[i] = c.MeetingsEach * c.PopularTimes
+		}
+	}
+	pairs, err := degreePairs(rng, degree)
 	if err != nil {
 		return Input{}, err
+	}
+	if c.TablesShare > 0 && c.Slots > 0 {
+		t := max(1, int(math.Round(c.TablesShare*float64(len(pairs))/float64(c.Slots))))
+		for s := range in.Slots {
+			in.Slots[s].Tables = t
+		}
 	}
 	start := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	in.Requests = make([]Request, len(pairs))
@@ -107,13 +175,14 @@ func Generate(c GenerateConfig) (Input, error) {
 	return in, nil
 }
 
-// regularPairs returns n*k/2 distinct pairs of distinct people from 0..n-1
-// in which everyone appears k times: the configuration model (shuffle k
+// degreePairs returns distinct pairs of distinct people from
+// 0..len(degree)-1 in which person i appears degree[i] times (one fewer for
+// one person when the sum is odd): the configuration model (shuffle degree
 // copies of everyone, pair neighbours) followed by random rewiring of
 // self-pairs and repeated pairs.
-func regularPairs(rng *rand.Rand, n, k int) ([][2]int, error) {
-	stubs := make([]int, 0, n*k)
-	for i := range n {
+func degreePairs(rng *rand.Rand, degree []int) ([][2]int, error) {
+	var stubs []int
+	for i, k := range degree {
 		for range k {
 			stubs = append(stubs, i)
 		}

@@ -17,6 +17,7 @@ package schedule
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -43,6 +44,15 @@ type Participant struct {
 	ID string
 	// Available lists the IDs of the slots the participant can meet in.
 	Available []string
+	// Min is how many meetings the participant should have at least: a
+	// wish the scheduler honours, after placing as many meetings as it
+	// can, by giving places to those below their minimum before others.
+	// Zero means one: nobody should leave with no meeting while another
+	// has many.
+	Min int `json:",omitempty"`
+	// Max is how many meetings the participant may have at most, a rule
+	// like availability; zero means no limit.
+	Max int `json:",omitempty"`
 }
 
 // Request is an accepted request for a 1:1 meeting.
@@ -94,6 +104,8 @@ type Reason string
 const (
 	// NoCommonSlot: the two sides have no available slot in common.
 	NoCommonSlot Reason = "no_common_slot"
+	// AtMaximum: one side already has the most meetings they asked for.
+	AtMaximum Reason = "at_maximum"
 	// NoFreeTable: in at least one common slot both sides are free, but
 	// every table of those slots is taken.
 	NoFreeTable Reason = "no_free_table"
@@ -117,13 +129,61 @@ func (r Result) Placed() int { return len(r.Meetings) }
 // negative table count, an availability or request naming an unknown slot or
 // participant, a request to meet oneself, or two requests for the same pair.
 func Schedule(in Input) (Result, error) {
+	return ScheduleWith(in, Options{Improve: DefaultImprove})
+}
+
+// Options tune a run of the scheduler.
+type Options struct {
+	// Improve bounds the time the last steps (fairness and fewer idle
+	// gaps) may take; zero skips them. The schedule is the same for the
+	// same input whenever they finish within it.
+	Improve time.Duration
+}
+
+// DefaultImprove is the time Schedule gives the improvement steps.
+const DefaultImprove = time.Second
+
+// ScheduleWith is Schedule with options.
+func ScheduleWith(in Input, opt Options) (Result, error) {
 	p, err := compile(in)
 	if err != nil {
 		return Result{}, err
 	}
 	sv := newSolver(p)
 	bound := sv.solve(func(placed int) int { return upperBound(p, placed) })
+	if opt.Improve > 0 {
+		deadline := time.Now().Add(opt.Improve)
+		sv.fair(deadline)
+		sv.compact(deadline)
+		sv.anneal(deadline)
+		sv.compact(deadline)
+		sv.earlierBack(deadline)
+	}
 	return p.result(sv, bound), nil
+}
+
+// Greedy is the baseline the benchmark measures against: each request, in
+// request order, takes its earliest common slot where both sides and a
+// table are free, and nothing is ever moved. It keeps every rule Schedule
+// keeps; its unplaced requests carry reasons and its bound is Schedule's.
+func Greedy(in Input) (Result, error) {
+	p, err := compile(in)
+	if err != nil {
+		return Result{}, err
+	}
+	sv := newSolver(p)
+	for m := range int32(len(p.from)) {
+		if !sv.room(m) {
+			continue
+		}
+		for _, s := range p.commonSlots(m) {
+			if sv.free(m, s) {
+				sv.move(m, s)
+				break
+			}
+		}
+	}
+	return p.result(sv, upperBound(p, sv.placed)), nil
 }
 
 // problem is an Input translated to dense indexes, which is what the solver
@@ -135,6 +195,10 @@ type problem struct {
 	in     Input
 	nP, nS int
 	tables []int32
+	// limit[q] is participant q's most meetings (Max, or more than any
+	// schedule could give when Max is zero); least[q] is their Min, one
+	// when unset.
+	limit, least []int32
 	// request[m] is the index in in.Requests of request m.
 	request []int32
 	// from and to are each request's two sides (requester, invitee).
@@ -190,11 +254,24 @@ func compile(in Input) (*problem, error) {
 	})
 	personIndex := make(map[string]int32, p.nP)
 	avail := make([]bool, p.nP*p.nS)
+	p.limit = make([]int32, p.nP)
+	p.least = make([]int32, p.nP)
 	for q, i := range people {
 		pt := &in.Participants[i]
 		if _, dup := personIndex[pt.ID]; dup {
 			return nil, fmt.Errorf("participant %q: listed twice", pt.ID)
 		}
+		switch {
+		case pt.Min < 0 || pt.Max < 0:
+			return nil, fmt.Errorf("participant %q: negative minimum (%d) or maximum (%d) of meetings", pt.ID, pt.Min, pt.Max)
+		case pt.Max > 0 && pt.Min > pt.Max:
+			return nil, fmt.Errorf("participant %q: minimum of meetings %d above the maximum %d", pt.ID, pt.Min, pt.Max)
+		}
+		p.limit[q] = math.MaxInt32
+		if pt.Max > 0 {
+			p.limit[q] = int32(min(pt.Max, p.nS+1))
+		}
+		p.least[q] = int32(max(pt.Min, 1))
 		personIndex[pt.ID] = int32(q)
 		row := avail[q*p.nS : (q+1)*p.nS]
 		for _, sid := range pt.Available {

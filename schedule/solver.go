@@ -54,8 +54,10 @@ type solver struct {
 	busy []int32
 	// slot[m] is the slot request m is placed in, or -1.
 	slot []int32
-	// used[s] counts the meetings placed in slot s.
+	// used[s] counts the meetings placed in slot s; count[q] those of
+	// participant q.
 	used   []int32
+	count  []int32
 	placed int
 	// inSlot[s] lists the requests placed in slot s, in no useful order;
 	// at[m] is request m's position in that list.
@@ -90,6 +92,7 @@ func newSolver(p *problem) *solver {
 		busy:    make([]int32, p.nP*p.nS),
 		slot:    make([]int32, nM),
 		used:    make([]int32, p.nS),
+		count:   make([]int32, p.nP),
 		inSlot:  make([][]int32, p.nS),
 		at:      make([]int32, nM),
 		openAt:  make([]int32, nM),
@@ -138,6 +141,8 @@ func (sv *solver) move(m, s int32) {
 		sv.busy[b+int(old)] = -1
 		sv.used[old]--
 		sv.placed--
+		sv.count[sv.from[m]]--
+		sv.count[sv.to[m]]--
 		removeAt(&sv.inSlot[old], sv.at, m)
 		sv.openAt[m] = int32(len(sv.open))
 		sv.open = append(sv.open, m)
@@ -147,6 +152,8 @@ func (sv *solver) move(m, s int32) {
 		sv.busy[b+int(s)] = m
 		sv.used[s]++
 		sv.placed++
+		sv.count[sv.from[m]]++
+		sv.count[sv.to[m]]++
 		sv.at[m] = int32(len(sv.inSlot[s]))
 		sv.inSlot[s] = append(sv.inSlot[s], m)
 		if sv.openAt[m] >= 0 {
@@ -190,6 +197,20 @@ func (sv *solver) free(m, s int32) bool {
 	return sv.used[s] < sv.tables[s] &&
 		sv.busy[int(sv.from[m])*sv.nS+int(s)] < 0 &&
 		sv.busy[int(sv.to[m])*sv.nS+int(s)] < 0
+}
+
+// room reports whether both sides of the unplaced request m are below
+// their maximum of meetings.
+func (sv *solver) room(m int32) bool {
+	a, b := sv.from[m], sv.to[m]
+	return sv.count[a] < sv.limit[a] && sv.count[b] < sv.limit[b]
+}
+
+// capped reports whether both sides of request m are at or below their
+// maximum.
+func (sv *solver) capped(m int32) bool {
+	a, b := sv.from[m], sv.to[m]
+	return sv.count[a] <= sv.limit[a] && sv.count[b] <= sv.limit[b]
 }
 
 // done reports whether more search cannot or may not place more: the
@@ -240,7 +261,7 @@ func (sv *solver) greedy() {
 		}
 		best, bestNeed, bestFree := int32(-1), int32(0), int32(0)
 		for _, s := range cs {
-			if !sv.free(m, s) {
+			if !sv.room(m) || !sv.free(m, s) {
 				continue
 			}
 			n, f := need[a+int(s)]+need[b+int(s)], sv.tables[s]-sv.used[s]
@@ -275,7 +296,7 @@ func (sv *solver) repair() bool {
 // depth pushed meetings, shortest chains first, trying at most budget moves
 // per depth. On failure nothing has changed.
 func (sv *solver) augment(m int32, depth, budget int) bool {
-	if sv.openAt[m] < 0 {
+	if sv.openAt[m] < 0 || !sv.room(m) {
 		return false
 	}
 	for d := 0; d <= depth; d++ {
@@ -397,6 +418,12 @@ func (sv *solver) walk(bound int) {
 		}
 		before := sv.placed
 		sv.forceIn(e, s, rng)
+		if !sv.capped(e) {
+			// Its sides were at their maximum and met elsewhere.
+			sv.rollback(0)
+			sv.commit()
+			continue
+		}
 		for _, z := range sv.out {
 			// The pushed-out meetings may fit elsewhere, and the other
 			// requests of their sides that e did not take may fit where
@@ -499,7 +526,7 @@ func (sv *solver) earlierFirst() {
 			for _, z := range out {
 				sv.augment(z, walkDepth, walkBudget)
 			}
-			if sv.placed < before {
+			if sv.placed < before || !sv.capped(e) {
 				sv.rollback(0)
 			} else {
 				sv.commit()
@@ -522,6 +549,9 @@ func (sv *solver) reason(m int32) Reason {
 	cs := sv.commonSlots(m)
 	if len(cs) == 0 {
 		return NoCommonSlot
+	}
+	if !sv.room(m) {
+		return AtMaximum
 	}
 	a, b := int(sv.from[m])*sv.nS, int(sv.to[m])*sv.nS
 	allA, allB := true, true

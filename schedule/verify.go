@@ -6,7 +6,7 @@ import "fmt"
 // made (for example after an organiser moved a meeting by hand): every
 // meeting is an accepted request placed once, in a slot both sides are
 // available in, at a table the slot has and nobody else uses, with nobody
-// in two meetings of one slot; and every request is either placed or listed
+// in two meetings of one slot or above their maximum; and every request is either placed or listed
 // as unplaced, not both. It returns the first violation found.
 func Verify(in Input, r Result) error {
 	tables := make(map[string]int, len(in.Slots))
@@ -23,6 +23,12 @@ func Verify(in Input, r Result) error {
 	for _, q := range in.Requests {
 		requests[q.ID] = q
 	}
+
+	limit := make(map[string]int, len(in.Participants))
+	for _, p := range in.Participants {
+		limit[p.ID] = p.Max
+	}
+	count := make(map[string]int)
 
 	placed := make(map[string]bool, len(r.Meetings))
 	table := make(map[string]string)   // slot+table -> request
@@ -56,6 +62,9 @@ func Verify(in Input, r Result) error {
 				return fmt.Errorf("meeting %d (request %q): %q already meets for request %q in slot %q", i+1, m.Request, who, other, m.Slot)
 			}
 			seat[[2]string{who, m.Slot}] = m.Request
+			if count[who]++; limit[who] > 0 && count[who] > limit[who] {
+				return fmt.Errorf("meeting %d (request %q): %q has more than their maximum of %d meetings", i+1, m.Request, who, limit[who])
+			}
 		}
 	}
 

@@ -54,11 +54,11 @@ type EventCounts struct {
 	Cooperations      int `json:"cooperations_from_events"`
 }
 
-// EventFunnel counts registrations, meeting requests, meetings held
+// EventsFunnel counts, over every event, registrations, meeting requests, meetings held
 // (scheduled at an event that has ended), expressions of interest sent by
 // registered participants after their event began, and cooperations
 // recorded as coming from an event.
-func (s *Store) EventFunnel(ctx context.Context, asOf time.Time) (*EventCounts, error) {
+func (s *Store) EventsFunnel(ctx context.Context, asOf time.Time) (*EventCounts, error) {
 	c := &EventCounts{}
 	err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM events),

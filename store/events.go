@@ -1146,8 +1146,20 @@ func (s *Store) Availability(ctx context.Context, eventID, userID string) ([]str
 }
 
 func (s *Store) availability(ctx context.Context, q queryer, eventID, userID string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.slot_id FROM slot_availability a JOIN event_slots sl ON sl.id = a.slot_id
-		WHERE a.event_id = $1 AND a.user_id = $2 ORDER BY sl.starts_at, sl.id`, eventID, userID)
+	// Until the participant changes it, availability is every slot.
+	query := `SELECT a.slot_id FROM slot_availability a JOIN event_slots sl ON sl.id = a.slot_id
+		WHERE a.event_id = $1 AND a.user_id = $2 ORDER BY sl.starts_at, sl.id`
+	var set bool
+	err := q.QueryRowContext(ctx, `SELECT availability_set FROM event_registrations WHERE event_id = $1 AND user_id = $2`,
+		eventID, userID).Scan(&set)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return nil, fmt.Errorf("availability: %w", err)
+	case !set:
+		query = `SELECT sl.id FROM event_slots sl WHERE sl.event_id = $1 AND $2 <> '' ORDER BY sl.starts_at, sl.id`
+	}
+	rows, err := q.QueryContext(ctx, query, eventID, userID)
 	if err != nil {
 		return nil, fmt.Errorf("availability: %w", err)
 	}
@@ -1198,6 +1210,9 @@ func (s *Store) SetAvailability(ctx context.Context, actor Actor, eventID, userI
 		if _, err := tx.ExecContext(ctx, `DELETE FROM slot_availability WHERE event_id = $1 AND user_id = $2`, eventID, userID); err != nil {
 			return fmt.Errorf("set availability: %w", err)
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE event_registrations SET availability_set = TRUE WHERE event_id = $1 AND user_id = $2`, eventID, userID); err != nil {
+			return fmt.Errorf("set availability: %w", err)
+		}
 		after := []string{}
 		for _, sl := range slots {
 			if !chosen[sl.ID] {
@@ -1223,18 +1238,26 @@ func (s *Store) schedulerInput(ctx context.Context, q queryer, eventID string) (
 	if err != nil {
 		return schedule.Input{}, err
 	}
-	rows, err := q.QueryContext(ctx, `SELECT user_id FROM event_registrations WHERE event_id = $1 AND status = 'registered'`, eventID)
+	rows, err := q.QueryContext(ctx, `SELECT user_id, availability_set FROM event_registrations WHERE event_id = $1 AND status = 'registered'`, eventID)
 	if err != nil {
 		return schedule.Input{}, fmt.Errorf("scheduler input: %w", err)
 	}
 	var people []string
+	avail := map[string][]string{}
 	for rows.Next() {
 		var u string
-		if err := rows.Scan(&u); err != nil {
+		var set bool
+		if err := rows.Scan(&u, &set); err != nil {
 			rows.Close()
 			return schedule.Input{}, err
 		}
 		people = append(people, u)
+		if !set {
+			// Never changed: every slot.
+			for _, sl := range slots {
+				avail[u] = append(avail[u], sl.ID)
+			}
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -1244,7 +1267,6 @@ func (s *Store) schedulerInput(ctx context.Context, q queryer, eventID string) (
 	if err != nil {
 		return schedule.Input{}, fmt.Errorf("scheduler input: %w", err)
 	}
-	avail := map[string][]string{}
 	for rows.Next() {
 		var u, sl string
 		if err := rows.Scan(&u, &sl); err != nil {

@@ -124,7 +124,7 @@ func (s *Server) dashboardData(ctx context.Context, only string) (*dashboard, er
 		}
 	}
 	if want("events") {
-		c, err := s.store.EventFunnel(ctx, time.Now().UTC())
+		c, err := s.store.EventsFunnel(ctx, time.Now().UTC())
 		if err != nil {
 			return nil, err
 		}

@@ -425,4 +425,3 @@ func (s *Server) networkChart(r *http.Request, ref *store.Reference, net *networ
 			"lineStyle": map[string]any{"color": "source", "curveness": 0.2}}},
 	}
 }
-

@@ -105,6 +105,11 @@ func TestBrowser_BrokerageMeetingFromRequestToBothAgendas(t *testing.T) {
 		b.click(`form[action$="/profile"] button[type=submit]`)
 		b.mustContain(".flash", "profile is published")
 		b.open("/events/" + e.ID + "/availability")
+		// Every slot is ticked until the participant changes it.
+		if got := b.eval(`String(document.querySelectorAll("input[name=slots]:checked").length)`); got != "3" {
+			t.Fatalf("%s: %s slots ticked before any change, want all 3", p.email, got)
+		}
+		b.eval(`(function(){document.querySelectorAll("input[name=slots]").forEach(function(e){e.checked=false});return "";})()`)
 		for _, i := range p.slots {
 			b.tick(`input[name=slots][value="` + slots[i].ID + `"]`)
 		}

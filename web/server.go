@@ -177,6 +177,7 @@ func (s *Server) registerRoutes() {
 	s.programmeRunRoutes()
 	s.eventRoutes()
 	s.brokerageRoutes()
+	s.brokerageOutcomeRoutes()
 	s.lessonRoutes()
 
 	// Policies, parks, achievements

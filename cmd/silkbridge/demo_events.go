@@ -99,7 +99,9 @@ func loadEventsDemo(ctx context.Context, st *store.Store, log *slog.Logger) erro
 	var slots []event.Slot
 	for i := range 8 {
 		start := bStart.Add(time.Hour + time.Duration(i)*30*time.Minute)
-		sl := event.Slot{EventID: brokerage.ID, Start: start, End: start.Add(25 * time.Minute), Tables: 1 + i%3}
+		// Tables for everyone who may come, so that the schedule is limited
+		// by who wants to meet whom, not by furniture.
+		sl := event.Slot{EventID: brokerage.ID, Start: start, End: start.Add(25 * time.Minute), Tables: brokerage.Capacity / 2}
 		if err := st.AddSlot(ctx, store.Actor{}, &sl); err != nil {
 			return fmt.Errorf("sample slot: %w", err)
 		}
