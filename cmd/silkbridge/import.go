@@ -17,11 +17,11 @@ import (
 )
 
 func init() {
-	register(command{name: "import", summary: "load an external record (import cordis DIR: the Horizon 2020 cooperation record)", run: runImport})
+	register(command{name: "import", summary: "load an external record (import cordis DIR: the Horizon 2020 cooperation record; import ror FILE: the Research Organization Registry)", run: runImport})
 }
 
 func runImport(ctx context.Context, args []string) error {
-	fs := newFlagSet("import", "import cordis DIR [--db FILE|URL] [--quiet]", `
+	fs := newFlagSet("import", "import cordis DIR | import ror FILE [--db FILE|URL] [--quiet]", `
 Loads the Horizon 2020 participation record (CORDIS snapshot of December
 2020): organisations by PIC with country, activity type and legal name
 where one is published; projects as cooperations with partners,
@@ -35,7 +35,15 @@ eu-rd-projects-named) or the cordis-h2020-participations folder itself.
 Running it again updates in place: nothing is duplicated. The run ends
 with a report of the rows loaded and the rows refused, with reasons.
 
-Source: CORDIS, © European Union (CC BY 4.0).`)
+Source: CORDIS, © European Union (CC BY 4.0).
+
+import ror FILE loads the Research Organization Registry's data dump as
+ROR publishes it (ror-data.json, .json.gz, or the .zip from Zenodo;
+schema v1 or v2), one record at a time: organisations with their names in
+every language and script, acronyms, types, status, city, country,
+coordinates, identifiers elsewhere and relationships. Running it again
+updates what changed and marks records absent from the dump withdrawn.
+ROR data is CC0.`)
 	db := dbFlag(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	rest, err := parseInterspersed(fs, args)
@@ -44,9 +52,11 @@ Source: CORDIS, © European Union (CC BY 4.0).`)
 	}
 	switch {
 	case len(rest) == 0:
-		return fmt.Errorf("%w: name what to import: import cordis DIR", errUsage)
+		return fmt.Errorf("%w: name what to import: import cordis DIR, import ror FILE", errUsage)
+	case rest[0] == "ror":
+		return runImportROR(ctx, rest[1:], *db, *quiet)
 	case rest[0] != "cordis":
-		return fmt.Errorf("%w: unknown record %q (have: cordis)", errUsage, rest[0])
+		return fmt.Errorf("%w: unknown record %q (have: cordis, ror)", errUsage, rest[0])
 	case len(rest) < 2:
 		return fmt.Errorf("%w: give the data folder: import cordis DIR", errUsage)
 	case len(rest) > 2:
