@@ -66,6 +66,12 @@ type Filter struct {
 	BRIPartner bool
 	// Verification keeps the organisations in this state.
 	Verification string
+	// IncludeUnnamed keeps the participants the cooperation record knows
+	// only by their PIC, which lists otherwise leave out.
+	IncludeUnnamed bool
+	// LinkableOnly leaves out organisations whose ROR record is inactive
+	// or withdrawn: they are not offered for new links.
+	LinkableOnly bool
 	Page         int
 	PerPage      int
 }
