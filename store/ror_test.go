@@ -100,7 +100,7 @@ func TestOrganisations_FindByAnyNameInAnyScriptWithTheExactMatchFirst(t *testing
 	storetest.ForEach(t, func(t *testing.T, st *store.Store) {
 		importRORSample(t, st, nil)
 		for q, want := range map[string]string{
-			"北京大学":                  "Peking University",
+			"北京大学": "Peking University",
 			"Назарбаев Университет": "Nazarbayev University",
 			"аль-Фараби":            "Al-Farabi Kazakh National University",
 			"PKU":                   "Peking University",
