@@ -50,6 +50,12 @@ type Organisation struct {
 	ActivityType string `json:"activity_type,omitempty"`
 	Source       string `json:"source,omitempty"`
 	Sample       bool   `json:"sample,omitempty"`
+	// Unnamed is an imported participant whose legal name is not
+	// published: its Name is a placeholder made from the PIC.
+	Unnamed bool `json:"unnamed,omitempty"`
+	// City and RORStatus come from the organisation's ROR record.
+	City      string `json:"city,omitempty"`
+	RORStatus string `json:"ror_status,omitempty"`
 	// Verification is set only through a request and a decision, never by
 	// the record's own create or update.
 	Verification Verification `json:"verification"`

@@ -13,7 +13,7 @@ import (
 
 const orgColumns = `o.id, o.name, o.short_name, o.kind, o.country, o.ror_id, o.size_class, COALESCE(o.park_id, ''),
 	o.fields, o.keywords, o.website, o.description, o.contact_email, COALESCE(o.pic, ''), o.activity_type, o.source,
-	o.sample, o.created_at, o.updated_at, ` + verificationColumns
+	o.sample, o.created_at, o.updated_at, o.unnamed, o.city, o.ror_status, ` + verificationColumns
 
 func scanOrg(row interface{ Scan(...any) error }) (*organisation.Organisation, error) {
 	var o organisation.Organisation
@@ -21,7 +21,7 @@ func scanOrg(row interface{ Scan(...any) error }) (*organisation.Organisation, e
 	var vr verificationRow
 	if err := row.Scan(append([]any{&o.ID, &o.Name, &o.ShortName, &o.Kind, &o.Country, &o.RORID, &o.SizeClass, &o.ParkID,
 		&fields, &keywords, &o.Website, &o.Description, &o.ContactEmail, &o.PIC, &o.ActivityType, &o.Source,
-		&o.Sample, &created, &updated}, vr.dest()...)...); err != nil {
+		&o.Sample, &created, &updated, &o.Unnamed, &o.City, &o.RORStatus}, vr.dest()...)...); err != nil {
 		return nil, err
 	}
 	o.Verification = vr.verification()
@@ -199,7 +199,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, id string, 
 		o.UpdatedAt = now()
 		_, err = tx.ExecContext(ctx, `UPDATE organisations SET name = $2, short_name = $3, kind = $4, country = $5, ror_id = $6,
 			size_class = $7, park_id = NULLIF($8, ''), fields = $9, keywords = $10, website = $11, description = $12,
-			contact_email = $13, activity_type = $14, updated_at = $15 WHERE id = $1`,
+			contact_email = $13, activity_type = $14, updated_at = $15, unnamed = (unnamed AND name = $2) WHERE id = $1`,
 			o.ID, o.Name, o.ShortName, o.Kind, o.Country, o.RORID, o.SizeClass, o.ParkID, jsonList(o.Fields), jsonList(o.Keywords),
 			o.Website, o.Description, o.ContactEmail, o.ActivityType, ts(o.UpdatedAt))
 		if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/organisation"
 	"github.com/silkbridge/silkbridge/ror"
 )
 
@@ -367,8 +368,9 @@ type RORDetails struct {
 	Names         []OrgName        `json:"names"`
 	Relationships []OrgRelation    `json:"relationships"`
 	City          string           `json:"city,omitempty"`
-	Lat           *float64         `json:"lat,omitempty"`
-	Lng           *float64         `json:"lng,omitempty"`
+	HasLocation   bool             `json:"has_location"`
+	Lat           float64          `json:"lat"`
+	Lng           float64          `json:"lng"`
 	Established   int              `json:"established,omitempty"`
 }
 
@@ -381,15 +383,17 @@ var nameKindOrder = map[string]int{"ror_display": 0, "label": 1, "alias": 2, "ac
 func (s *Store) RORDetails(ctx context.Context, orgID string) (*RORDetails, error) {
 	var d RORDetails
 	var types, ext string
+	var lat, lng sql.NullFloat64
 	err := s.db.QueryRowContext(ctx, `SELECT r.ror_id, r.status, r.types, r.external_ids, o.city, o.lat, o.lng, o.established
 		FROM ror_records r JOIN organisations o ON o.id = r.org_id WHERE r.org_id = $1 ORDER BY r.ror_id LIMIT 1`, orgID).
-		Scan(&d.RORID, &d.Status, &types, &ext, &d.City, &d.Lat, &d.Lng, &d.Established)
+		Scan(&d.RORID, &d.Status, &types, &ext, &d.City, &lat, &lng, &d.Established)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("ror details: %w", err)
 	}
+	d.HasLocation, d.Lat, d.Lng = lat.Valid && lng.Valid, lat.Float64, lng.Float64
 	if err := json.Unmarshal([]byte(types), &d.Types); err != nil {
 		return nil, fmt.Errorf("ror details: %w", err)
 	}
@@ -435,4 +439,72 @@ func (s *Store) RORDetails(ctx context.Context, orgID string) (*RORDetails, erro
 		return nil
 	})
 	return &d, err
+}
+
+// Suggestion is one organisation offered while a name is typed, with the
+// name (in its language) that the query met.
+type Suggestion struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Matched string `json:"matched"`
+	Lang    string `json:"lang,omitempty"`
+	Country string `json:"country"`
+	Kind    string `json:"kind"`
+	RORID   string `json:"ror_id,omitempty"`
+}
+
+// SuggestOrganisations offers at most limit organisations whose names
+// match what was typed, the whole-name and prefix matches first. Unnamed
+// participants and inactive or withdrawn ROR records are not offered.
+func (s *Store) SuggestOrganisations(ctx context.Context, query string, limit int) ([]Suggestion, error) {
+	orgs, _, err := s.Organisations(ctx, organisation.Filter{Query: query, LinkableOnly: true, PerPage: limit})
+	if err != nil || len(orgs) == 0 {
+		return nil, err
+	}
+	out := make([]Suggestion, len(orgs))
+	ps := make([]string, len(orgs))
+	args := make([]any, len(orgs))
+	for i, o := range orgs {
+		out[i] = Suggestion{ID: o.ID, Name: o.Name, Matched: o.Name, Country: o.Country, Kind: o.Kind, RORID: o.RORID}
+		ps[i], args[i] = s.bulkParam(i+1), o.ID
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT org_id, name, lang, norm FROM org_names WHERE org_id IN (`+strings.Join(ps, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("suggest organisations: %w", err)
+	}
+	q := nameNorm(query)
+	best := map[string]int{}
+	byID := map[string]int{}
+	for i, o := range orgs {
+		byID[o.ID] = i
+		best[o.ID] = matchTier(nameNorm(o.Name), q)
+	}
+	err = each(rows, func(r rowScanner) error {
+		var id, name, lang, norm string
+		if err := r.Scan(&id, &name, &lang, &norm); err != nil {
+			return err
+		}
+		if t := matchTier(norm, q); t < best[id] {
+			best[id] = t
+			out[byID[id]].Matched, out[byID[id]].Lang = name, lang
+		}
+		return nil
+	})
+	return out, err
+}
+
+// matchTier says how a name meets a query: 0 the whole name, 1 its start,
+// 2 the start of a word, 3 anywhere, 4 not at all.
+func matchTier(name, q string) int {
+	switch {
+	case name == q:
+		return 0
+	case strings.HasPrefix(name, q):
+		return 1
+	case strings.Contains(name, " "+q):
+		return 2
+	case strings.Contains(name, q):
+		return 3
+	}
+	return 4
 }

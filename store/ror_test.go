@@ -129,7 +129,7 @@ func TestRORDetails_NamesInEveryScriptAndRelationships(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.Names[0].Kind != "ror_display" || d.City != "Beijing" || d.Lat == nil {
+		if d.Names[0].Kind != "ror_display" || d.City != "Beijing" || !d.HasLocation {
 			t.Errorf("details %+v", d)
 		}
 		var zh bool

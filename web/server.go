@@ -139,6 +139,7 @@ func (s *Server) registerRoutes() {
 
 	// Find: organisations, talents, reference data
 	s.organisationRoutes()
+	s.rorRoutes()
 	s.managerRoutes()
 	s.trustRoutes()
 	s.talentRoutes()
