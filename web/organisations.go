@@ -24,7 +24,7 @@ func (s *Server) organisationRoutes() {
 			"q": "free-text search (any of the six UN languages)", "country": "ISO 3166-1 alpha-2 code", "kind": "organisation kind",
 			"field": "FORD field code", "bri": "true: only Belt and Road partner countries",
 			"verification": "only organisations in this verification state (unverified, pending, verified, refused)",
-			"unnamed": "true: include the participants the cooperation record knows only by their PIC", "page": "page number", "per_page": "items per page (at most 100)"}},
+			"unnamed":      "true: include the participants the cooperation record knows only by their PIC", "page": "page number", "per_page": "items per page (at most 100)"}},
 		s.apiListOrganisations)
 	s.handleAPI("POST /api/v1/organisations", Op{Summary: "Create an organisation (you become its manager)", Tag: "organisations",
 		Request: organisationInput{}, Response: organisation.Organisation{}, Auth: true, Status: http.StatusCreated}, s.apiCreateOrganisation)
