@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/silkbridge/silkbridge/organisation"
 	"github.com/silkbridge/silkbridge/ror"
 	"github.com/silkbridge/silkbridge/store"
 )
@@ -18,12 +19,17 @@ import (
 // store.
 func importRORSample(t *testing.T, ts *testServer) {
 	t.Helper()
+	importRORSampleInto(t, ts.st)
+}
+
+func importRORSampleInto(t *testing.T, st *store.Store) {
+	t.Helper()
 	rd, err := ror.Open(filepath.Join("..", "ror", "testdata", "ror-sample.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	if _, err := ts.st.ImportROR(context.Background(), store.Actor{}, rd.Next, nil); err != nil {
+	if _, err := st.ImportROR(context.Background(), store.Actor{}, rd.Next, nil); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -117,4 +123,16 @@ func TestROR_OrganisationPageShowsTheRecordNamesInEveryScriptAndTheParent(t *tes
 			t.Errorf("ROR record over the API: %d %s", api.StatusCode, api.Body)
 		}
 	})
+}
+
+// rorFixtureOrganisation imports the ROR sample and returns the API
+// address of Peking University, for the tests that walk every route.
+func rorFixtureOrganisation(t *testing.T, ts *testServer) string {
+	t.Helper()
+	importRORSample(t, ts)
+	orgs, _, err := ts.st.Organisations(context.Background(), organisation.Filter{Query: "北京大学", PerPage: 1})
+	if err != nil || len(orgs) == 0 {
+		t.Fatalf("Peking University after the ROR import: %v", err)
+	}
+	return "/api/v1/organisations/" + orgs[0].ID
 }

@@ -140,6 +140,7 @@ func (s *Server) registerRoutes() {
 	// Find: organisations, talents, reference data
 	s.organisationRoutes()
 	s.rorRoutes()
+	s.rorLinkRoutes()
 	s.managerRoutes()
 	s.trustRoutes()
 	s.talentRoutes()

@@ -43,9 +43,13 @@ schema v1 or v2), one record at a time: organisations with their names in
 every language and script, acronyms, types, status, city, country,
 coordinates, identifiers elsewhere and relationships. Running it again
 updates what changed and marks records absent from the dump withdrawn.
-ROR data is CC0.`)
+With --link, the named Horizon 2020 organisations are then matched to
+active ROR records by normalised name, country, city and acronym: links of
+high confidence are made at once, the others wait in the review list of
+/ror/links. ROR data is CC0.`)
 	db := dbFlag(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	linkROR := fs.Bool("link", false, "import ror: then link the named Horizon 2020 organisations to ROR records (high confidence at once, the rest for review)")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
@@ -54,7 +58,7 @@ ROR data is CC0.`)
 	case len(rest) == 0:
 		return fmt.Errorf("%w: name what to import: import cordis DIR, import ror FILE", errUsage)
 	case rest[0] == "ror":
-		return runImportROR(ctx, rest[1:], *db, *quiet)
+		return runImportROR(ctx, rest[1:], *db, *quiet, *linkROR)
 	case rest[0] != "cordis":
 		return fmt.Errorf("%w: unknown record %q (have: cordis, ror)", errUsage, rest[0])
 	case len(rest) < 2:

@@ -15,7 +15,7 @@ import (
 )
 
 // runImportROR streams a ROR data dump into the directory.
-func runImportROR(ctx context.Context, rest []string, db string, quiet bool) error {
+func runImportROR(ctx context.Context, rest []string, db string, quiet, linkROR bool) error {
 	switch {
 	case len(rest) == 0:
 		return fmt.Errorf("%w: give the dump: import ror FILE (.json, .json.gz or .zip)", errUsage)
@@ -41,6 +41,19 @@ func runImportROR(ctx context.Context, rest []string, db string, quiet bool) err
 		return err
 	}
 	printRORReport(os.Stdout, res)
+	if !linkROR {
+		return nil
+	}
+	fmt.Fprintln(out, "Linking the Horizon 2020 organisations to ROR ...")
+	lr, err := st.ProposeRORLinks(ctx, store.Actor{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stdout, "\nLinks to ROR: %d named organisations without a ROR id considered\n", lr.Considered)
+	fmt.Fprintf(os.Stdout, "  high confidence   %6d (linked at once: %d; directory entries merged: %d)\n", lr.ByLevel["high"], lr.Linked, lr.Merged)
+	fmt.Fprintf(os.Stdout, "  medium confidence %6d (waiting for review)\n", lr.ByLevel["medium"])
+	fmt.Fprintf(os.Stdout, "  low confidence    %6d (waiting for review)\n", lr.ByLevel["low"])
+	fmt.Fprintf(os.Stdout, "  no proposal       %6d\n", lr.Considered-lr.ByLevel["high"]-lr.ByLevel["medium"]-lr.ByLevel["low"])
 	return nil
 }
 
