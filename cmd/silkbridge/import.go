@@ -31,7 +31,10 @@ confidence. Single-beneficiary grants are kept as records of their
 organisation, not as cooperations.
 
 DIR is the shared data folder (holding cordis-h2020-participations and
-eu-rd-projects-named) or the cordis-h2020-participations folder itself.
+eu-rd-projects-named) or the cordis-h2020-participations folder itself,
+or an official CORDIS export as the European Commission publishes it
+(cordis-h2020projects-csv.zip, cordis-HORIZONprojects-csv.zip, or their
+folders holding project.csv and organization.csv).
 Running it again updates in place: nothing is duplicated. The run ends
 with a report of the rows loaded and the rows refused, with reasons.
 
@@ -65,6 +68,9 @@ high confidence are made at once, the others wait in the review list of
 		return fmt.Errorf("%w: give the data folder: import cordis DIR", errUsage)
 	case len(rest) > 2:
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, rest[2])
+	}
+	if isOfficialExport(rest[1]) {
+		return runImportOfficial(ctx, rest[1], *db, *quiet)
 	}
 	paths, err := cordis.Locate(rest[1])
 	if err != nil {
@@ -100,6 +106,11 @@ func importCORDIS(ctx context.Context, st *store.Store, paths cordis.Paths, out 
 	if err != nil {
 		return nil, err
 	}
+	return importRecord(ctx, st, rec, out)
+}
+
+// importRecord writes a record read from the files, with progress bars on out.
+func importRecord(ctx context.Context, st *store.Store, rec *h2020.Record, out io.Writer) (*store.ImportResult, error) {
 	bars := map[string]*progressbar.ProgressBar{}
 	progress := func(phase string, done, total int) {
 		bar := bars[phase]
