@@ -444,6 +444,35 @@ func (s *Store) importOrganisations(ctx context.Context, orgs []h2020.Organisati
 		}
 		progress("organisations", start+len(batch), len(orgs))
 	}
+	return s.reindexLinkedImported(ctx)
+}
+
+// reindexLinkedImported gives the imported organisations that carry a ROR
+// record back the names the registry gave them in every script, which
+// the import's own search text (name, short name, PIC) lacks.
+func (s *Store) reindexLinkedImported(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.org_id FROM ror_records r JOIN imported_organisations io ON io.org_id = r.org_id
+		WHERE io.source = $1 ORDER BY r.org_id`, h2020.Source)
+	if err != nil {
+		return fmt.Errorf("reindex linked organisations: %w", err)
+	}
+	var ids []string
+	if err := each(rows, func(r rowScanner) error {
+		var id string
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("reindex linked organisations: %w", err)
+	}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		if err := s.importTx(ctx, func(tx *sql.Tx) error { return s.reindexOrgs(ctx, tx, batch) }); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -92,6 +92,15 @@ func TestProposeRORLinks_HighConfidenceMergesTheRecordAndTheRestWaitForReview(t 
 		if err := st.DecideRORLink(ctx, store.Actor{}, kaznu.ID, "03q0vrn42", false); silkbridge.ErrorCode(err) != silkbridge.ECONFLICT {
 			t.Errorf("deciding twice: %v, want a conflict", err)
 		}
+		// A later import of the record keeps the registry's names findable.
+		importH2020Orgs(t, st, h2020.Organisation{PIC: "900000001", Name: "NAZARBAYEV UNIVERSITY", Named: true, Country: "KZ", Kind: "university", ActivityType: "HES"})
+		found, _, err = st.Organisations(ctx, organisation.Filter{Query: "Назарбаев Университет"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(found) == 0 || found[0].ID != nu.ID {
+			t.Errorf("search after a re-import found %v", found)
+		}
 		// A second run proposes nothing again.
 		res, err = st.ProposeRORLinks(ctx, store.Actor{})
 		if err != nil {
