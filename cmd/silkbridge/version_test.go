@@ -32,10 +32,16 @@ func TestVersion_ReportsTheCommitTheToolchainRecorded(t *testing.T) {
 // SQLite, independently of the store's own reckoning.
 func highestMigration(t *testing.T) int64 {
 	t.Helper()
+	// Migrations the same on both engines live in common/.
 	files, err := filepath.Glob("../../store/migrations/sqlite/*.sql")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no migration files (%v)", err)
 	}
+	common, err := filepath.Glob("../../store/migrations/common/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, common...)
 	var hi int64
 	for _, f := range files {
 		n, _, _ := strings.Cut(filepath.Base(f), "_")
