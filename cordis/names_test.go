@@ -1,6 +1,11 @@
 package cordis
 
-import "testing"
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+)
 
 // The three names of the published list that began with stray quotes, as
 // the CSV reader hands them over, and names that must stay as they are.
@@ -20,6 +25,28 @@ func TestCleanName_RemovesWrappingAndDoubledQuotes(t *testing.T) {
 	for _, c := range cases {
 		if got := CleanName(c.in); got != c.want {
 			t.Errorf("CleanName(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// No published name keeps a leading quote once read.
+func TestRealNames_NoNameBeginsWithAQuote(t *testing.T) {
+	p := realPaths(t)
+	r, err := OpenNames(p.Names)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for {
+		n, err := r.Next()
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err != nil {
+			continue
+		}
+		if strings.HasPrefix(n.LegalName, `"`) || strings.HasPrefix(n.ShortName, `"`) {
+			t.Errorf("PIC %s: %q / %q", n.PIC, n.LegalName, n.ShortName)
 		}
 	}
 }
