@@ -302,8 +302,8 @@ func (r *NameReader) Next() (OrganisationName, error) {
 		}
 		// About 140 rows carry a PIC but no name; they still give a type
 		// or a country, so they are returned as they are.
-		n.LegalName = strings.TrimSpace(t.field(1))
-		n.ShortName = strings.TrimSpace(t.field(2))
+		n.LegalName = CleanName(t.field(1))
+		n.ShortName = CleanName(t.field(2))
 		n.Type = strings.TrimSpace(t.field(3))
 		if n.Type != "" && !isActivityType(n.Type) {
 			return n, t.errorf(3, "%q is not an activity type (%s)", t.field(3), strings.Join(ActivityTypes, ", "))

@@ -50,6 +50,12 @@ type Organisation struct {
 	ActivityType string `json:"activity_type,omitempty"`
 	Source       string `json:"source,omitempty"`
 	Sample       bool   `json:"sample,omitempty"`
+	// Unnamed is an imported participant whose legal name is not
+	// published: its Name is a placeholder made from the PIC.
+	Unnamed bool `json:"unnamed,omitempty"`
+	// City and RORStatus come from the organisation's ROR record.
+	City      string `json:"city,omitempty"`
+	RORStatus string `json:"ror_status,omitempty"`
 	// Verification is set only through a request and a decision, never by
 	// the record's own create or update.
 	Verification Verification `json:"verification"`
@@ -66,6 +72,12 @@ type Filter struct {
 	BRIPartner bool
 	// Verification keeps the organisations in this state.
 	Verification string
+	// IncludeUnnamed keeps the participants the cooperation record knows
+	// only by their PIC, which lists otherwise leave out.
+	IncludeUnnamed bool
+	// LinkableOnly leaves out organisations whose ROR record is inactive
+	// or withdrawn: they are not offered for new links.
+	LinkableOnly bool
 	Page         int
 	PerPage      int
 }

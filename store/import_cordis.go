@@ -378,9 +378,14 @@ func (s *Store) importOrganisations(ctx context.Context, orgs []h2020.Organisati
 	if err := s.unindexImported(ctx, "organisation", `SELECT org_id FROM imported_organisations WHERE source = $1`, h2020.Source); err != nil {
 		return err
 	}
-	insert, err := s.newBulk(ctx, orgRows, 12, `INSERT INTO organisations (id, name, short_name, kind, country, pic, activity_type,
-		source, description, fields, created_at, updated_at) VALUES `,
-		` ON CONFLICT (pic) DO UPDATE SET name = excluded.name, short_name = excluded.short_name, kind = excluded.kind,
+	// A name, once known, is never replaced by the placeholder of a later
+	// run that lacks it; a placeholder gives way to any name.
+	insert, err := s.newBulk(ctx, orgRows, 13, `INSERT INTO organisations (id, name, short_name, kind, country, pic, activity_type,
+		source, description, fields, created_at, updated_at, unnamed) VALUES `,
+		` ON CONFLICT (pic) DO UPDATE SET
+		name = CASE WHEN excluded.unnamed AND NOT organisations.unnamed THEN organisations.name ELSE excluded.name END,
+		short_name = CASE WHEN excluded.unnamed AND NOT organisations.unnamed THEN organisations.short_name ELSE excluded.short_name END,
+		unnamed = organisations.unnamed AND excluded.unnamed, kind = excluded.kind,
 		country = excluded.country, activity_type = excluded.activity_type, description = excluded.description,
 		updated_at = excluded.updated_at WHERE organisations.source = excluded.source`, nil)
 	if err != nil {
@@ -388,7 +393,7 @@ func (s *Store) importOrganisations(ctx context.Context, orgs []h2020.Organisati
 	}
 	defer insert.close()
 	named, err := s.newBulk(ctx, orgRows, 3, `INSERT INTO imported_organisations (org_id, source, named) VALUES `,
-		` ON CONFLICT (org_id) DO UPDATE SET named = excluded.named`, nil)
+		` ON CONFLICT (org_id) DO UPDATE SET named = imported_organisations.named OR excluded.named`, nil)
 	if err != nil {
 		return err
 	}
@@ -404,13 +409,13 @@ func (s *Store) importOrganisations(ctx context.Context, orgs []h2020.Organisati
 	})
 	for start := 0; start < len(orgs); start += orgBatch {
 		batch := orgs[start:min(start+orgBatch, len(orgs))]
-		args := make([]any, 0, len(batch)*12)
+		args := make([]any, 0, len(batch)*13)
 		pics := make([]string, len(batch))
 		for i, o := range batch {
 			pics[i] = o.PIC
 			desc := fmt.Sprintf("Horizon 2020 participant, activity type %s. %s", o.ActivityType, cooperation.CORDISAttribution)
 			args = append(args, derivedID("pic:"+o.PIC), o.Name, o.ShortName, o.Kind, o.Country, o.PIC, o.ActivityType,
-				h2020.Source, desc, "[]", stamp, stamp)
+				h2020.Source, desc, "[]", stamp, stamp, !o.Named)
 		}
 		err := s.importTx(ctx, func(tx *sql.Tx) error {
 			if err := insert.exec(ctx, tx, args); err != nil {
@@ -438,6 +443,35 @@ func (s *Store) importOrganisations(ctx context.Context, orgs []h2020.Organisati
 			return err
 		}
 		progress("organisations", start+len(batch), len(orgs))
+	}
+	return s.reindexLinkedImported(ctx)
+}
+
+// reindexLinkedImported gives the imported organisations that carry a ROR
+// record back the names the registry gave them in every script, which
+// the import's own search text (name, short name, PIC) lacks.
+func (s *Store) reindexLinkedImported(ctx context.Context) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT r.org_id FROM ror_records r JOIN imported_organisations io ON io.org_id = r.org_id
+		WHERE io.source = $1 ORDER BY r.org_id`, h2020.Source)
+	if err != nil {
+		return fmt.Errorf("reindex linked organisations: %w", err)
+	}
+	var ids []string
+	if err := each(rows, func(r rowScanner) error {
+		var id string
+		if err := r.Scan(&id); err != nil {
+			return err
+		}
+		ids = append(ids, id)
+		return nil
+	}); err != nil {
+		return fmt.Errorf("reindex linked organisations: %w", err)
+	}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		if err := s.importTx(ctx, func(tx *sql.Tx) error { return s.reindexOrgs(ctx, tx, batch) }); err != nil {
+			return err
+		}
 	}
 	return nil
 }

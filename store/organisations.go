@@ -13,7 +13,7 @@ import (
 
 const orgColumns = `o.id, o.name, o.short_name, o.kind, o.country, o.ror_id, o.size_class, COALESCE(o.park_id, ''),
 	o.fields, o.keywords, o.website, o.description, o.contact_email, COALESCE(o.pic, ''), o.activity_type, o.source,
-	o.sample, o.created_at, o.updated_at, ` + verificationColumns
+	o.sample, o.created_at, o.updated_at, o.unnamed, o.city, o.ror_status, ` + verificationColumns
 
 func scanOrg(row interface{ Scan(...any) error }) (*organisation.Organisation, error) {
 	var o organisation.Organisation
@@ -21,7 +21,7 @@ func scanOrg(row interface{ Scan(...any) error }) (*organisation.Organisation, e
 	var vr verificationRow
 	if err := row.Scan(append([]any{&o.ID, &o.Name, &o.ShortName, &o.Kind, &o.Country, &o.RORID, &o.SizeClass, &o.ParkID,
 		&fields, &keywords, &o.Website, &o.Description, &o.ContactEmail, &o.PIC, &o.ActivityType, &o.Source,
-		&o.Sample, &created, &updated}, vr.dest()...)...); err != nil {
+		&o.Sample, &created, &updated, &o.Unnamed, &o.City, &o.RORStatus}, vr.dest()...)...); err != nil {
 		return nil, err
 	}
 	o.Verification = vr.verification()
@@ -69,6 +69,12 @@ func (s *Store) Organisations(ctx context.Context, f organisation.Filter) ([]*or
 		args = append(args, f.Verification)
 		conds = append(conds, fmt.Sprintf("o.verification_state = $%d", len(args)))
 	}
+	if !f.IncludeUnnamed {
+		conds = append(conds, "NOT o.unnamed")
+	}
+	if f.LinkableOnly {
+		conds = append(conds, "o.ror_status NOT IN ('inactive', 'withdrawn')")
+	}
 	where := ""
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
@@ -78,8 +84,12 @@ func (s *Store) Organisations(ctx context.Context, f organisation.Filter) ([]*or
 	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations o`+where, args...).Scan(&p.Total); err != nil {
 		return nil, p, fmt.Errorf("count organisations: %w", err)
 	}
+	order, listArgs := " ORDER BY o.name, o.id", args
+	if f.Query != "" {
+		order, listArgs = nameRankOrder(f.Query, args)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations o`+where+
-		fmt.Sprintf(" ORDER BY o.name, o.id LIMIT %d OFFSET %d", per, (page-1)*per), args...)
+		fmt.Sprintf("%s LIMIT %d OFFSET %d", order, per, (page-1)*per), listArgs...)
 	if err != nil {
 		return nil, p, fmt.Errorf("list organisations: %w", err)
 	}
@@ -189,7 +199,7 @@ func (s *Store) UpdateOrganisation(ctx context.Context, actor Actor, id string, 
 		o.UpdatedAt = now()
 		_, err = tx.ExecContext(ctx, `UPDATE organisations SET name = $2, short_name = $3, kind = $4, country = $5, ror_id = $6,
 			size_class = $7, park_id = NULLIF($8, ''), fields = $9, keywords = $10, website = $11, description = $12,
-			contact_email = $13, activity_type = $14, updated_at = $15 WHERE id = $1`,
+			contact_email = $13, activity_type = $14, updated_at = $15, unnamed = (unnamed AND name = $2) WHERE id = $1`,
 			o.ID, o.Name, o.ShortName, o.Kind, o.Country, o.RORID, o.SizeClass, o.ParkID, jsonList(o.Fields), jsonList(o.Keywords),
 			o.Website, o.Description, o.ContactEmail, o.ActivityType, ts(o.UpdatedAt))
 		if err != nil {
@@ -289,4 +299,28 @@ func (s *Store) OrganisationsByCountry(ctx context.Context) (map[string]int, err
 		out[c] = n
 	}
 	return out, rows.Err()
+}
+
+// nameRankOrder orders the matches of a search by how the query meets one
+// of their names in any script: the whole name, the start of a name, the
+// start of a word in a name, then the rest; active records before
+// inactive and withdrawn ones; then by name. It returns the clause and
+// args with its parameters appended.
+func nameRankOrder(query string, args []any) (string, []any) {
+	q := nameNorm(query)
+	like := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q)
+	out := append(append([]any{}, args...), q, like+"%", "% "+like+"%")
+	n := len(out)
+	eq, prefix, word := n-2, n-1, n
+	names := func(cond string) string {
+		return "EXISTS (SELECT 1 FROM org_names nm WHERE nm.org_id = o.id AND " + cond + ")"
+	}
+	return fmt.Sprintf(` ORDER BY CASE WHEN LOWER(o.name) = $%[1]d OR LOWER(o.short_name) = $%[1]d OR %[4]s THEN 0
+		WHEN LOWER(o.name) LIKE $%[2]d ESCAPE '\' OR %[5]s THEN 1
+		WHEN LOWER(o.name) LIKE $%[3]d ESCAPE '\' OR %[6]s THEN 2 ELSE 3 END,
+		CASE WHEN o.ror_status IN ('inactive', 'withdrawn') THEN 1 ELSE 0 END, o.name, o.id`,
+		eq, prefix, word,
+		names(fmt.Sprintf("nm.norm = $%d", eq)),
+		names(fmt.Sprintf(`nm.norm LIKE $%d ESCAPE '\'`, prefix)),
+		names(fmt.Sprintf(`nm.norm LIKE $%d ESCAPE '\'`, word))), out
 }

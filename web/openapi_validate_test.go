@@ -115,10 +115,11 @@ func hasData(body []byte) bool {
 // getQueries gives the GET operations that answer with data only when asked
 // a question their query.
 var getQueries = map[string]func(fx *authzFixture) string{
-	"/api/v1/achievements/suggestions": func(*authzFixture) string { return "?q=membrane+filter" },
-	"/api/v1/analytics/depth/shallow":  func(*authzFixture) string { return "?months=0" },
-	"/api/v1/programmes/{id}/intake":   func(fx *authzFixture) string { return "?organisation_id=" + fx.Org.ID },
-	"/api/v1/events/{id}/requests":     func(*authzFixture) string { return "?all=true" },
+	"/api/v1/achievements/suggestions":   func(*authzFixture) string { return "?q=membrane+filter" },
+	"/api/v1/analytics/depth/shallow":    func(*authzFixture) string { return "?months=0" },
+	"/api/v1/programmes/{id}/intake":     func(fx *authzFixture) string { return "?organisation_id=" + fx.Org.ID },
+	"/api/v1/events/{id}/requests":       func(*authzFixture) string { return "?all=true" },
+	"/api/v1/organisations/autocomplete": func(*authzFixture) string { return "?q=PKU" },
 }
 
 // TestOpenAPI_EveryGETResponseMatchesTheDocument fills a database through
@@ -142,6 +143,7 @@ func TestOpenAPI_EveryGETResponseMatchesTheDocument(t *testing.T) {
 		invitedCoHostEvent(t, fx, "conference", false) // the walk answered its own invitations
 		prefixes["/api/v1/events/{id}"] = append(prefixes["/api/v1/events/{id}"], "/api/v1/events/"+e)
 		prefixes["/api/v1/recommendations/organisations/{id}"] = []string{"/api/v1/recommendations/organisations/" + fx.Org.ID}
+		prefixes["/api/v1/organisations/{id}"] = append(prefixes["/api/v1/organisations/{id}"], rorFixtureOrganisation(t, ts))
 		for _, kind := range []string{"opportunities", "cooperations"} {
 			for _, c := range prefixes["/api/v1/"+kind+"/{id}"] {
 				prefixes["/api/v1/recommendations/"+kind+"/{id}"] = append(prefixes["/api/v1/recommendations/"+kind+"/{id}"],

@@ -23,7 +23,8 @@ func (s *Server) organisationRoutes() {
 		Response: List[organisation.Organisation]{}, Query: map[string]string{
 			"q": "free-text search (any of the six UN languages)", "country": "ISO 3166-1 alpha-2 code", "kind": "organisation kind",
 			"field": "FORD field code", "bri": "true: only Belt and Road partner countries",
-			"verification": "only organisations in this verification state (unverified, pending, verified, refused)", "page": "page number", "per_page": "items per page (at most 100)"}},
+			"verification": "only organisations in this verification state (unverified, pending, verified, refused)",
+			"unnamed":      "true: include the participants the cooperation record knows only by their PIC", "page": "page number", "per_page": "items per page (at most 100)"}},
 		s.apiListOrganisations)
 	s.handleAPI("POST /api/v1/organisations", Op{Summary: "Create an organisation (you become its manager)", Tag: "organisations",
 		Request: organisationInput{}, Response: organisation.Organisation{}, Auth: true, Status: http.StatusCreated}, s.apiCreateOrganisation)
@@ -76,7 +77,8 @@ func organisationFilter(r *http.Request) (organisation.Filter, error) {
 		return organisation.Filter{}, err
 	}
 	return organisation.Filter{Query: strings.TrimSpace(q.Get("q")), Country: strings.ToUpper(q.Get("country")), Kind: q.Get("kind"),
-		Field: q.Get("field"), BRIPartner: queryBool(r, "bri"), Verification: q.Get("verification"), Page: page, PerPage: per}, nil
+		Field: q.Get("field"), BRIPartner: queryBool(r, "bri"), Verification: q.Get("verification"),
+		IncludeUnnamed: queryBool(r, "unnamed"), Page: page, PerPage: per}, nil
 }
 
 // viewOrganisation hides the contact of an organisation from those who may not see it.
@@ -137,8 +139,12 @@ func (s *Server) organisationPageData(r *http.Request, o *organisation.Organisat
 	if err != nil {
 		return nil, err
 	}
+	ror, err := s.store.RORDetails(r.Context(), o.ID)
+	if err != nil {
+		return nil, err
+	}
 	return map[string]any{"Org": viewOrganisation(u, o), "CanEdit": u.Manages(o.ID), "Park": park, "Trust": trustData(u, o),
-		"Facilities": facilities}, nil
+		"Facilities": facilities, "ROR": ror}, nil
 }
 
 func (s *Server) organisationFormData(r *http.Request, o *organisation.Organisation) (map[string]any, error) {

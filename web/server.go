@@ -158,6 +158,8 @@ func (s *Server) registerRoutes() {
 
 	// Find: organisations, talents, reference data
 	s.organisationRoutes()
+	s.rorRoutes()
+	s.rorLinkRoutes()
 	s.managerRoutes()
 	s.trustRoutes()
 	s.talentRoutes()

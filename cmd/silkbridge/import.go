@@ -17,11 +17,11 @@ import (
 )
 
 func init() {
-	register(command{name: "import", summary: "load an external record (import cordis DIR: the Horizon 2020 cooperation record)", run: runImport})
+	register(command{name: "import", summary: "load an external record (import cordis DIR: the Horizon 2020 cooperation record; import ror FILE: the Research Organization Registry)", run: runImport})
 }
 
 func runImport(ctx context.Context, args []string) error {
-	fs := newFlagSet("import", "import cordis DIR [--db FILE|URL] [--quiet]", `
+	fs := newFlagSet("import", "import cordis DIR | import ror FILE [--db FILE|URL] [--quiet]", `
 Loads the Horizon 2020 participation record (CORDIS snapshot of December
 2020): organisations by PIC with country, activity type and legal name
 where one is published; projects as cooperations with partners,
@@ -31,30 +31,50 @@ confidence. Single-beneficiary grants are kept as records of their
 organisation, not as cooperations.
 
 DIR is the shared data folder (holding cordis-h2020-participations and
-eu-rd-projects-named) or the cordis-h2020-participations folder itself.
+eu-rd-projects-named) or the cordis-h2020-participations folder itself,
+or an official CORDIS export as the European Commission publishes it
+(cordis-h2020projects-csv.zip, cordis-HORIZONprojects-csv.zip, or their
+folders holding project.csv and organization.csv).
 Running it again updates in place: nothing is duplicated. The run ends
 with a report of the rows loaded and the rows refused, with reasons.
 
 Source: CORDIS, © European Union (CC BY 4.0).
 
+import ror FILE loads the Research Organization Registry's data dump as
+ROR publishes it (ror-data.json, .json.gz, or the .zip from Zenodo;
+schema v1 or v2), one record at a time: organisations with their names in
+every language and script, acronyms, types, status, city, country,
+coordinates, identifiers elsewhere and relationships. Running it again
+updates what changed and marks records absent from the dump withdrawn.
+With --link, the named Horizon 2020 organisations are then matched to
+active ROR records by normalised name, country, city and acronym: links of
+high confidence are made at once, the others wait in the review list of
+/ror/links. ROR data is CC0.
+
 `+importOpenAlexHelp)
 	db := dbFlag(fs)
 	quiet := fs.Bool("quiet", false, "no progress bar")
+	linkROR := fs.Bool("link", false, "import ror: then link the named Horizon 2020 organisations to ROR records (high confidence at once, the rest for review)")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
 	switch {
 	case len(rest) == 0:
-		return fmt.Errorf("%w: name what to import: import cordis DIR", errUsage)
+		return fmt.Errorf("%w: name what to import: import cordis DIR, import ror FILE, import openalex-countries DIR", errUsage)
+	case rest[0] == "ror":
+		return runImportROR(ctx, rest[1:], *db, *quiet, *linkROR)
 	case rest[0] == "openalex-countries" && len(rest) == 2:
 		return withStore(ctx, *db, func(st *store.Store) error { return runImportOpenAlex(ctx, st, rest[1], progressOut(*quiet)) })
 	case rest[0] != "cordis" && rest[0] != "openalex-countries":
-		return fmt.Errorf("%w: unknown record %q (have: cordis, openalex-countries)", errUsage, rest[0])
+		return fmt.Errorf("%w: unknown record %q (have: cordis, ror, openalex-countries)", errUsage, rest[0])
 	case len(rest) < 2:
 		return fmt.Errorf("%w: give the data folder: import cordis DIR", errUsage)
 	case len(rest) > 2:
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, rest[2])
+	}
+	if isOfficialExport(rest[1]) {
+		return runImportOfficial(ctx, rest[1], *db, *quiet)
 	}
 	paths, err := cordis.Locate(rest[1])
 	if err != nil {
@@ -90,6 +110,11 @@ func importCORDIS(ctx context.Context, st *store.Store, paths cordis.Paths, out 
 	if err != nil {
 		return nil, err
 	}
+	return importRecord(ctx, st, rec, out)
+}
+
+// importRecord writes a record read from the files, with progress bars on out.
+func importRecord(ctx context.Context, st *store.Store, rec *h2020.Record, out io.Writer) (*store.ImportResult, error) {
 	bars := map[string]*progressbar.ProgressBar{}
 	progress := func(phase string, done, total int) {
 		bar := bars[phase]

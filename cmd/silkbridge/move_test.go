@@ -15,6 +15,7 @@ import (
 	"github.com/silkbridge/silkbridge/opportunity"
 	"github.com/silkbridge/silkbridge/organisation"
 	"github.com/silkbridge/silkbridge/policy"
+	"github.com/silkbridge/silkbridge/ror"
 	"github.com/silkbridge/silkbridge/store"
 	"github.com/silkbridge/silkbridge/store/storetest"
 )
@@ -67,6 +68,24 @@ func demoInstallation(t *testing.T) (string, movedAccount) {
 		t.Fatal(err)
 	}
 	if err := st.CreateSavedSearch(ctx, me, &opportunity.SavedSearch{Name: "solar", Filter: opportunity.Filter{Query: "solar"}, Notify: true}); err != nil {
+		t.Fatal(err)
+	}
+
+	// The directory's ROR records, their names and relationships, and a
+	// manager's claim waiting for review.
+	rd, err := ror.Open("../../ror/testdata/ror-sample.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if _, err := st.ImportROR(ctx, store.Actor{}, rd.Next, nil); err != nil {
+		t.Fatal(err)
+	}
+	claimant := &organisation.Organisation{Name: "Satbayev University", Kind: organisation.University, Country: "KZ"}
+	if err := st.CreateOrganisation(ctx, store.Actor{UserID: manager.ID}, claimant); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ClaimROR(ctx, store.Actor{UserID: manager.ID}, claimant.ID, "020cpsb96"); err != nil {
 		t.Fatal(err)
 	}
 

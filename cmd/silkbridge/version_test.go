@@ -36,6 +36,11 @@ func highestMigration(t *testing.T) int64 {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no migration files (%v)", err)
 	}
+	common, err := filepath.Glob("../../store/migrations/common/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, common...)
 	var hi int64
 	for _, f := range files {
 		n, _, _ := strings.Cut(filepath.Base(f), "_")
