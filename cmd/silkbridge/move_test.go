@@ -11,6 +11,7 @@ import (
 
 	"github.com/silkbridge/silkbridge/account"
 	"github.com/silkbridge/silkbridge/cooperation"
+	"github.com/silkbridge/silkbridge/event"
 	"github.com/silkbridge/silkbridge/openalex"
 	"github.com/silkbridge/silkbridge/opportunity"
 	"github.com/silkbridge/silkbridge/organisation"
@@ -135,6 +136,40 @@ func demoInstallation(t *testing.T) (string, movedAccount) {
 	}
 	if err := st.RecordIncentiveChecks(ctx, "2026-12-01", []string{policies[0].ID}, map[string]bool{policies[0].ID: true}); err != nil {
 		t.Fatal(err)
+	}
+	// A scheduled meeting of the demo's brokerage day, held, and its outcome.
+	events, _, err := st.Events(ctx, event.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var held bool
+	for _, e := range events {
+		sch, err := st.Schedule(ctx, e.ID)
+		if err != nil || sch == nil || len(sch.Meetings) == 0 {
+			continue
+		}
+		// One participant who can meet in no slot leaves a request
+		// unplaced when the schedule runs again.
+		last := sch.Meetings[len(sch.Meetings)-1]
+		if err := st.SetAvailability(ctx, store.Actor{UserID: last.InviteeID}, e.ID, last.InviteeID, []string{}); err != nil {
+			t.Fatal(err)
+		}
+		if sch, err = st.RunSchedule(ctx, store.Actor{}, e.ID); err != nil || len(sch.Unplaced) == 0 || len(sch.Meetings) == 0 {
+			t.Fatalf("schedule without the unavailable participant: %v", err)
+		}
+		m := sch.Meetings[0]
+		side := store.Actor{UserID: m.RequesterID}
+		if err := st.MarkMeeting(ctx, side, e.ID, m.RequestID, event.Held); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AnswerOutcome(ctx, side, e.ID, m.RequestID, event.FollowUp); err != nil {
+			t.Fatal(err)
+		}
+		held = true
+		break
+	}
+	if !held {
+		t.Fatal("the demo has no scheduled meeting to hold")
 	}
 	return path, acc
 }
