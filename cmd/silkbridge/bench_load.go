@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -97,6 +98,7 @@ func runBenchLoad(ctx context.Context, args []string) error {
 	timeout := fs.Duration("timeout", 2*time.Second, "a request unanswered after this long counts as an error")
 	only := fs.String("only", "", "run only this endpoint (and bare net/http)")
 	asJSON := fs.Bool("json", false, "print one JSON object per endpoint")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the driven endpoints (server and load generator) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -156,6 +158,17 @@ func runBenchLoad(ctx context.Context, args []string) error {
 		endpoints = keep
 	}
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	peak := newMemoryPeak()
 	defer peak.stop()
 	engine := string(st.Engine())

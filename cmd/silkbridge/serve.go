@@ -38,6 +38,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	demo := fs.Bool("demo", false, "fill an empty installation with demonstration data first")
 	data := fs.String("data", env("SILKBRIDGE_DATA", "../shared/data"), "folder of the public data sets used by --demo (env SILKBRIDGE_DATA)")
 	baseURL := fs.String("base-url", env("SILKBRIDGE_BASE_URL", ""), "public address of the site, e.g. https://silkbridge.example.org (env SILKBRIDGE_BASE_URL)")
+	pprofAddr := fs.String("pprof-addr", env("SILKBRIDGE_PPROF_ADDR", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060 (off by default; env SILKBRIDGE_PPROF_ADDR)")
 	tls := fs.Bool("secure-cookies", env("SILKBRIDGE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS; env SILKBRIDGE_SECURE_COOKIES=true)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -77,6 +78,11 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 	if err != nil {
 		return err
 	}
+	stopPprof, err := servePprof(*pprofAddr, log)
+	if err != nil {
+		return fmt.Errorf("--pprof-addr: %w", err)
+	}
+	defer stopPprof()
 	log.Info("silkbridge listening", "addr", ln.Addr().String(), "database", string(st.Engine()), "version", version)
 	errc := make(chan error, 1)
 	go func() { errc <- httpSrv.Serve(ln) }()
