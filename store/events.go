@@ -121,7 +121,7 @@ func (s *Store) Events(ctx context.Context, f event.Filter) ([]*event.Event, Pag
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM events e`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count events: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e`+where+order+

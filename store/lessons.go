@@ -79,7 +79,7 @@ func (s *Store) Lessons(ctx context.Context, f lesson.Filter) ([]*lesson.Lesson,
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM lessons l`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM lessons l`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count lessons: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+lessonColumns+lessonFrom+where+

@@ -148,7 +148,7 @@ func (s *Store) Opportunities(ctx context.Context, f opportunity.Filter) ([]*opp
 	where := " WHERE " + strings.Join(s.opportunityConds(f, &args), " AND ")
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+oppFrom+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*)`+oppFrom+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count opportunities: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+oppColumns+oppFrom+where+

@@ -74,7 +74,7 @@ func (s *Store) Organisations(ctx context.Context, f organisation.Filter) ([]*or
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations o`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM organisations o`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count organisations: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+orgColumns+` FROM organisations o`+where+
