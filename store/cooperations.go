@@ -235,6 +235,10 @@ func boolSQL(b bool) string {
 // Cooperations lists cooperations that pass the filter, the most recent
 // first, with their partners.
 func (s *Store) Cooperations(ctx context.Context, f cooperation.Filter) ([]*cooperation.Cooperation, Page, error) {
+	return memoList(ctx, s, "cooperations", f, s.cooperationsUncached)
+}
+
+func (s *Store) cooperationsUncached(ctx context.Context, f cooperation.Filter) ([]*cooperation.Cooperation, Page, error) {
 	var args []any
 	where := " WHERE " + strings.Join(s.coopConds(f, &args), " AND ")
 	page, per := normPage(f.Page, f.PerPage)

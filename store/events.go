@@ -81,6 +81,10 @@ func (s *Store) loadHosts(ctx context.Context, q queryer, events []*event.Event)
 // Events lists events that pass the filter: upcoming ones soonest first,
 // others latest first.
 func (s *Store) Events(ctx context.Context, f event.Filter) ([]*event.Event, Page, error) {
+	return memoList(ctx, s, "events", f, s.eventsUncached)
+}
+
+func (s *Store) eventsUncached(ctx context.Context, f event.Filter) ([]*event.Event, Page, error) {
 	var args []any
 	var conds []string
 	if f.Query != "" {

@@ -55,6 +55,10 @@ func (s *Store) lesson(ctx context.Context, q queryer, id string) (*lesson.Lesso
 
 // Lessons lists the lessons that pass the filter, the newest first.
 func (s *Store) Lessons(ctx context.Context, f lesson.Filter) ([]*lesson.Lesson, Page, error) {
+	return memoList(ctx, s, "lessons", f, s.lessonsUncached)
+}
+
+func (s *Store) lessonsUncached(ctx context.Context, f lesson.Filter) ([]*lesson.Lesson, Page, error) {
 	var args []any
 	var conds []string
 	if f.Query != "" {

@@ -11,6 +11,7 @@ import (
 type memos struct {
 	overview Memo[*Overview]
 	counts   MemoMap[int]
+	lists    MemoMap[listPage]
 	verified Memo[map[string]bool]
 	// The fingerprints that tell the depth reports and the recommendation
 	// graph (kept in web) whether what they read has changed.
@@ -33,4 +34,26 @@ func (s *Store) countCached(ctx context.Context, dst *int, query string, args ..
 	})
 	*dst = n
 	return err
+}
+
+// listPage is one kept page of a list.
+type listPage struct {
+	items any
+	page  Page
+}
+
+// memoList keeps the pages of a list per filter (and per data version):
+// the main lists are asked for far more often than the record changes,
+// and a page of a search or of a sorted list costs a sort of every match.
+// Callers only read the items returned.
+func memoList[F any, T any](ctx context.Context, s *Store, list string, f F, compute func(context.Context, F) ([]T, Page, error)) ([]T, Page, error) {
+	key := fmt.Sprintf("%s\x00%#v", list, f)
+	v, err := s.memos.lists.Get(ctx, s, key, func(ctx context.Context) (listPage, error) {
+		items, page, err := compute(ctx, f)
+		return listPage{items: items, page: page}, err
+	})
+	if err != nil {
+		return nil, v.page, err
+	}
+	return v.items.([]T), v.page, nil
 }

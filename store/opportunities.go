@@ -144,6 +144,10 @@ func (s *Store) opportunityConds(f opportunity.Filter, args *[]any) []string {
 // Opportunities lists the listings that pass the filter, the most recently
 // published (else updated) first.
 func (s *Store) Opportunities(ctx context.Context, f opportunity.Filter) ([]*opportunity.Opportunity, Page, error) {
+	return memoList(ctx, s, "opportunities", f, s.opportunitiesUncached)
+}
+
+func (s *Store) opportunitiesUncached(ctx context.Context, f opportunity.Filter) ([]*opportunity.Opportunity, Page, error) {
 	var args []any
 	where := " WHERE " + strings.Join(s.opportunityConds(f, &args), " AND ")
 	page, per := normPage(f.Page, f.PerPage)

@@ -41,6 +41,10 @@ func (s *Store) organisation(ctx context.Context, q queryer, id string) (*organi
 
 // Organisations lists organisations that pass the filter, by name.
 func (s *Store) Organisations(ctx context.Context, f organisation.Filter) ([]*organisation.Organisation, Page, error) {
+	return memoList(ctx, s, "organisations", f, s.organisationsUncached)
+}
+
+func (s *Store) organisationsUncached(ctx context.Context, f organisation.Filter) ([]*organisation.Organisation, Page, error) {
 	var args []any
 	var conds []string
 	if f.Query != "" {

@@ -132,6 +132,10 @@ func (s *Store) loadPositions(ctx context.Context, q queryer, list []*programme.
 
 // Programmes lists programmes that pass the filter, those closing last first.
 func (s *Store) Programmes(ctx context.Context, f programme.Filter) ([]*programme.Programme, Page, error) {
+	return memoList(ctx, s, "programmes", f, s.programmesUncached)
+}
+
+func (s *Store) programmesUncached(ctx context.Context, f programme.Filter) ([]*programme.Programme, Page, error) {
 	var args []any
 	conds := []string{"1 = 1"}
 	if f.Query != "" {

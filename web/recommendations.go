@@ -181,18 +181,7 @@ func (s *Server) recommendPartners(r *http.Request, kind string) (*partnerList, 
 	if err != nil {
 		return nil, o, errRecommenderUnavailable{err}
 	}
-	recs, err := rec.Recommend(q)
-	if err != nil {
-		return nil, o, err
-	}
-	ids := []string{}
-	for _, rc := range recs {
-		ids = append(ids, rc.Org)
-		for _, rs := range rc.Reasons {
-			ids = append(ids, rs.Via...)
-		}
-	}
-	cards, err := s.store.OrganisationCards(r.Context(), ids)
+	recs, cards, err := s.rankPartners(r.Context(), rec, q)
 	if err != nil {
 		return nil, o, err
 	}

@@ -68,6 +68,9 @@ func baseFuncs() template.FuncMap {
 		"safeURL":    func(s string) template.URL { return template.URL(s) },
 		"countryObj": func(code string) store.Country { return store.Country{Code: code} },
 		"verified":   func(id string) bool { return false },
+		// Bound per language (render_lang.go).
+		"countryOptions": func(cs []store.Country, selected any) template.HTML { return "" },
+		"fieldOptions":   func(fs []store.Field, selected []string) template.HTML { return "" },
 	}
 }
 

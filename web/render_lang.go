@@ -2,7 +2,9 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
+	"strings"
 	"sync"
 
 	"github.com/silkbridge/silkbridge/store"
@@ -58,6 +60,10 @@ func (s *Server) pageInLanguage(pt *pageTemplate, lang Language) (*template.Temp
 		},
 		"date": func(v any) string { return formatDate(v, lang.Tag) },
 		"num":  numberPrinter(lang.Tag),
+		"countryOptions": func(cs []store.Country, selected any) template.HTML {
+			return countryOptions(cs, selected, lang.Tag, msgs.T("form.choose"))
+		},
+		"fieldOptions": func(fs []store.Field, selected []string) template.HTML { return fieldOptions(fs, selected, lang.Tag) },
 	})
 	actual, _ := pt.byLang.LoadOrStore(lang.Tag, t)
 	return actual.(*template.Template), nil
@@ -90,4 +96,57 @@ func (m *messageCache) T(id string, kv ...any) string {
 	v := m.tr.T(id)
 	m.msgs.Store(id, v)
 	return v
+}
+
+// countryOptions writes the options of a country select: a page's
+// longest loop (some 250 countries), written here in Go rather than
+// evaluated by the template engine item by item.
+func countryOptions(cs []store.Country, selected any, lang, choose string) template.HTML {
+	sel := ""
+	if selected != nil {
+		sel = fmt.Sprint(selected)
+	}
+	var b strings.Builder
+	b.Grow(len(cs) * 48)
+	b.WriteString(`<option value="">`)
+	b.WriteString(template.HTMLEscapeString(choose))
+	b.WriteString("</option>\n")
+	for _, c := range cs {
+		b.WriteString(`<option value="`)
+		b.WriteString(template.HTMLEscapeString(c.Code))
+		b.WriteString(`"`)
+		if c.Code == sel {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">")
+		b.WriteString(template.HTMLEscapeString(c.Name(lang)))
+		if c.BRIPartner {
+			b.WriteString(" ★")
+		}
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String())
+}
+
+// fieldOptions writes the options of a field select, sub-fields indented.
+func fieldOptions(fs []store.Field, selected []string, lang string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(fs) * 64)
+	for _, f := range fs {
+		b.WriteString(`<option value="`)
+		b.WriteString(template.HTMLEscapeString(f.Code))
+		b.WriteString(`"`)
+		if containsString(selected, f.Code) {
+			b.WriteString(" selected")
+		}
+		b.WriteString(">")
+		if f.Parent != "" {
+			b.WriteString("&nbsp;&nbsp;")
+		}
+		b.WriteString(template.HTMLEscapeString(f.Code))
+		b.WriteString(" ")
+		b.WriteString(template.HTMLEscapeString(f.Name(lang)))
+		b.WriteString("</option>")
+	}
+	return template.HTML(b.String())
 }
