@@ -78,6 +78,10 @@ type loadResult struct {
 	P50ms       float64 `json:"p50_ms"`
 	P95ms       float64 `json:"p95_ms"`
 	P99ms       float64 `json:"p99_ms"`
+	// CPUus is the processor time of the whole process (server and load
+	// generator) per request: on a crowded machine it says more than
+	// requests per second.
+	CPUus float64 `json:"cpu_us_per_request"`
 	Errors      uint64  `json:"errors"`
 	FirstError  string  `json:"first_error,omitempty"`
 	Bytes       float64 `json:"bytes"`
@@ -184,7 +188,7 @@ func runBenchLoad(ctx context.Context, args []string) error {
 	} else {
 		fmt.Printf("load test: %s, %s per endpoint, %d connections for reads, %d for writes, timeout %s\n\n",
 			engine, *duration, *conns, *writeConns, *timeout)
-		fmt.Printf("%-30s %10s %8s %8s %8s %8s %7s %9s %s\n", "endpoint", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "x bare", "bytes", "load average")
+		fmt.Printf("%-30s %10s %8s %8s %8s %8s %7s %9s %9s %s\n", "endpoint", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "x bare", "cpu us/req", "bytes", "load average")
 		printLoadRow(bareRes)
 	}
 	var failed []string
@@ -233,7 +237,7 @@ func runBenchLoad(ctx context.Context, args []string) error {
 
 func printLoadRow(r loadResult) {
 	errs := strconv.FormatUint(r.Errors, 10)
-	fmt.Printf("%-30s %10.0f %8.1f %8.1f %8.1f %8s %7.3f %9.0f %s\n", r.Name, r.RPS, r.P50ms, r.P95ms, r.P99ms, errs, r.RatioToBare, r.Bytes, r.LoadAverage)
+	fmt.Printf("%-30s %10.0f %8.1f %8.1f %8.1f %8s %7.3f %9.0f %9.0f %s\n", r.Name, r.RPS, r.P50ms, r.P95ms, r.P99ms, errs, r.RatioToBare, r.CPUus, r.Bytes, r.LoadAverage)
 	if r.FirstError != "" {
 		fmt.Printf("%-30s first error: %s\n", "", r.FirstError)
 	}
@@ -258,6 +262,7 @@ func driveEndpoint(e loadEndpoint, base string, conns int, d, timeout time.Durat
 	}
 	var m vegeta.Metrics
 	var bad uint64
+	u0, s0 := cpuTime()
 	var firstErr string
 	// Freq 0: no pacing, each worker sends again as soon as it is answered.
 	for res := range attacker.Attack(targeter, vegeta.Rate{Freq: 0}, d, e.name) {
@@ -265,17 +270,23 @@ func driveEndpoint(e loadEndpoint, base string, conns int, d, timeout time.Durat
 		if res.Code < 200 || res.Code >= 400 || res.Error != "" {
 			bad++
 			if firstErr == "" {
-				firstErr = strings.TrimSpace(fmt.Sprintf("%d %s %.200s", res.Code, res.Error, res.Body))
+				firstErr = strings.TrimSpace(fmt.Sprintf("%d %s", res.Code, res.Error))
+				if res.Code != 0 {
+					firstErr += " " + strings.Join(strings.Fields(fmt.Sprintf("%.200s", res.Body)), " ")
+				}
 			}
 		}
 	}
 	m.Close()
+	u1, s1 := cpuTime()
+	cpu := (u1 - u0) + (s1 - s0)
 	secs := (m.Duration + m.Wait).Seconds()
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	return loadResult{
 		Name: e.name, Method: e.method, Path: e.path, Engine: engine, Connections: conns,
 		Requests: m.Requests, RPS: float64(m.Requests) / max(secs, 1e-9),
 		P50ms: ms(m.Latencies.P50), P95ms: ms(m.Latencies.P95), P99ms: ms(m.Latencies.P99),
+		CPUus: float64(cpu.Microseconds()) / float64(max(m.Requests, 1)),
 		Errors: bad, FirstError: firstErr, Bytes: m.BytesIn.Mean, LoadAverage: strings.TrimPrefix(loadAverage(), ", load average "),
 		PeakGoMB: peak.peakMB(),
 	}
