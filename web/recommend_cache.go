@@ -28,6 +28,19 @@ type ranking struct {
 	recs    []recommend.Recommendation
 	cards   map[string]store.OrgCard
 	version store.Version
+	// said holds the items with their reasons in words, per language.
+	said sync.Map
+}
+
+// itemsIn returns the ranked items said in the language, saying them with
+// say the first time. Callers only read them.
+func (k *ranking) itemsIn(lang string, say func() []partnerItem) []partnerItem {
+	if v, ok := k.said.Load(lang); ok {
+		return v.([]partnerItem)
+	}
+	items := say()
+	k.said.Store(lang, items)
+	return items
 }
 
 var rankings = struct {
@@ -38,14 +51,14 @@ var rankings = struct {
 // rankPartners returns the ranking of q by rec with the cards of every
 // organisation it names, computed once per graph, query and data version.
 // Callers only read what it returns.
-func (s *Server) rankPartners(ctx context.Context, rec *recommend.Recommender, q recommend.Query) ([]recommend.Recommendation, map[string]store.OrgCard, error) {
+func (s *Server) rankPartners(ctx context.Context, rec *recommend.Recommender, q recommend.Query) (*ranking, error) {
 	version := s.store.DataVersion(ctx)
 	key := rankingKey{rec: rec, query: fmt.Sprintf("%#v", q)}
 	rankings.Lock()
 	kept, ok := rankings.m[key]
 	rankings.Unlock()
 	if ok && kept.version == version {
-		return kept.recs, kept.cards, nil
+		return kept, nil
 	}
 	var recs []recommend.Recommendation
 	if ok {
@@ -53,7 +66,7 @@ func (s *Server) rankPartners(ctx context.Context, rec *recommend.Recommender, q
 	} else {
 		var err error
 		if recs, err = rec.Recommend(q); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	ids := []string{}
@@ -65,13 +78,14 @@ func (s *Server) rankPartners(ctx context.Context, rec *recommend.Recommender, q
 	}
 	cards, err := s.store.OrganisationCards(ctx, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
+	fresh := &ranking{recs: recs, cards: cards, version: version}
 	rankings.Lock()
 	if len(rankings.m) >= rankingsKept {
 		clear(rankings.m)
 	}
-	rankings.m[key] = &ranking{recs: recs, cards: cards, version: version}
+	rankings.m[key] = fresh
 	rankings.Unlock()
-	return recs, cards, nil
+	return fresh, nil
 }
