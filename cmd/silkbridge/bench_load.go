@@ -81,7 +81,7 @@ type loadResult struct {
 	// CPUus is the processor time of the whole process (server and load
 	// generator) per request: on a crowded machine it says more than
 	// requests per second.
-	CPUus float64 `json:"cpu_us_per_request"`
+	CPUus       float64 `json:"cpu_us_per_request"`
 	Errors      uint64  `json:"errors"`
 	FirstError  string  `json:"first_error,omitempty"`
 	Bytes       float64 `json:"bytes"`
@@ -286,7 +286,7 @@ func driveEndpoint(e loadEndpoint, base string, conns int, d, timeout time.Durat
 		Name: e.name, Method: e.method, Path: e.path, Engine: engine, Connections: conns,
 		Requests: m.Requests, RPS: float64(m.Requests) / max(secs, 1e-9),
 		P50ms: ms(m.Latencies.P50), P95ms: ms(m.Latencies.P95), P99ms: ms(m.Latencies.P99),
-		CPUus: float64(cpu.Microseconds()) / float64(max(m.Requests, 1)),
+		CPUus:  float64(cpu.Microseconds()) / float64(max(m.Requests, 1)),
 		Errors: bad, FirstError: firstErr, Bytes: m.BytesIn.Mean, LoadAverage: strings.TrimPrefix(loadAverage(), ", load average "),
 		PeakGoMB: peak.peakMB(),
 	}
