@@ -51,7 +51,7 @@ afterwards: an acknowledged write that is missing fails the run.
 
 --pg URL runs the same against PostgreSQL: a new database is created on
 that server, the SQLite copy moved into it, and dropped at the end.
---only NAME runs one endpoint (and bare net/http); --json prints one JSON
+--only NAME[,NAME] runs those endpoints (and bare net/http); --json prints one JSON
 object per endpoint.`
 
 // loadEndpoint is one endpoint the load benchmark drives.
@@ -100,7 +100,7 @@ func runBenchLoad(ctx context.Context, args []string) error {
 	conns := fs.Int("connections", 200, "connections per read endpoint")
 	writeConns := fs.Int("write-connections", 50, "connections per write endpoint")
 	timeout := fs.Duration("timeout", 2*time.Second, "a request unanswered after this long counts as an error")
-	only := fs.String("only", "", "run only this endpoint (and bare net/http)")
+	only := fs.String("only", "", "run only these endpoints, names joined by commas (and bare net/http)")
 	asJSON := fs.Bool("json", false, "print one JSON object per endpoint")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the driven endpoints (server and load generator) to this file")
 	if err := fs.Parse(args); err != nil {
@@ -150,13 +150,18 @@ func runBenchLoad(ctx context.Context, args []string) error {
 	if *only != "" {
 		var keep []loadEndpoint
 		var names []string
+		wanted := map[string]bool{}
+		for _, n := range strings.Split(*only, ",") {
+			wanted[strings.TrimSpace(n)] = true
+		}
 		for _, e := range endpoints {
 			names = append(names, e.name)
-			if e.name == *only {
+			if wanted[e.name] {
 				keep = append(keep, e)
+				delete(wanted, e.name)
 			}
 		}
-		if len(keep) == 0 {
+		if len(wanted) > 0 {
 			return fmt.Errorf("%w: --only: no endpoint %q (have: %s)", errUsage, *only, strings.Join(names, ", "))
 		}
 		endpoints = keep
