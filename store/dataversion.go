@@ -123,7 +123,11 @@ func (m *Memo[T]) Get(ctx context.Context, s *Store, compute func(context.Contex
 	if m.ok && m.version == v && time.Since(m.at) < MaxCacheAge {
 		return m.val, nil
 	}
-	val, err := compute(ctx)
+	// The value is kept for every caller: one whose client left must not
+	// waste it, or under load none would ever be kept.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	val, err := compute(cctx)
 	if err != nil {
 		var zero T
 		return zero, err

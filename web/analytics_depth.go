@@ -98,6 +98,10 @@ func (s *Server) cachedDepth(ctx context.Context, f cooperation.Filter, period d
 	if ok && e.version == version && time.Since(e.at) < reportTTL {
 		return copyReport(e.report), nil
 	}
+	// The report is kept for everyone: a client that leaves before it is
+	// ready must not waste it (under load, all of them would).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
 	hs, err := s.store.DepthHistories(ctx, f)
 	if err != nil {
 		return nil, err

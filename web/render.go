@@ -142,10 +142,25 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("partial") != nil && r.Header.Get("HX-Boosted") != "true" {
 		layout = "partial"
 	}
-	if err := t.ExecuteTemplate(&buf, layout, p); err != nil {
-		s.log.Error("render page", "name", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+	key, keep := keptRendering(r, name, layout, status, p)
+	var version store.Version
+	if keep {
+		var body []byte
+		var ok bool
+		if body, version, ok = s.renderedBody(r, key); ok {
+			buf.Write(body)
+			keep = false
+		}
+	}
+	if buf.Len() == 0 {
+		if err := t.ExecuteTemplate(&buf, layout, p); err != nil {
+			s.log.Error("render page", "name", name, "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+	}
+	if keep {
+		keepRendered(key, version, buf.Bytes())
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.Lang.Tag)
