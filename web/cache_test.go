@@ -60,6 +60,7 @@ type seen struct {
 	Lessons       int
 	DepthTotal    int    // cooperations on the depth ladder
 	SearchHit     bool   // the new organisation found by a word of its name
+	PageListed    bool   // the new cooperation on the cooperation list page a visitor sees
 	Recommended   string // ids recommended for the first organisation
 }
 
@@ -82,6 +83,16 @@ func look(t *testing.T, ts *testServer, word, seedID string) seen {
 	s.Cooperations = total("/api/v1/cooperations?per_page=1")
 	s.Lessons = total("/api/v1/lessons?per_page=1")
 	s.SearchHit = total("/api/v1/organisations?q="+word) == 1
+	res, err := http.Get(ts.URL + "/cooperations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.PageListed = strings.Contains(string(page), "Steppe solar")
 	var rep struct{ Counts []int }
 	getJSONInto(t, ts.URL+"/api/v1/analytics/depth", &rep)
 	for _, n := range rep.Counts {
@@ -173,7 +184,7 @@ func TestCaches_NewRecordsShowOnEveryInstanceWithinTheCheckDelay(t *testing.T) {
 				t.Fatal(err)
 			}
 			want := seen{Home: before.Home + 1, Organisations: before.Organisations + 1, Cooperations: before.Cooperations + 1,
-				Lessons: before.Lessons + 1, DepthTotal: before.DepthTotal + 1, SearchHit: true}
+				Lessons: before.Lessons + 1, DepthTotal: before.DepthTotal + 1, SearchHit: true, PageListed: true}
 
 			// The writing instance sees its own writes at once.
 			if got := look(t, a, "zhetisu", ""); got != want {
