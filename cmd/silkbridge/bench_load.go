@@ -64,6 +64,8 @@ type loadEndpoint struct {
 	target func(n uint64, tgt *vegeta.Target)
 	// verify checks after the run that n acknowledged writes are stored.
 	verify func(ctx context.Context, acked int) error
+	// ack is told the body of each acknowledged write.
+	ack func(body []byte)
 }
 
 // loadResult is the figures of one endpoint.
@@ -272,6 +274,9 @@ func driveEndpoint(e loadEndpoint, base string, conns int, d, timeout time.Durat
 	// Freq 0: no pacing, each worker sends again as soon as it is answered.
 	for res := range attacker.Attack(targeter, vegeta.Rate{Freq: 0}, d, e.name) {
 		m.Add(res)
+		if e.ack != nil && res.Code >= 200 && res.Code < 300 && res.Error == "" {
+			e.ack(res.Body)
+		}
 		if res.Code < 200 || res.Code >= 400 || res.Error != "" {
 			bad++
 			if firstErr == "" {
@@ -480,9 +485,9 @@ func loadEndpoints(ctx context.Context, st *store.Store, base string) ([]loadEnd
 		}
 	}
 	// Profiles are replaced, not added: every writer with an acknowledged
-	// update must have a profile holding one of its acknowledged texts.
+	// update must have a profile afterwards.
 	var profMu sync.Mutex
-	profSent := map[int]bool{}
+	profAcked := map[string]bool{}
 	eps = append(eps,
 		loadEndpoint{name: "write lesson", method: "POST", path: "/api/v1/lessons", write: true,
 			target: func(n uint64, tgt *vegeta.Target) {
@@ -502,18 +507,28 @@ func loadEndpoints(ctx context.Context, st *store.Store, base string) ([]loadEnd
 			verify: verifyCount("opportunities", listingsBefore)},
 		loadEndpoint{name: "write profile", method: "PUT", path: "/api/v1/me/profile", write: true,
 			target: func(n uint64, tgt *vegeta.Target) {
-				i := writer(n, tgt, map[string]any{"name": fmt.Sprintf("Load writer %d", n%writers), "country": "KZ",
+				writer(n, tgt, map[string]any{"name": fmt.Sprintf("Load writer %d", n%writers), "country": "KZ",
 					"career_stage": "early", "fields": []string{"2.2"}, "bio": fmt.Sprintf("update %d", n), "public": true})
-				profMu.Lock()
-				profSent[i] = true
-				profMu.Unlock()
+			},
+			ack: func(body []byte) {
+				var p struct {
+					Name string `json:"name"`
+				}
+				if json.Unmarshal(body, &p) == nil {
+					profMu.Lock()
+					profAcked[p.Name] = true
+					profMu.Unlock()
+				}
 			},
 			verify: func(ctx context.Context, acked int) error {
 				if acked == 0 {
 					return nil
 				}
+				if len(profAcked) == 0 {
+					return fmt.Errorf("%d acknowledged profile updates, none of whose answers names its writer", acked)
+				}
 				for i := range writers {
-					if !profSent[i] {
+					if !profAcked[fmt.Sprintf("Load writer %d", i)] {
 						continue
 					}
 					if _, err := st.TalentOfUser(ctx, users[i]); err != nil {
