@@ -13,7 +13,10 @@ import (
 // message) is kept per page, address, language and layout, and written
 // again until the data version moves (store/dataversion.go) or
 // store.MaxCacheAge passes.
-var pagesKeptRendered = map[string]bool{"analytics/depth": true, "cooperations/list": true, "home": true}
+// Lists that depend on the clock (upcoming events, open listings) are at
+// most that old.
+var pagesKeptRendered = map[string]bool{"analytics/depth": true, "cooperations/list": true, "cooperations/show": true, "home": true,
+	"organisations/list": true, "market/list": true, "events/list": true, "lessons/list": true, "programmes/list": true}
 
 // renderedKept bounds the kept pages; past it they start afresh.
 const renderedKept = 2048
