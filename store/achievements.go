@@ -72,7 +72,7 @@ func (s *Store) Achievements(ctx context.Context, f achievement.Filter) ([]*achi
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
 	from := ` FROM achievements a JOIN organisations o ON o.id = a.owner_id`
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*)`+from+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count achievements: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+achievementColumns+from+where+

@@ -134,7 +134,7 @@ func (s *Store) Agreements(ctx context.Context, f cooperation.AgreementFilter) (
 	where := " WHERE " + strings.Join(conds, " AND ")
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM agreements a`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM agreements a`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count agreements: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+agreementColumns+` FROM agreements a`+where+

@@ -219,11 +219,15 @@ func boolSQL(b bool) string {
 // Cooperations lists cooperations that pass the filter, the most recent
 // first, with their partners.
 func (s *Store) Cooperations(ctx context.Context, f cooperation.Filter) ([]*cooperation.Cooperation, Page, error) {
+	return memoList(ctx, s, "cooperations", f, s.cooperationsUncached)
+}
+
+func (s *Store) cooperationsUncached(ctx context.Context, f cooperation.Filter) ([]*cooperation.Cooperation, Page, error) {
 	var args []any
 	where := " WHERE " + strings.Join(s.coopConds(f, &args), " AND ")
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cooperations c`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM cooperations c`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count cooperations: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+coopColumns+` FROM cooperations c`+where+
@@ -701,7 +705,7 @@ func (s *Store) ShallowCooperations(ctx context.Context, months int, f cooperati
 	where := " WHERE " + strings.Join(conds, " AND ")
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cooperations c`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM cooperations c`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count shallow cooperations: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+coopColumns+` FROM cooperations c`+where+
@@ -721,7 +725,14 @@ func (s *Store) ShallowCooperations(ctx context.Context, months int, f cooperati
 // change), so that a computed report can be kept until it does. Changes to
 // an organisation's country are not seen: callers bound how long they keep
 // a report.
+//
+// The fingerprint itself is recounted only when the data version moves
+// (dataversion.go), so that asking costs no scan of the record.
 func (s *Store) DepthVersion(ctx context.Context) (string, error) {
+	return s.memos.depthVersion.Get(ctx, s, s.depthVersion)
+}
+
+func (s *Store) depthVersion(ctx context.Context) (string, error) {
 	var coops, changes int
 	var coopStamp, changeStamp string
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(updated_at), '') FROM cooperations`).Scan(&coops, &coopStamp)

@@ -83,6 +83,10 @@ func (s *Store) loadHosts(ctx context.Context, q queryer, events []*event.Event)
 // Events lists events that pass the filter: upcoming ones soonest first,
 // others latest first.
 func (s *Store) Events(ctx context.Context, f event.Filter) ([]*event.Event, Page, error) {
+	return memoList(ctx, s, "events", f, s.eventsUncached)
+}
+
+func (s *Store) eventsUncached(ctx context.Context, f event.Filter) ([]*event.Event, Page, error) {
 	var args []any
 	var conds []string
 	if f.Query != "" {
@@ -123,7 +127,7 @@ func (s *Store) Events(ctx context.Context, f event.Filter) ([]*event.Event, Pag
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM events e`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM events e`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count events: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e`+where+order+

@@ -112,6 +112,9 @@ func (s *Store) ImportH2020(ctx context.Context, actor Actor, rec *h2020.Record,
 	if err := s.importProjects(ctx, rec.Projects, progress); err != nil {
 		return nil, err
 	}
+	if err := s.syncSearchRowids(ctx); err != nil {
+		return nil, err
+	}
 	after, err := s.ImportedCounts(ctx, h2020.Source)
 	if err != nil {
 		return nil, err

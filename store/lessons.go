@@ -55,6 +55,10 @@ func (s *Store) lesson(ctx context.Context, q queryer, id string) (*lesson.Lesso
 
 // Lessons lists the lessons that pass the filter, the newest first.
 func (s *Store) Lessons(ctx context.Context, f lesson.Filter) ([]*lesson.Lesson, Page, error) {
+	return memoList(ctx, s, "lessons", f, s.lessonsUncached)
+}
+
+func (s *Store) lessonsUncached(ctx context.Context, f lesson.Filter) ([]*lesson.Lesson, Page, error) {
 	var args []any
 	var conds []string
 	if f.Query != "" {
@@ -79,7 +83,7 @@ func (s *Store) Lessons(ctx context.Context, f lesson.Filter) ([]*lesson.Lesson,
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM lessons l`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM lessons l`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count lessons: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+lessonColumns+lessonFrom+where+

@@ -30,7 +30,8 @@ import (
 // referenceTables are filled by the migrations themselves (migration 2,
 // refdata.go), so a freshly migrated target holds them already; they do
 // not make a target "not empty" and are replaced by the source's rows.
-var referenceTables = map[string]bool{"countries": true, "fields": true}
+// So is the data version counter (migration 80, dataversion.go).
+var referenceTables = map[string]bool{"countries": true, "fields": true, "data_version": true}
 
 // MoveOptions tune a move.
 type MoveOptions struct {
@@ -85,7 +86,10 @@ type moveTable struct {
 // moveSearch names the search index on each side (dialect.go): the
 // analysed terms are kept as text in FTS5 and as a tsvector in PostgreSQL.
 const (
-	sqliteSearchTable   = "search_fts"
+	sqliteSearchTable = "search_fts"
+	// sqliteSearchRowids says where each record's FTS5 document sits; it
+	// has no counterpart in PostgreSQL and is not moved.
+	sqliteSearchRowids  = "search_rowids"
 	postgresSearchTable = "search_docs"
 )
 
@@ -281,6 +285,7 @@ func movePlan(ctx context.Context, src *sql.Conn, tx pgx.Tx) (tables []moveTable
 		case strings.HasPrefix(name, "sqlite_") || typ == "shadow" || typ == "view":
 		case name == "goose_db_version":
 			sawGoose = true
+		case name == sqliteSearchRowids:
 		case strings.HasPrefix(name, "river_"):
 			skipped = append(skipped, name)
 		case typ == "virtual" && name == sqliteSearchTable:
@@ -804,7 +809,7 @@ func (s *Store) Checksums(ctx context.Context) (map[string]MovedTable, error) {
 	}
 	out := map[string]MovedTable{}
 	for _, name := range tables {
-		if name == "goose_db_version" || name == postgresSearchTable || strings.HasPrefix(name, "river_") {
+		if name == "goose_db_version" || name == postgresSearchTable || name == sqliteSearchRowids || strings.HasPrefix(name, "river_") {
 			continue
 		}
 		t := moveTable{name: name}

@@ -144,11 +144,15 @@ func (s *Store) opportunityConds(f opportunity.Filter, args *[]any) []string {
 // Opportunities lists the listings that pass the filter, the most recently
 // published (else updated) first.
 func (s *Store) Opportunities(ctx context.Context, f opportunity.Filter) ([]*opportunity.Opportunity, Page, error) {
+	return memoList(ctx, s, "opportunities", f, s.opportunitiesUncached)
+}
+
+func (s *Store) opportunitiesUncached(ctx context.Context, f opportunity.Filter) ([]*opportunity.Opportunity, Page, error) {
 	var args []any
 	where := " WHERE " + strings.Join(s.opportunityConds(f, &args), " AND ")
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+oppFrom+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*)`+oppFrom+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count opportunities: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+oppColumns+oppFrom+where+

@@ -42,6 +42,10 @@ func (s *Store) organisation(ctx context.Context, q queryer, id string) (*organi
 
 // Organisations lists organisations that pass the filter, by name.
 func (s *Store) Organisations(ctx context.Context, f organisation.Filter) ([]*organisation.Organisation, Page, error) {
+	return memoList(ctx, s, "organisations", f, s.organisationsUncached)
+}
+
+func (s *Store) organisationsUncached(ctx context.Context, f organisation.Filter) ([]*organisation.Organisation, Page, error) {
 	var args []any
 	var conds []string
 	if f.Query != "" {
@@ -81,7 +85,7 @@ func (s *Store) Organisations(ctx context.Context, f organisation.Filter) ([]*or
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations o`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM organisations o`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count organisations: %w", err)
 	}
 	order, listArgs := " ORDER BY o.name, o.id", args

@@ -15,8 +15,14 @@ type Overview struct {
 	Tables map[string]int `json:"tables"`
 }
 
-// Overview counts what the platform holds.
+// Overview counts what the platform holds. The counts are kept in memory
+// and recounted when the data changes (dataversion.go), not per request;
+// callers only read the shared result.
 func (s *Store) Overview(ctx context.Context) (*Overview, error) {
+	return s.memos.overview.Get(ctx, s, s.overview)
+}
+
+func (s *Store) overview(ctx context.Context) (*Overview, error) {
 	var o Overview
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT o.country),
 		COUNT(DISTINCT CASE WHEN c.bri_partner THEN o.country END)

@@ -72,7 +72,7 @@ func (s *Store) Policies(ctx context.Context, f policy.Filter) ([]*policy.Policy
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	pg := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM policies p`+where, args...).Scan(&pg.Total); err != nil {
+	if err := s.countCached(ctx, &pg.Total, `SELECT COUNT(*) FROM policies p`+where, args...); err != nil {
 		return nil, pg, fmt.Errorf("count policies: %w", err)
 	}
 	out, err := s.queryPolicies(ctx, `SELECT `+policyColumns+` FROM policies p`+where+

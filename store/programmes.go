@@ -134,6 +134,10 @@ func (s *Store) loadPositions(ctx context.Context, q queryer, list []*programme.
 
 // Programmes lists programmes that pass the filter, those closing last first.
 func (s *Store) Programmes(ctx context.Context, f programme.Filter) ([]*programme.Programme, Page, error) {
+	return memoList(ctx, s, "programmes", f, s.programmesUncached)
+}
+
+func (s *Store) programmesUncached(ctx context.Context, f programme.Filter) ([]*programme.Programme, Page, error) {
 	var args []any
 	conds := []string{"1 = 1"}
 	if f.Query != "" {
@@ -155,7 +159,7 @@ func (s *Store) Programmes(ctx context.Context, f programme.Filter) ([]*programm
 	where := " WHERE " + strings.Join(conds, " AND ")
 	page, per := normPage(f.Page, f.PerPage)
 	pg := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM programmes p`+where, args...).Scan(&pg.Total); err != nil {
+	if err := s.countCached(ctx, &pg.Total, `SELECT COUNT(*) FROM programmes p`+where, args...); err != nil {
 		return nil, pg, fmt.Errorf("count programmes: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+programmeColumns+programmeFrom+where+
@@ -760,7 +764,7 @@ func (s *Store) Applications(ctx context.Context, programmeID string, f Applicat
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	pg := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM programme_applications a`+where, args...).Scan(&pg.Total); err != nil {
+	if err := s.countCached(ctx, &pg.Total, `SELECT COUNT(*) FROM programme_applications a`+where, args...); err != nil {
 		return nil, pg, fmt.Errorf("count applications: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+applicationColumns+` FROM programme_applications a JOIN talents t ON t.id = a.talent_id`+where+
@@ -1328,7 +1332,7 @@ func (s *Store) Placements(ctx context.Context, runID string, f PlacementFilter)
 	from := ` FROM programme_placements pl JOIN programme_applications a ON a.id = pl.application_id JOIN talents t ON t.id = a.talent_id`
 	page, per := normPage(f.Page, f.PerPage)
 	pg := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*)`+from+where, args...).Scan(&pg.Total); err != nil {
+	if err := s.countCached(ctx, &pg.Total, `SELECT COUNT(*)`+from+where, args...); err != nil {
 		return nil, pg, fmt.Errorf("count placements: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+placementColumns+from+where+

@@ -114,8 +114,14 @@ func (s *Store) PartnerGraphData(ctx context.Context, maxText int) (*GraphData, 
 }
 
 // GraphVersion is a cheap fingerprint of the cooperation record: when it
-// changes, a graph built before is out of date.
+// changes, a graph built before is out of date. It is recounted only when
+// the data version moves (dataversion.go): other writes (a lesson, a
+// profile) leave the graph, and the fingerprint, as they were.
 func (s *Store) GraphVersion(ctx context.Context) (string, error) {
+	return s.memos.graphVersion.Get(ctx, s, s.graphVersion)
+}
+
+func (s *Store) graphVersion(ctx context.Context) (string, error) {
 	var n, m int
 	var last string
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(MAX(updated_at), '') FROM cooperations`).Scan(&n, &last)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 )
 
 // Country is an ISO 3166-1 country with its names in the six UN languages.
@@ -53,6 +54,8 @@ type Reference struct {
 	Fields    []Field
 	byCountry map[string]int
 	byField   map[string]int
+	// sorted holds SortedCountries per language.
+	sorted sync.Map
 }
 
 // Reference returns the countries and fields, loaded on first use.
@@ -153,8 +156,14 @@ func (r *Reference) Field(code string) (Field, bool) {
 }
 
 // SortedCountries returns the countries ordered by their name in lang.
+//
+// The list is sorted once per language and shared: callers only read it.
 func (r *Reference) SortedCountries(lang string) []Country {
+	if v, ok := r.sorted.Load(lang); ok {
+		return v.([]Country)
+	}
 	out := append([]Country(nil), r.Countries...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name(lang) < out[j].Name(lang) })
+	r.sorted.Store(lang, out)
 	return out
 }

@@ -40,13 +40,20 @@ const (
 
 // Store is the database of one Silkbridge installation.
 type Store struct {
-	db     *sql.DB
+	db *sql.DB
+	// wdb is the one SQLite connection that write transactions take in
+	// turn (nil on PostgreSQL, where db serves both).
+	wdb    *sql.DB
 	engine Engine
 	dsn    string
 	refMu  sync.Mutex
 	ref    *Reference
 	// migrated is set once Migrate has run, for readiness checks.
 	migrated atomic.Bool
+	// version tells in-memory caches when the data has changed (dataversion.go).
+	version versionClock
+	// memos are the aggregates kept in memory between requests.
+	memos memos
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than a
@@ -86,11 +93,23 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// reads and then writes waits its turn instead of failing.
 		s.db.SetMaxOpenConns(8)
 		s.db.SetMaxIdleConns(8)
+		// Write transactions queue for one connection in Go, in order,
+		// instead of each holding a pooled connection while SQLite's busy
+		// handler sleeps and retries: under fifty concurrent writers that
+		// waiting, not the writes, set the latency. Readers keep the pool.
+		s.wdb, err = sql.Open("sqlite", sqliteDSN(dsn))
+		if err != nil {
+			s.db.Close()
+			return nil, fmt.Errorf("open sqlite: %w", err)
+		}
+		s.wdb.SetMaxOpenConns(1)
+		s.wdb.SetMaxIdleConns(1)
+		s.wdb.SetConnMaxIdleTime(0)
 	}
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(pingCtx); err != nil {
-		s.db.Close()
+		s.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", s.engine, err)
 	}
 	return s, nil
@@ -112,7 +131,20 @@ func (s *Store) Engine() Engine { return s.engine }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.wdb != nil {
+		s.wdb.Close()
+	}
+	return s.db.Close()
+}
+
+// writer is the handle write transactions begin on.
+func (s *Store) writer() *sql.DB {
+	if s.wdb != nil {
+		return s.wdb
+	}
+	return s.db
+}
 
 // Ping checks that the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
@@ -168,7 +200,7 @@ type queryer interface {
 
 // inTx runs fn in a write transaction and commits when fn returns nil.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.writer().BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -176,9 +208,14 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	if err := s.bumpInTx(ctx, tx); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("data version: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.committed()
 	return nil
 }
 

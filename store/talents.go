@@ -73,7 +73,7 @@ func (s *Store) Talents(ctx context.Context, f talent.Filter) ([]*talent.Profile
 	}
 	page, per := normPage(f.Page, f.PerPage)
 	p := Page{Number: page, PerPage: per}
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM talents t`+where, args...).Scan(&p.Total); err != nil {
+	if err := s.countCached(ctx, &p.Total, `SELECT COUNT(*) FROM talents t`+where, args...); err != nil {
 		return nil, p, fmt.Errorf("count talents: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+talentColumns+` FROM talents t`+where+

@@ -187,7 +187,13 @@ func (s *Store) VerifySampleIssuers(ctx context.Context, actor Actor) (int, erro
 // VerifiedOrganisationIDs returns the ids of the verified organisations,
 // for the badge on pages that name many organisations. Verification is
 // decided by hand, so the set stays small.
+//
+// The set is kept in memory between calls and shared: callers only read it.
 func (s *Store) VerifiedOrganisationIDs(ctx context.Context) (map[string]bool, error) {
+	return s.memos.verified.Get(ctx, s, s.verifiedOrganisationIDs)
+}
+
+func (s *Store) verifiedOrganisationIDs(ctx context.Context) (map[string]bool, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id FROM organisations WHERE verification_state = $1`, organisation.Verified)
 	if err != nil {
 		return nil, fmt.Errorf("verified organisations: %w", err)

@@ -88,6 +88,21 @@ func (s *Server) cachedDepth(ctx context.Context, f cooperation.Filter, period d
 	if ok && e.version == version && time.Since(e.at) < reportTTL {
 		return copyReport(e.report), nil
 	}
+	// One request computes a missing report while the others asking for
+	// it wait: two hundred at once each computing it starved them all.
+	computing := depthComputing(key)
+	computing.Lock()
+	defer computing.Unlock()
+	depthReports.Lock()
+	e, ok = depthReports.m[key]
+	depthReports.Unlock()
+	if ok && e.version == version && time.Since(e.at) < reportTTL {
+		return copyReport(e.report), nil
+	}
+	// The report is kept for everyone: a client that leaves before it is
+	// ready must not waste it (under load, all of them would).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
 	hs, err := s.store.DepthHistories(ctx, f)
 	if err != nil {
 		return nil, err
@@ -100,6 +115,26 @@ func (s *Server) cachedDepth(ctx context.Context, f cooperation.Filter, period d
 	depthReports.m[key] = depthEntry{version: version, at: time.Now(), report: report}
 	depthReports.Unlock()
 	return copyReport(report), nil
+}
+
+// depthLocks holds one lock per report key, taken while it is computed.
+var depthLocks = struct {
+	sync.Mutex
+	m map[string]*sync.Mutex
+}{m: map[string]*sync.Mutex{}}
+
+func depthComputing(key string) *sync.Mutex {
+	depthLocks.Lock()
+	defer depthLocks.Unlock()
+	l, ok := depthLocks.m[key]
+	if !ok {
+		if len(depthLocks.m) >= reportsKept {
+			clear(depthLocks.m)
+		}
+		l = &sync.Mutex{}
+		depthLocks.m[key] = l
+	}
+	return l
 }
 
 // copyReport gives the caller a report it may trim without touching the

@@ -20,7 +20,7 @@ import (
 
 // graphCheckEvery bounds how stale a recommendation can be after a new
 // cooperation, and how often the fingerprint query runs.
-const graphCheckEvery = 30 * time.Second
+const graphCheckEvery = 5 * time.Second
 
 // graphSummaryRunes is how much of each cooperation's summary the graph
 // reads: enough to say what a project is about.

@@ -181,34 +181,27 @@ func (s *Server) recommendPartners(r *http.Request, kind string) (*partnerList, 
 	if err != nil {
 		return nil, o, errRecommenderUnavailable{err}
 	}
-	recs, err := rec.Recommend(q)
+	kept, err := s.rankPartners(r.Context(), rec, q)
 	if err != nil {
 		return nil, o, err
 	}
-	ids := []string{}
-	for _, rc := range recs {
-		ids = append(ids, rc.Org)
-		for _, rs := range rc.Reasons {
-			ids = append(ids, rs.Via...)
+	out := &partnerList{For: subject, FavourBRI: o.FavourBRI, GraphBuiltAt: built.UTC()}
+	out.Items = kept.itemsIn(requestLanguage(r).Tag, func() []partnerItem {
+		tr := s.translator(requestLanguage(r))
+		items := []partnerItem{}
+		for _, rc := range kept.recs {
+			card, ok := kept.cards[rc.Org]
+			if !ok {
+				continue // deleted since the graph was built
+			}
+			item := partnerItem{Rank: len(items) + 1, Organisation: card, Score: rc.Score, Reasons: []reasonView{}}
+			for _, rs := range rc.Reasons {
+				item.Reasons = append(item.Reasons, s.sayReason(r, tr, rs, kept.cards))
+			}
+			items = append(items, item)
 		}
-	}
-	cards, err := s.store.OrganisationCards(r.Context(), ids)
-	if err != nil {
-		return nil, o, err
-	}
-	tr := s.translator(requestLanguage(r))
-	out := &partnerList{For: subject, FavourBRI: o.FavourBRI, Items: []partnerItem{}, GraphBuiltAt: built.UTC()}
-	for _, rc := range recs {
-		card, ok := cards[rc.Org]
-		if !ok {
-			continue // deleted since the graph was built
-		}
-		item := partnerItem{Rank: len(out.Items) + 1, Organisation: card, Score: rc.Score, Reasons: []reasonView{}}
-		for _, rs := range rc.Reasons {
-			item.Reasons = append(item.Reasons, s.sayReason(r, tr, rs, cards))
-		}
-		out.Items = append(out.Items, item)
-	}
+		return items
+	})
 	return out, o, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/text/language"
@@ -35,6 +36,8 @@ var templateFS embed.FS
 
 type pageTemplate struct {
 	t *template.Template
+	// byLang holds the clone bound to each language (render_lang.go).
+	byLang sync.Map
 }
 
 // baseFuncs declares every template function. Those that depend on the
@@ -66,6 +69,9 @@ func baseFuncs() template.FuncMap {
 		"countryObj": func(code string) store.Country { return store.Country{Code: code} },
 		"verified":   func(id string) bool { return false },
 		"asset":      assetPath,
+		// Bound per language (render_lang.go).
+		"countryOptions": func(cs []store.Country, selected any) template.HTML { return "" },
+		"fieldOptions":   func(fs []store.Field, selected []string) template.HTML { return "" },
 	}
 }
 
@@ -126,54 +132,36 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 		return
 	}
 	s.fillPage(r, p)
-	tr := s.translator(p.Lang)
-	ref, _ := s.store.Reference(r.Context())
-	t, err := pt.t.Clone()
+	t, err := s.pageInLanguage(pt, p.Lang)
 	if err != nil {
 		s.log.Error("clone template", "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	t.Funcs(template.FuncMap{
-		"T":        tr.T,
-		"lang":     func() string { return p.Lang.Tag },
-		"verified": s.verifiedFunc(r),
-		"country": func(code string) string {
-			if ref != nil {
-				if c, ok := ref.Country(code); ok {
-					return c.Name(p.Lang.Tag)
-				}
-			}
-			return code
-		},
-		"countryObj": func(code string) store.Country {
-			if ref != nil {
-				if c, ok := ref.Country(code); ok {
-					return c
-				}
-			}
-			return store.Country{Code: code}
-		},
-		"field": func(code string) string {
-			if ref != nil {
-				if f, ok := ref.Field(code); ok {
-					return f.Name(p.Lang.Tag)
-				}
-			}
-			return code
-		},
-		"date": func(v any) string { return formatDate(v, p.Lang.Tag) },
-		"num":  numberPrinter(p.Lang.Tag),
-	})
 	var buf bytes.Buffer
 	layout := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("partial") != nil && r.Header.Get("HX-Boosted") != "true" {
 		layout = "partial"
 	}
-	if err := t.ExecuteTemplate(&buf, layout, p); err != nil {
-		s.log.Error("render page", "name", name, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+	key, keep := keptRendering(r, name, layout, status, p)
+	var version store.Version
+	if keep {
+		var body []byte
+		var ok bool
+		if body, version, ok = s.renderedBody(r, key); ok {
+			buf.Write(body)
+			keep = false
+		}
+	}
+	if buf.Len() == 0 {
+		if err := t.ExecuteTemplate(&buf, layout, p); err != nil {
+			s.log.Error("render page", "name", name, "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+	}
+	if keep {
+		keepRendered(key, version, buf.Bytes())
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.Lang.Tag)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"sync"
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/account"
@@ -47,23 +46,6 @@ func mayDecideVerification(u *account.User, o *organisation.Organisation) error 
 		return silkbridge.Forbidden()
 	}
 	return nil
-}
-
-// verifiedFunc answers the template function "verified": whether the
-// organisation with this id is verified. The set is read once per page, and
-// only when the page names an organisation.
-func (s *Server) verifiedFunc(r *http.Request) func(id string) bool {
-	var once sync.Once
-	var set map[string]bool
-	return func(id string) bool {
-		once.Do(func() {
-			var err error
-			if set, err = s.store.VerifiedOrganisationIDs(r.Context()); err != nil {
-				s.log.Error("verified organisations", "err", err)
-			}
-		})
-		return set[id]
-	}
 }
 
 // trustData is what the organisation page shows of its verification.

@@ -56,6 +56,7 @@ SILKBRIDGE_MAP_FILE.`)
 	data := fs.String("data", env("SILKBRIDGE_DATA", "../shared/data"), "folder of the public data sets used by --demo (env SILKBRIDGE_DATA)")
 	baseURL := fs.String("base-url", env("SILKBRIDGE_BASE_URL", ""), "public address of the site, e.g. https://silkbridge.example.org (env SILKBRIDGE_BASE_URL)")
 	mapFile := fs.String("map-file", env("SILKBRIDGE_MAP_FILE", ""), "world boundaries (TopoJSON or GeoJSON) replacing the shipped Natural Earth file, where an approved map is required (env SILKBRIDGE_MAP_FILE)")
+	pprofAddr := fs.String("pprof-addr", env("SILKBRIDGE_PPROF_ADDR", ""), "serve net/http/pprof on this separate address, e.g. 127.0.0.1:6060 (off by default; env SILKBRIDGE_PPROF_ADDR)")
 	tls := fs.Bool("secure-cookies", env("SILKBRIDGE_SECURE_COOKIES", "") == "true", "mark cookies Secure (set when served over HTTPS; env SILKBRIDGE_SECURE_COOKIES=true)")
 	proxies := fs.String("trusted-proxies", env("SILKBRIDGE_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (env SILKBRIDGE_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", env("SILKBRIDGE_METRICS_ADDR", ""), "serve /metrics on this address of its own, e.g. localhost:9090 (env SILKBRIDGE_METRICS_ADDR)")
@@ -134,6 +135,11 @@ SILKBRIDGE_MAP_FILE.`)
 	if err != nil {
 		return err
 	}
+	stopPprof, err := servePprof(*pprofAddr, log)
+	if err != nil {
+		return fmt.Errorf("--pprof-addr: %w", err)
+	}
+	defer stopPprof()
 	log.Info("silkbridge listening", "addr", ln.Addr().String(), "database", string(st.Engine()), "version", version)
 	errc := make(chan error, 2)
 	go func() { errc <- httpSrv.Serve(ln) }()
