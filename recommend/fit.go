@@ -117,6 +117,9 @@ func Fit(ctx context.Context, sets []FitSet, start Weights, opts FitOptions) (Mo
 	return m, rep, nil
 }
 
+// ErrNoExamples says that no example had a partner to find in its graph.
+var ErrNoExamples = errors.New("recommend: no example has a partner in its graph")
+
 // gatherSets collects the pools of the examples of every set, ranked with
 // w and first-pass weights w1 (nil without feedback).
 func gatherSets(ctx context.Context, sets []FitSet, w features, w1 *features, opts FitOptions) ([]fitExample, FitReport, error) {
@@ -138,7 +141,7 @@ func gatherSets(ctx context.Context, sets []FitSet, w features, w1 *features, op
 		rep.PoolSize += rp.PoolSize * float64(rp.Examples)
 	}
 	if rep.Examples == 0 {
-		return nil, rep, errors.New("recommend: no example has a partner in its graph")
+		return nil, rep, ErrNoExamples
 	}
 	rep.PoolSize /= float64(rep.Examples)
 	rep.intlWeight = opts.InternationalWeight

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"slices"
 	"testing"
@@ -94,5 +95,69 @@ func TestEvaluateNewPartners_AsksForNewPartnersAndScoresOnlyThatSlice(t *testing
 	}
 	if res.All.Hidden != 2 || res.All.Recall[10] != 0.5 || res.International.Hidden != 1 || res.International.Recall[10] != 0 {
 		t.Errorf("all %+v, international %+v", res.All, res.International)
+	}
+}
+
+// TestCompare_ReportsTheNewPartnerBlockInTheFormatsShape runs the harness
+// on a synthetic record and checks the "new_partners" and "cold_seeds"
+// objects of the JSON report.
+func TestCompare_ReportsTheNewPartnerBlockInTheFormatsShape(t *testing.T) {
+	rec := syntheticRecord()
+	// Two organisations that never met 105 in training join its consortium.
+	rec.Projects = append(rec.Projects,
+		&Project{RCN: "met", Year: 2015, Parts: []string{"SC1"}, Members: []Member{member("900", cordis.Coordinator, "EG"),
+			member("901", cordis.Participant, "EG"), member("902", cordis.Participant, "FR")}},
+		&Project{RCN: "introduced", Year: 2017, Parts: []string{"SC1"}, Members: []Member{member("105", cordis.Coordinator, "DE"),
+			member("901", cordis.Participant, "EG"), member("902", cordis.Participant, "FR")}})
+	r, _, err := Train(context.Background(), rec, 2016, Learning{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, err := NewSplit(rec, 2016, 2017)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Compare(context.Background(), sp, Methods{Silkbridge: r, Popularity: NewPopularity(sp.Train),
+		AdamicAdar: NewAdamicAdar(sp.Train), TwoHopAdamicAdar: NewTwoHopAdamicAdar(sp.Train)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		NewPartners map[string]json.RawMessage `json:"new_partners"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"silkbridge", "two_hop_adamic_adar", "answers", "answers_international"} {
+		if _, ok := doc.NewPartners[k]; !ok {
+			t.Errorf("new_partners has no %q: %s", k, raw)
+		}
+	}
+	var method map[string]map[string]float64
+	var slices map[string]json.RawMessage
+	if err := json.Unmarshal(doc.NewPartners["silkbridge"], &slices); err != nil {
+		t.Fatalf("new_partners.silkbridge: %v", err)
+	}
+	delete(slices, "ms_per_query")
+	again, err := json.Marshal(slices)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(again, &method); err != nil {
+		t.Fatalf("new_partners.silkbridge: %v", err)
+	}
+	for _, slice := range []string{"all", "international"} {
+		for _, k := range []string{"recall@10", "recall@20", "recall@50", "recall@100", "mrr"} {
+			if _, ok := method[slice][k]; !ok {
+				t.Errorf("new_partners.silkbridge.%s has no %q", slice, k)
+			}
+		}
+	}
+	if rep.NewPartners.Answers < 2 || rep.NewPartners.AnswersInternational < 1 || rep.NewPartners.Answers != Summarise(sp.Cases).NewPartners {
+		t.Errorf("new-partner answers %d, international %d", rep.NewPartners.Answers, rep.NewPartners.AnswersInternational)
 	}
 }

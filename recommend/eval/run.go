@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -99,7 +100,11 @@ func Train(ctx context.Context, rec *Record, trainUntil int, l Learning) (*recom
 		nopts.Progress = func(round int, objective float64) {
 			progress("learning new-partner weights: pass %d, objective %.4f (%s)", round, objective, time.Since(start).Round(time.Second))
 		}
-		if fit.Model.NewPartners, fit.NewPartnersReport, err = recommend.FitNewPartners(ctx, sets, fit.Model, nopts); err != nil {
+		fit.Model.NewPartners, fit.NewPartnersReport, err = recommend.FitNewPartners(ctx, sets, fit.Model, nopts)
+		switch {
+		case errors.Is(err, recommend.ErrNoExamples):
+			progress("no pseudo-query has a new partner to find: new-partner queries rank with the mixed weights")
+		case err != nil:
 			return nil, fit, err
 		}
 		fit.Learnt, fit.Took = true, time.Since(start)
