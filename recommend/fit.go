@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Example is a query with the partners it should have found: a past
@@ -123,22 +125,35 @@ var ErrNoExamples = errors.New("recommend: no example has a partner in its graph
 // gatherSets collects the pools of the examples of every set, ranked with
 // w and first-pass weights w1 (nil without feedback).
 func gatherSets(ctx context.Context, sets []FitSet, w features, w1 *features, opts FitOptions) ([]fitExample, FitReport, error) {
+	// The sets share nothing, so they are collected side by side.
+	type gathered struct {
+		data []fitExample
+		rep  FitReport
+		err  error
+	}
+	out := make([]gathered, len(sets))
+	var wg sync.WaitGroup
+	for i, set := range sets {
+		if set.Graph == nil {
+			return nil, FitReport{}, errors.New("recommend: fit set without a graph")
+		}
+		wg.Go(func() {
+			r := &Recommender{g: set.Graph, w: w, w1: w1}
+			out[i].data, out[i].rep, out[i].err = collect(ctx, r, set.Examples, opts)
+		})
+	}
+	wg.Wait()
 	var data []fitExample
 	var rep FitReport
-	for _, set := range sets {
-		if set.Graph == nil {
-			return nil, rep, errors.New("recommend: fit set without a graph")
+	for _, o := range out {
+		if o.err != nil {
+			return nil, rep, o.err
 		}
-		r := &Recommender{g: set.Graph, w: w, w1: w1}
-		d, rp, err := collect(ctx, r, set.Examples, opts)
-		if err != nil {
-			return nil, rep, err
-		}
-		data = append(data, d...)
-		rep.Examples += rp.Examples
-		rep.Partners += rp.Partners
-		rep.International += rp.International
-		rep.PoolSize += rp.PoolSize * float64(rp.Examples)
+		data = append(data, o.data...)
+		rep.Examples += o.rep.Examples
+		rep.Partners += o.rep.Partners
+		rep.International += o.rep.International
+		rep.PoolSize += o.rep.PoolSize * float64(o.rep.Examples)
 	}
 	if rep.Examples == 0 {
 		return nil, rep, ErrNoExamples
@@ -314,9 +329,9 @@ func ascend(ctx context.Context, data []fitExample, w *features, rep FitReport, 
 			scores[i][j] = dot(w, &ex.feat[j])
 		}
 	}
-	var buf []float32
 	eval := func(k int, d float32) float64 {
 		var hits, hitsIntl [3]float64
+		var buf []float32
 		for i, ex := range data {
 			buf = buf[:0]
 			for j := range ex.feat {
@@ -334,9 +349,26 @@ func ascend(ctx context.Context, data []fitExample, w *features, rep FitReport, 
 			if err := ctx.Err(); err != nil {
 				return best, err
 			}
+			// The steps are tried side by side, then compared in order, so
+			// that the result does not depend on the schedule.
+			values := make([]float64, len(steps))
+			var wg sync.WaitGroup
+			next := make(chan int, len(steps))
+			for i := range steps {
+				next <- i
+			}
+			close(next)
+			for range min(runtime.GOMAXPROCS(0), len(steps)) {
+				wg.Go(func() {
+					for i := range next {
+						values[i] = eval(k, steps[i])
+					}
+				})
+			}
+			wg.Wait()
 			bestD := float32(0)
-			for _, d := range steps {
-				if v := eval(k, d); v > best+1e-9 {
+			for i, d := range steps {
+				if v := values[i]; v > best+1e-9 {
 					best, bestD, improved = v, d, true
 				}
 			}
