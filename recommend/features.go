@@ -232,7 +232,10 @@ func (g *Graph) candidates(r *resolved, q *Query, s *scratch) {
 	for _, o := range s.touched {
 		f := &s.feat[o]
 		for _, k := range logged {
-			f[k] = float32(math.Log1p(float64(f[k])))
+			// Most signals of most candidates are 0, whose log1p is 0.
+			if f[k] != 0 {
+				f[k] = float32(math.Log1p(float64(f[k])))
+			}
 		}
 		g.nodeSignals(o, r, s, f)
 	}
@@ -268,14 +271,16 @@ func (g *Graph) nodeSignals(o int32, r *resolved, s *scratch, f *features) {
 		inParts += float32(g.orgParts[int(o)*nParts+int(part)])
 		recentParts += float32(g.orgRecentParts[int(o)*nParts+int(part)])
 	}
-	f[fRecentPart] = float32(math.Log1p(float64(recentParts)))
+	if recentParts > 0 {
+		f[fRecentPart] = float32(math.Log1p(float64(recentParts)))
+	}
 	deg := float32(g.orgDeg[o])
-	f[fPartCount] = float32(math.Log1p(float64(inParts)))
-	if deg > 0 {
+	if inParts > 0 {
+		f[fPartCount] = float32(math.Log1p(float64(inParts)))
 		f[fPartShare] = inParts / deg
 	}
-	f[fPopularity] = float32(math.Log1p(float64(deg)))
-	f[fRecent] = float32(math.Log1p(float64(g.orgRecent[o])))
+	f[fPopularity] = g.logDeg[o]
+	f[fRecent] = g.logRecent[o]
 	c, t := g.orgCountry[o], g.orgType[o]
 	if len(r.parts) > 0 {
 		var lc, lt float32

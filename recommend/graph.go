@@ -226,6 +226,8 @@ type Graph struct {
 	// Activity of each organisation.
 	orgDeg     []int32      // projects
 	orgRecent  []float32    // projects of the last recentYears, the older halved
+	logDeg     []float32    // log(1+orgDeg), what a query reads
+	logRecent  []float32    // log(1+orgRecent)
 	orgParts   []uint16     // orgParts[o*len(parts)+p]: projects of o in part p
 	partOrgs   [][]int32    // organisations of each part by decreasing activity
 	callOrgs   csr[posting] // organisations of each call family with their project counts
@@ -424,7 +426,11 @@ func (g *Graph) buildActivity() {
 			}
 		}
 	}
+	g.logDeg = make([]float32, n)
+	g.logRecent = make([]float32, n)
 	for o := range int32(n) {
+		g.logDeg[o] = float32(math.Log1p(float64(g.orgDeg[o])))
+		g.logRecent[o] = float32(math.Log1p(float64(g.orgRecent[o])))
 		if g.orgDeg[o] > 0 {
 			g.byActivity = append(g.byActivity, o)
 		}
