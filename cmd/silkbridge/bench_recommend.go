@@ -86,7 +86,7 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "with --queries: the rankings CSV to write")
 	newPartners := fs.Bool("new-partners", false, "propose only organisations that never shared a project with the seed (with --queries; an evaluation reports both modes)")
 	sample := fs.Int("sample", 0, "score only every n-th query (0 or 1: all), for quick runs while tuning")
-	learn := fs.String("learn", eval.Temporal+","+eval.Holdout, `pseudo-query sets to learn the weights from ("temporal", "holdout", both joined by a comma, or "none")`)
+	learn := fs.String("learn", eval.Temporal+","+eval.Holdout, `pseudo-query sets to learn the weights from ("temporal", "holdout", both joined by a comma), "none", or "new-partners" (keep the shipped or --weights mixed weights, learn only those of new-partner queries)`)
 	weights := fs.String("weights", "", `with --learn none: a JSON model ({"weights": {...}, "feedback": {...}}) to rank with instead of the shipped one`)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,7 +115,7 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 	}
 	if *weights != "" {
 		if len(learning.Modes) > 0 {
-			return fmt.Errorf("%w: --weights needs --learn none", errUsage)
+			return fmt.Errorf("%w: --weights needs --learn none or new-partners", errUsage)
 		}
 		var m recommend.Model
 		if err := json.Unmarshal([]byte(*weights), &m); err != nil {
@@ -184,7 +184,11 @@ func everyNth(cases []eval.Case, n int) []eval.Case {
 // parseLearning reads --learn.
 func parseLearning(s string) (eval.Learning, error) {
 	var l eval.Learning
-	if strings.TrimSpace(s) == "none" {
+	switch strings.TrimSpace(s) {
+	case "none":
+		return l, nil
+	case "new-partners":
+		l.NewPartnersOnly = true
 		return l, nil
 	}
 	for _, m := range strings.Split(s, ",") {
@@ -192,7 +196,7 @@ func parseLearning(s string) (eval.Learning, error) {
 		case eval.Temporal, eval.Holdout:
 			l.Modes = append(l.Modes, m)
 		default:
-			return l, fmt.Errorf("%w: --learn: %q is not temporal, holdout or none", errUsage, m)
+			return l, fmt.Errorf("%w: --learn: %q is not temporal, holdout, none or new-partners", errUsage, m)
 		}
 	}
 	return l, nil
@@ -206,8 +210,16 @@ func printRecommendReport(w io.Writer, rep *eval.Report, fit eval.Fitted, took t
 		sum.Queries, sum.Hidden, sum.HiddenCold, pct(sum.HiddenCold, sum.Hidden),
 		sum.HiddenInternational, sum.ColdInternational, pct(sum.ColdInternational, sum.HiddenInternational))
 	if fit.Learnt {
-		fmt.Fprintf(w, "weights learnt on %d pseudo-queries of the training years (%d partners) in %s\n",
-			fit.Report.Examples, fit.Report.Partners, fit.Took.Round(time.Second))
+		if fit.Report.Examples > 0 {
+			fmt.Fprintf(w, "weights learnt on %d pseudo-queries of the training years (%d partners) in %s\n",
+				fit.Report.Examples, fit.Report.Partners, fit.Took.Round(time.Second))
+		} else {
+			fmt.Fprintln(w, "mixed weights: the shipped model (or --weights)")
+		}
+		if np := fit.NewPartnersReport; np.Examples > 0 {
+			fmt.Fprintf(w, "new-partner weights learnt on %d pseudo-queries (%d new partners, %d international), objective %.4f -> %.4f\n",
+				np.Examples, np.Partners, np.International, np.Start, np.Final)
+		}
 	} else {
 		fmt.Fprintln(w, "weights: the shipped model (--learn none)")
 	}

@@ -16,6 +16,10 @@ type Learning struct {
 	// none means Model, or recommend.DefaultModel when Model is nil.
 	Modes []string
 	Model *recommend.Model
+	// NewPartnersOnly, with no Modes, keeps the model's mixed weights and
+	// learns only its new-partner weights from the pseudo-queries of the
+	// training years.
+	NewPartnersOnly bool
 	// BRIPartners are the ISO codes of the Belt and Road partner
 	// countries, for queries that favour them.
 	BRIPartners []string
@@ -72,6 +76,23 @@ func Train(ctx context.Context, rec *Record, trainUntil int, l Learning) (*recom
 	fit := Fitted{Model: recommend.DefaultModel()}
 	if l.Model != nil {
 		fit.Model = *l.Model
+	}
+	if len(l.Modes) == 0 && l.NewPartnersOnly {
+		start := time.Now()
+		learnUntil := min(trainUntil, lastYear(train))
+		progress("learning the weights of new-partner queries from pseudo-queries of the training years, keeping the mixed weights")
+		sets, err := FitSets(rec, learnUntil, countries, Temporal, Holdout)
+		if err != nil {
+			return nil, fit, err
+		}
+		nopts := NewPartnersFitOptions
+		nopts.Progress = func(round int, objective float64) {
+			progress("learning new-partner weights: pass %d, objective %.4f (%s)", round, objective, time.Since(start).Round(time.Second))
+		}
+		if fit.Model.NewPartners, fit.NewPartnersReport, err = recommend.FitNewPartners(ctx, sets, fit.Model, nopts); err != nil {
+			return nil, fit, err
+		}
+		fit.Learnt, fit.Took = true, time.Since(start)
 	}
 	if len(l.Modes) > 0 {
 		start := time.Now()
