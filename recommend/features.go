@@ -44,6 +44,14 @@ const (
 	fProfilexSeed
 	fPopularityxSeed
 	fPartCountxSeed
+	// Signals made for introducing new partners, who share no project with
+	// the seed.
+	fCountryPair      // how much more often than overall the seed's and the candidate's countries publish together
+	fCountryPairShare // share of the seed country's international co-publications with the candidate's country
+	f2HopRecent       // partners of the seed's partners, each edge weighted by the recency of its projects
+	fProfileRecent    // closeness of the candidate's topics of the last years to the query
+	fKNNSocial        // membership in close projects that also hold partners of the seed
+	fRecentPart       // recent activity in the query's programme parts
 	numFeatures
 )
 
@@ -57,6 +65,8 @@ var featureNames = [numFeatures]string{
 	fAATextRel: "aa_text_rel", fKNNRel: "similar_projects_rel", fFeedback: "feedback",
 	fAAxSeed: "aa_x_seed", fAATextxSeed: "aa_text_x_seed", f2HopxSeed: "two_hop_x_seed", fKNNxSeed: "similar_projects_x_seed",
 	fProfilexSeed: "profile_x_seed", fPopularityxSeed: "popularity_x_seed", fPartCountxSeed: "part_count_x_seed",
+	fCountryPair: "country_pair", fCountryPairShare: "country_pair_share", f2HopRecent: "two_hop_recent",
+	fProfileRecent: "profile_recent", fKNNSocial: "similar_projects_social", fRecentPart: "recent_part",
 }
 
 // bySeed pairs a signal with its copy scaled by the seed's record.
@@ -64,7 +74,7 @@ var bySeed = [...][2]int{{fAA, fAAxSeed}, {fAAText, fAATextxSeed}, {f2Hop, f2Hop
 	{fProfile, fProfilexSeed}, {fPopularity, fPopularityxSeed}, {fPartCount, fPartCountxSeed}}
 
 // logged are the signals that enter as log(1+x).
-var logged = [...]int{fAA, fAAText, fAAPart, fAARecent, fAASeedCoord, f2Hop, f2HopText, fKNN, fCallCount}
+var logged = [...]int{fAA, fAAText, fAAPart, fAARecent, fAASeedCoord, f2Hop, f2HopText, fKNN, fCallCount, f2HopRecent, fKNNSocial}
 
 // relative pairs a signal with the signal that holds it relative to the
 // query's strongest candidate: what counts as strong differs from a seed
@@ -188,8 +198,22 @@ func (g *Graph) candidates(r *resolved, q *Query, s *scratch) {
 	for _, p := range s.topProj {
 		sim := s.projSim[p]
 		w := sim * sim * sizeDamping(g.projSize[p])
+		// A close project that also holds the seed's partners is one the
+		// seed's circle works in: its other members are near, even when
+		// the seed never met them.
+		var known float32
+		if r.seed >= 0 {
+			for _, m := range g.projMembers.row(p) {
+				if s.seedNb[m] > 0 || m == r.seed {
+					known++
+				}
+			}
+		}
+		social := w * float32(math.Log1p(float64(known)))
 		for _, m := range g.projMembers.row(p) {
-			s.touch(m)[fKNN] += w
+			f := s.touch(m)
+			f[fKNN] += w
+			f[fKNNSocial] += social
 		}
 	}
 	if r.call >= 0 {
@@ -208,7 +232,10 @@ func (g *Graph) candidates(r *resolved, q *Query, s *scratch) {
 	for _, o := range s.touched {
 		f := &s.feat[o]
 		for _, k := range logged {
-			f[k] = float32(math.Log1p(float64(f[k])))
+			// Most signals of most candidates are 0, whose log1p is 0.
+			if f[k] != 0 {
+				f[k] = float32(math.Log1p(float64(f[k])))
+			}
 		}
 		g.nodeSignals(o, r, s, f)
 	}
@@ -239,17 +266,21 @@ func (g *Graph) candidates(r *resolved, q *Query, s *scratch) {
 // query's context, not on paths from the seed.
 func (g *Graph) nodeSignals(o int32, r *resolved, s *scratch, f *features) {
 	nParts, nC, nT := len(g.parts), len(g.countries), len(g.types)
-	var inParts float32
+	var inParts, recentParts float32
 	for _, part := range r.parts {
 		inParts += float32(g.orgParts[int(o)*nParts+int(part)])
+		recentParts += float32(g.orgRecentParts[int(o)*nParts+int(part)])
+	}
+	if recentParts > 0 {
+		f[fRecentPart] = float32(math.Log1p(float64(recentParts)))
 	}
 	deg := float32(g.orgDeg[o])
-	f[fPartCount] = float32(math.Log1p(float64(inParts)))
-	if deg > 0 {
+	if inParts > 0 {
+		f[fPartCount] = float32(math.Log1p(float64(inParts)))
 		f[fPartShare] = inParts / deg
 	}
-	f[fPopularity] = float32(math.Log1p(float64(deg)))
-	f[fRecent] = float32(math.Log1p(float64(g.orgRecent[o])))
+	f[fPopularity] = g.logDeg[o]
+	f[fRecent] = g.logRecent[o]
 	c, t := g.orgCountry[o], g.orgType[o]
 	if len(r.parts) > 0 {
 		var lc, lt float32
@@ -264,6 +295,10 @@ func (g *Graph) nodeSignals(o int32, r *resolved, s *scratch, f *features) {
 	}
 	if r.seedCountry >= 0 {
 		f[fCountrySeed] = g.countryCountryLift[int(r.seedCountry)*nC+int(c)]
+		if g.pairLift != nil {
+			f[fCountryPair] = g.pairLift[int(r.seedCountry)*nC+int(c)]
+			f[fCountryPairShare] = g.pairShare[int(r.seedCountry)*nC+int(c)]
+		}
 	}
 	if s.seedSlots > 0 {
 		ts := g.typeShare[t]
@@ -347,6 +382,9 @@ func (g *Graph) profileSimilarity(s *scratch) {
 		for _, e := range g.termOrgs.row(qt.doc) {
 			s.touch(e.doc)[fProfile] += qt.w * e.w
 		}
+		for _, e := range g.termOrgsRecent.row(qt.doc) {
+			s.touch(e.doc)[fProfileRecent] += qt.w * e.w
+		}
 	}
 }
 
@@ -407,6 +445,7 @@ func (g *Graph) twoHop(r *resolved, s *scratch) {
 	for _, e := range nbs[:min(len(nbs), twoHopSeedNeighbours)] {
 		n := e.to
 		share := e.aa / g.strength[n]
+		recent := e.recent / g.strength[n]
 		topical := share * s.feat[n][fProfile] // n was touched by seedSignals
 		far := g.adjacency.row(n)
 		for _, e2 := range far[:min(len(far), twoHopFanOut)] {
@@ -416,6 +455,7 @@ func (g *Graph) twoHop(r *resolved, s *scratch) {
 			f := s.touch(e2.to)
 			f[f2Hop] += share * e2.aa
 			f[f2HopText] += topical * e2.aa
+			f[f2HopRecent] += recent * e2.recent
 		}
 	}
 }

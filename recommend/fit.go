@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Example is a query with the partners it should have found: a past
@@ -29,6 +31,9 @@ type FitOptions struct {
 	InternationalWeight float64
 	// Feedback adds a second pass with pseudo-relevance feedback.
 	Feedback bool
+	// NewPartners learns for queries that ask for new partners only: the
+	// seed's past partners leave the pools and the partners to find.
+	NewPartners bool
 	// Progress, when set, is told the objective after each pass.
 	Progress func(round int, objective float64)
 }
@@ -46,7 +51,8 @@ type FitReport struct {
 
 // poolFeatures are the signals whose best candidates make up an example's
 // pool; the others are too coarse to pick candidates on their own.
-var poolFeatures = []int{fAA, fAAText, fAAPart, fAARecent, fAASeedCoord, f2Hop, f2HopText, fKNN, fProfile, fPartCount, fCallCount, fPopularity, fRecent, fFeedback}
+var poolFeatures = []int{fAA, fAAText, fAAPart, fAARecent, fAASeedCoord, f2Hop, f2HopText, fKNN, fProfile, fPartCount, fCallCount, fPopularity, fRecent, fFeedback,
+	f2HopRecent, fProfileRecent, fKNNSocial, fRecentPart}
 
 type fitExample struct {
 	feat     []features // pool
@@ -83,30 +89,9 @@ func Fit(ctx context.Context, sets []FitSet, start Weights, opts FitOptions) (Mo
 	w[fFeedback] = 0
 	var data []fitExample
 	var rep FitReport
-	gather := func(w1 *features) error {
-		data = data[:0]
-		rep = FitReport{}
-		for _, set := range sets {
-			if set.Graph == nil {
-				return errors.New("recommend: fit set without a graph")
-			}
-			r := &Recommender{g: set.Graph, w: w, w1: w1}
-			d, rp, err := collect(ctx, r, set.Examples, opts)
-			if err != nil {
-				return err
-			}
-			data = append(data, d...)
-			rep.Examples += rp.Examples
-			rep.Partners += rp.Partners
-			rep.International += rp.International
-			rep.PoolSize += rp.PoolSize * float64(rp.Examples)
-		}
-		if rep.Examples == 0 {
-			return errors.New("recommend: no example has a partner in its graph")
-		}
-		rep.PoolSize /= float64(rep.Examples)
-		rep.intlWeight = opts.InternationalWeight
-		return nil
+	gather := func(w1 *features) (err error) {
+		data, rep, err = gatherSets(ctx, sets, w, w1, opts)
+		return err
 	}
 	if err := gather(nil); err != nil {
 		return Model{}, rep, err
@@ -132,6 +117,85 @@ func Fit(ctx context.Context, sets []FitSet, start Weights, opts FitOptions) (Mo
 	}
 	rep.Final = best
 	return m, rep, nil
+}
+
+// ErrNoExamples says that no example had a partner to find in its graph.
+var ErrNoExamples = errors.New("recommend: no example has a partner in its graph")
+
+// gatherSets collects the pools of the examples of every set, ranked with
+// w and first-pass weights w1 (nil without feedback).
+func gatherSets(ctx context.Context, sets []FitSet, w features, w1 *features, opts FitOptions) ([]fitExample, FitReport, error) {
+	// The sets share nothing, so they are collected side by side.
+	type gathered struct {
+		data []fitExample
+		rep  FitReport
+		err  error
+	}
+	out := make([]gathered, len(sets))
+	var wg sync.WaitGroup
+	for i, set := range sets {
+		if set.Graph == nil {
+			return nil, FitReport{}, errors.New("recommend: fit set without a graph")
+		}
+		wg.Go(func() {
+			r := &Recommender{g: set.Graph, w: w, w1: w1}
+			out[i].data, out[i].rep, out[i].err = collect(ctx, r, set.Examples, opts)
+		})
+	}
+	wg.Wait()
+	var data []fitExample
+	var rep FitReport
+	for _, o := range out {
+		if o.err != nil {
+			return nil, rep, o.err
+		}
+		data = append(data, o.data...)
+		rep.Examples += o.rep.Examples
+		rep.Partners += o.rep.Partners
+		rep.International += o.rep.International
+		rep.PoolSize += o.rep.PoolSize * float64(o.rep.Examples)
+	}
+	if rep.Examples == 0 {
+		return nil, rep, ErrNoExamples
+	}
+	rep.PoolSize /= float64(rep.Examples)
+	rep.intlWeight = opts.InternationalWeight
+	return data, rep, nil
+}
+
+// FitNewPartners learns the weights of new-partner queries, starting from
+// the model's own weights and keeping its first pass: the objective is
+// Fit's, over the partners of each example that never shared a project
+// with its seed, ranked among the candidates that did not either.
+func FitNewPartners(ctx context.Context, sets []FitSet, m Model, opts FitOptions) (Weights, FitReport, error) {
+	if opts.PoolPerFeature == 0 {
+		opts.PoolPerFeature = 100
+	}
+	if opts.Rounds == 0 {
+		opts.Rounds = 6
+	}
+	opts.NewPartners = true
+	w, _, err := parseWeights(m.Weights, 0)
+	if err != nil {
+		return nil, FitReport{}, err
+	}
+	var w1 *features
+	if m.Feedback != nil {
+		f, _, err := parseWeights(m.Feedback, 0)
+		if err != nil {
+			return nil, FitReport{}, err
+		}
+		w1 = &f
+	}
+	data, rep, err := gatherSets(ctx, sets, w, w1, opts)
+	if err != nil {
+		return nil, rep, err
+	}
+	rep.Start = objective(data, &w, rep)
+	if rep.Final, err = ascend(ctx, data, &w, rep, opts, 0); err != nil {
+		return nil, rep, err
+	}
+	return weightsOf(w, 0), rep, nil
 }
 
 func weightsOf(w features, bri float32) Weights {
@@ -161,25 +225,31 @@ func collect(ctx context.Context, r *Recommender, examples []Example, opts FitOp
 		if err := ctx.Err(); err != nil {
 			return nil, rep, err
 		}
+		s.reset()
+		q := ex.Query
+		q.FavourBRI = false
+		q.NewPartners = opts.NewPartners
+		res := g.resolve(&q)
+		r.candidates(&q, &res, s)
+		// past reports a past partner of the seed, which a new-partner
+		// query never proposes.
+		past := func(o int32) bool { return opts.NewPartners && s.mark[o] == s.epoch && s.shared[o] > 0 }
 		pos := map[int32]bool{}
 		for _, k := range ex.Partners {
-			if i, ok := g.orgIndex[k]; ok && k != ex.Query.Seed {
+			if i, ok := g.orgIndex[k]; ok && k != ex.Query.Seed && !past(i) {
 				pos[i] = true
 			}
 		}
 		if len(pos) == 0 {
 			continue
 		}
-		s.reset()
-		q := ex.Query
-		q.FavourBRI = false
-		res := g.resolve(&q)
-		r.candidates(&q, &res, s)
 		keep := map[int32]bool{}
 		for _, k := range poolFeatures {
 			values = values[:0]
 			for _, o := range s.touched {
-				values = append(values, s.feat[o][k])
+				if !past(o) {
+					values = append(values, s.feat[o][k])
+				}
 			}
 			th := kthLargest(values, opts.PoolPerFeature)
 			if th <= 0 {
@@ -189,7 +259,7 @@ func collect(ctx context.Context, r *Recommender, examples []Example, opts FitOp
 			// pool; keep exactly PoolPerFeature.
 			n := 0
 			for _, o := range s.touched {
-				if s.feat[o][k] > th {
+				if s.feat[o][k] > th && !past(o) {
 					keep[o] = true
 					n++
 				}
@@ -198,7 +268,7 @@ func collect(ctx context.Context, r *Recommender, examples []Example, opts FitOp
 				if n >= opts.PoolPerFeature {
 					break
 				}
-				if s.feat[o][k] == th {
+				if s.feat[o][k] == th && !past(o) {
 					keep[o] = true
 					n++
 				}
@@ -208,6 +278,11 @@ func collect(ctx context.Context, r *Recommender, examples []Example, opts FitOp
 			keep[sc.org] = true
 		}
 		delete(keep, res.seed)
+		for o := range keep {
+			if past(o) {
+				delete(keep, o)
+			}
+		}
 		// Map order would make the fit depend on the run.
 		orgs := make([]int32, 0, len(keep))
 		for o := range keep {
@@ -254,9 +329,9 @@ func ascend(ctx context.Context, data []fitExample, w *features, rep FitReport, 
 			scores[i][j] = dot(w, &ex.feat[j])
 		}
 	}
-	var buf []float32
 	eval := func(k int, d float32) float64 {
 		var hits, hitsIntl [3]float64
+		var buf []float32
 		for i, ex := range data {
 			buf = buf[:0]
 			for j := range ex.feat {
@@ -274,9 +349,26 @@ func ascend(ctx context.Context, data []fitExample, w *features, rep FitReport, 
 			if err := ctx.Err(); err != nil {
 				return best, err
 			}
+			// The steps are tried side by side, then compared in order, so
+			// that the result does not depend on the schedule.
+			values := make([]float64, len(steps))
+			var wg sync.WaitGroup
+			next := make(chan int, len(steps))
+			for i := range steps {
+				next <- i
+			}
+			close(next)
+			for range min(runtime.GOMAXPROCS(0), len(steps)) {
+				wg.Go(func() {
+					for i := range next {
+						values[i] = eval(k, steps[i])
+					}
+				})
+			}
+			wg.Wait()
 			bestD := float32(0)
-			for _, d := range steps {
-				if v := eval(k, d); v > best+1e-9 {
+			for i, d := range steps {
+				if v := values[i]; v > best+1e-9 {
 					best, bestD, improved = v, d, true
 				}
 			}

@@ -125,3 +125,39 @@ func TestKthLargest_MatchesSorting(t *testing.T) {
 		}
 	}
 }
+
+// TestFitNewPartners_LearnsOnThePartnersTheSeedNeverMet: the new-partner
+// fit counts only the partners of each example that never shared a
+// project with its seed, keeps the first pass, and does not lose
+// objective.
+func TestFitNewPartners_LearnsOnThePartnersTheSeedNeverMet(t *testing.T) {
+	// One year: the examples' partners are partly strangers to their seeds.
+	g, examples := communityGraph(t, 1)
+	sets := []FitSet{{Graph: g, Examples: examples}}
+	m, _, err := Fit(context.Background(), sets, Weights{"popularity": 1}, FitOptions{Feedback: true, Rounds: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, rep, err := FitNewPartners(context.Background(), sets, m, FitOptions{Rounds: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, ex := range examples {
+		past := pastPartners(g, ex.Query.Seed)
+		for _, p := range ex.Partners {
+			if !past[p] {
+				want++
+			}
+		}
+	}
+	if want == 0 || rep.Partners != want {
+		t.Errorf("the fit counts %d partners, want the %d the seeds never met", rep.Partners, want)
+	}
+	if rep.Final < rep.Start || len(w) == 0 {
+		t.Errorf("report %+v, weights %v", rep, w)
+	}
+	if _, err := New(g, Model{Weights: m.Weights, Feedback: m.Feedback, NewPartners: w}); err != nil {
+		t.Error(err)
+	}
+}

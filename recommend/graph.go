@@ -62,6 +62,7 @@ type Builder struct {
 	countries map[string]Country
 	projects  []builtProject
 	projKeys  map[string]bool
+	pairs     map[[2]string]float64
 }
 
 type builtProject struct {
@@ -75,7 +76,23 @@ type builtProject struct {
 
 // NewBuilder returns an empty builder.
 func NewBuilder() *Builder {
-	return &Builder{orgIndex: map[string]int32{}, countries: map[string]Country{}, projKeys: map[string]bool{}}
+	return &Builder{orgIndex: map[string]int32{}, countries: map[string]Country{}, projKeys: map[string]bool{}, pairs: map[[2]string]float64{}}
+}
+
+// AddCountryPair records how strongly two countries cooperate outside the
+// graph, for example their co-authored publications: evidence of which
+// pairs of countries work together that the consortia alone do not show.
+// The pair is unordered; adding it again adds to its weight. Pairs of one
+// country and non-positive weights are ignored.
+func (b *Builder) AddCountryPair(a, c string, weight float64) {
+	a, c = strings.ToUpper(strings.TrimSpace(a)), strings.ToUpper(strings.TrimSpace(c))
+	if a == c || a == "" || c == "" || !(weight > 0) || math.IsInf(weight, 0) {
+		return
+	}
+	if c < a {
+		a, c = c, a
+	}
+	b.pairs[[2]string{a, c}] += weight
 }
 
 // AddCountry records what the recommender should know of a country.
@@ -165,6 +182,9 @@ type edge struct {
 	// aa sums 1/ln(1+size) over the shared projects: the Adamic-Adar
 	// weight, damped so that huge consortia say little about each pair.
 	aa float32
+	// recent is aa with each project halved for every edgeHalfLife years
+	// of age: a tie that is still alive.
+	recent float32
 }
 
 // posting is one (document, weight) entry of an inverted index.
@@ -206,10 +226,15 @@ type Graph struct {
 	// Activity of each organisation.
 	orgDeg     []int32      // projects
 	orgRecent  []float32    // projects of the last recentYears, the older halved
+	logDeg     []float32    // log(1+orgDeg), what a query reads
+	logRecent  []float32    // log(1+orgRecent)
 	orgParts   []uint16     // orgParts[o*len(parts)+p]: projects of o in part p
 	partOrgs   [][]int32    // organisations of each part by decreasing activity
 	callOrgs   csr[posting] // organisations of each call family with their project counts
 	byActivity []int32      // organisations with projects by decreasing activity
+	// orgRecentParts[o*len(parts)+p]: projects of o in part p in the last
+	// recentYears.
+	orgRecentParts []uint16
 
 	// Text: a TF-IDF vector per project and per organisation profile.
 	terms        map[string]int32
@@ -218,6 +243,9 @@ type Graph struct {
 	termProjects csr[posting]
 	termOrgs     csr[posting]
 	orgProfiles  csr[posting] // each row sorted by term id
+	// termOrgsRecent indexes the profiles of the last recentProfileYears
+	// only: what an organisation works on now.
+	termOrgsRecent csr[posting]
 
 	// Priors learnt from the consortia: how much more often than overall
 	// (log lift) a partner of a country or type joins a consortium of a
@@ -230,6 +258,13 @@ type Graph struct {
 	partTypeLift       []float32    // [part][seed type][type]
 	termCountryLift    csr[posting] // only lifts far enough from 0
 	termTypeLift       csr[posting]
+
+	// Country pairs from outside the graph (AddCountryPair), nil without:
+	// log lift of the pair over what the countries' totals predict, and
+	// the share of the first country's weight that goes to the second
+	// (as log(1+100 share)); [seed country][country].
+	pairLift  []float32
+	pairShare []float32
 
 	poolOnce sync.Once
 	pool     *sync.Pool
@@ -322,6 +357,7 @@ func (b *Builder) Build() (*Graph, error) {
 	g.buildPriors()
 	g.buildCalls(b.projects)
 	g.buildTermMix()
+	g.buildCountryPairs(b.pairs)
 	return g, nil
 }
 
@@ -370,6 +406,7 @@ func (g *Graph) buildActivity() {
 	g.orgDeg = make([]int32, n)
 	g.orgRecent = make([]float32, n)
 	g.orgParts = make([]uint16, n*nParts)
+	g.orgRecentParts = make([]uint16, n*nParts)
 	for o := range int32(n) {
 		projects := g.orgProjects.row(o)
 		g.orgDeg[o] = int32(len(projects))
@@ -383,10 +420,17 @@ func (g *Graph) buildActivity() {
 				if c := &g.orgParts[int(o)*nParts+int(part)]; *c < math.MaxUint16 {
 					*c++
 				}
+				if c := &g.orgRecentParts[int(o)*nParts+int(part)]; g.maxYear-g.projYear[p] < recentYears && *c < math.MaxUint16 {
+					*c++
+				}
 			}
 		}
 	}
+	g.logDeg = make([]float32, n)
+	g.logRecent = make([]float32, n)
 	for o := range int32(n) {
+		g.logDeg[o] = float32(math.Log1p(float64(g.orgDeg[o])))
+		g.logRecent[o] = float32(math.Log1p(float64(g.orgRecent[o])))
 		if g.orgDeg[o] > 0 {
 			g.byActivity = append(g.byActivity, o)
 		}
@@ -411,6 +455,52 @@ func (g *Graph) buildActivity() {
 	}
 }
 
+// edgeHalfLife is the age in years at which a shared project counts half
+// in the recency of a tie.
+const edgeHalfLife = 2
+
+// buildCountryPairs turns the weights of country pairs into the lift and
+// the share of every pair of the graph's countries.
+func (g *Graph) buildCountryPairs(pairs map[[2]string]float64) {
+	if len(pairs) == 0 {
+		return
+	}
+	nC := len(g.countries)
+	w := make([]float64, nC*nC)
+	tot := make([]float64, nC)
+	var all float64
+	for k, v := range pairs {
+		a, okA := g.countryIndex[k[0]]
+		c, okC := g.countryIndex[k[1]]
+		if !okA || !okC {
+			continue
+		}
+		w[int(a)*nC+int(c)] += v
+		w[int(c)*nC+int(a)] += v
+		tot[a] += v
+		tot[c] += v
+		all += 2 * v
+	}
+	if all == 0 {
+		return
+	}
+	g.pairLift = make([]float32, nC*nC)
+	g.pairShare = make([]float32, nC*nC)
+	for a := range nC {
+		for c := range nC {
+			v := w[a*nC+c]
+			if v == 0 || tot[a] == 0 || tot[c] == 0 {
+				continue
+			}
+			// Smoothed so that a few papers between small countries do not
+			// make an extreme lift.
+			lift := math.Log((v + 1) * all / (tot[a]*tot[c] + all))
+			g.pairLift[a*nC+c] = float32(max(-3, min(3, lift)))
+			g.pairShare[a*nC+c] = float32(math.Log1p(100 * v / tot[a]))
+		}
+	}
+}
+
 // sizeDamping is the weight one shared project gives a pair of its
 // members: 1/ln(1+size), so that a pair from a 3-member consortium counts
 // about three times a pair from a 60-member one.
@@ -421,6 +511,7 @@ func (g *Graph) buildAdjacency() {
 	// Accumulate per organisation with a dense scratch row: far less memory
 	// churn than a map of pairs.
 	acc := make([]float32, n)
+	accRecent := make([]float32, n)
 	var touched []int32
 	start := make([]int32, n+1)
 	var items []edge
@@ -429,6 +520,7 @@ func (g *Graph) buildAdjacency() {
 		for _, p := range g.orgProjects.row(o) {
 			members := g.projMembers.row(p)
 			w := sizeDamping(int32(len(members)))
+			wr := w * float32(math.Pow(0.5, float64(g.maxYear-g.projYear[p])/edgeHalfLife))
 			for _, m := range members {
 				if m == o {
 					continue
@@ -437,12 +529,13 @@ func (g *Graph) buildAdjacency() {
 					touched = append(touched, m)
 				}
 				acc[m] += w
+				accRecent[m] += wr
 			}
 		}
 		row := make([]edge, len(touched))
 		for i, m := range touched {
-			row[i] = edge{to: m, aa: acc[m]}
-			acc[m] = 0
+			row[i] = edge{to: m, aa: acc[m], recent: accRecent[m]}
+			acc[m], accRecent[m] = 0, 0
 		}
 		sort.Slice(row, func(a, b int) bool {
 			if row[a].aa != row[b].aa {

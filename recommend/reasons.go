@@ -9,6 +9,7 @@ import (
 const (
 	reasonMinProfile  = 0.05 // cosine of the query with the candidate's profile
 	reasonMinTypeLift = 0.1  // log lift of the candidate's type in such consortia
+	reasonMinPairLift = 0.5  // log lift of the two countries' cooperation
 	reasonMaxVia      = 3
 	reasonMaxTerms    = 4
 )
@@ -41,6 +42,17 @@ func (r *Recommender) reasons(res *resolved, s *scratch, o int32) []Reason {
 		if count > 0 {
 			out = append(out, Reason{Kind: ReasonSameProgrammePart, Count: count, Parts: names})
 		}
+		var recent int
+		names = nil
+		for _, p := range res.parts {
+			if c := int(g.orgRecentParts[int(o)*nParts+int(p)]); c > 0 {
+				recent += c
+				names = append(names, g.parts[p])
+			}
+		}
+		if recent > 0 {
+			out = append(out, Reason{Kind: ReasonRecentActivity, Count: recent, Parts: names})
+		}
 	}
 	c, t := g.orgCountry[o], g.orgType[o]
 	if res.seedType >= 0 && t != res.seedType && len(res.parts) > 0 {
@@ -54,6 +66,9 @@ func (r *Recommender) reasons(res *resolved, s *scratch, o int32) []Reason {
 		}
 	}
 	if res.seedCountry >= 0 && c != res.seedCountry && g.countries[c].Code != "" {
+		if g.pairLift != nil && g.pairLift[int(res.seedCountry)*len(g.countries)+int(c)] >= reasonMinPairLift {
+			out = append(out, Reason{Kind: ReasonCountriesCooperate, Country: g.countries[c].Code, SeedCountry: g.countries[res.seedCountry].Code})
+		}
 		out = append(out, Reason{Kind: ReasonCountryDiversity, Country: g.countries[c].Code})
 	}
 	if g.countries[c].BRIPartner {

@@ -51,6 +51,11 @@ type Query struct {
 	Title            string
 	// FavourBRI raises organisations from Belt and Road partner countries.
 	FavourBRI bool
+	// NewPartners proposes only organisations that never shared a project
+	// with the seed: the platform introducing partners, not recalling old
+	// ones. It ranks with the model's new-partner weights when it has
+	// them.
+	NewPartners bool
 	// Exclude lists organisations not to propose (already partners).
 	Exclude []string
 	// Limit is the number of recommendations wanted; 0 means 20.
@@ -73,6 +78,8 @@ const (
 	ReasonCountryDiversity   ReasonKind = "country_diversity"   // brings another country in
 	ReasonBRIPartner         ReasonKind = "bri_partner"         // from a Belt and Road partner country
 	ReasonActiveOrganisation ReasonKind = "active_organisation" // among the most active in the record
+	ReasonCountriesCooperate ReasonKind = "countries_cooperate" // its country and the seed's often work together
+	ReasonRecentActivity     ReasonKind = "recent_activity"     // active in the planned cooperation's parts lately
 )
 
 // Reason is one explanation of a recommendation.
@@ -92,6 +99,9 @@ type Reason struct {
 	// reasons.
 	Country string `json:"country,omitempty"`
 	Type    string `json:"type,omitempty"`
+	// SeedCountry is the seed's country, for the reason that the two
+	// countries often work together.
+	SeedCountry string `json:"seed_country,omitempty"`
 }
 
 // Recommendation is one proposed partner.
@@ -114,6 +124,9 @@ const BRIBonusName = "bri_bonus"
 type Model struct {
 	Weights  Weights `json:"weights"`
 	Feedback Weights `json:"feedback,omitempty"`
+	// NewPartners weigh the signals when a query asks for new partners
+	// only; without them such a query ranks with Weights.
+	NewPartners Weights `json:"new_partners,omitempty"`
 }
 
 // Recommender ranks partners from a graph with a model. It is safe for
@@ -122,6 +135,7 @@ type Recommender struct {
 	g        *Graph
 	w        features
 	w1       *features // first-pass weights of feedback, nil without
+	wNew     *features // weights of new-partner queries, nil without
 	briBonus float32
 }
 
@@ -142,6 +156,13 @@ func New(g *Graph, m Model) (*Recommender, error) {
 			return nil, fmt.Errorf("feedback: %w", err)
 		}
 		r.w1 = &w1
+	}
+	if m.NewPartners != nil {
+		wn, _, err := parseWeights(m.NewPartners, 0)
+		if err != nil {
+			return nil, fmt.Errorf("new partners: %w", err)
+		}
+		r.wNew = &wn
 	}
 	return r, nil
 }
@@ -280,12 +301,20 @@ func (r *Recommender) top(q *Query, res *resolved, s *scratch, want int) []score
 			}
 		}
 	}
+	w := &r.w
+	if q.NewPartners && r.wNew != nil {
+		w = r.wNew
+	}
 	h := make(minHeap, 0, want+1)
 	consider := func(o int32, f *features) {
 		if o == res.seed || excluded[o] {
 			return
 		}
-		sc := dot(&r.w, f)
+		// Every past partner of the seed was touched by seedSignals.
+		if q.NewPartners && s.mark[o] == s.epoch && s.shared[o] > 0 {
+			return
+		}
+		sc := dot(w, f)
 		if q.FavourBRI && g.countries[g.orgCountry[o]].BRIPartner {
 			sc += r.briBonus
 		}

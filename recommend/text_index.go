@@ -100,13 +100,48 @@ func (g *Graph) buildText(projects []builtProject) {
 
 	// An organisation's profile is the normalised sum of its projects'
 	// vectors: what it usually works on.
+	profiles := g.profiles(vectors, func(int32) bool { return true })
+	g.orgProfiles = buildCSR(len(g.orgKeys), func(emit func(int32, posting)) {
+		for o, prof := range profiles {
+			for _, e := range prof {
+				emit(int32(o), e)
+			}
+		}
+	})
+	g.termOrgs = buildCSR(len(g.terms), func(emit func(int32, posting)) {
+		for o, prof := range profiles {
+			for _, e := range prof {
+				emit(e.doc, posting{doc: int32(o), w: e.w})
+			}
+		}
+	})
+	recent := g.profiles(vectors, func(p int32) bool { return g.maxYear-g.projYear[p] < recentProfileYears })
+	g.termOrgsRecent = buildCSR(len(g.terms), func(emit func(int32, posting)) {
+		for o, prof := range recent {
+			for _, e := range prof {
+				emit(e.doc, posting{doc: int32(o), w: e.w})
+			}
+		}
+	})
+}
+
+// recentProfileYears is how many of the last years of the graph make up
+// an organisation's recent profile.
+const recentProfileYears = 3
+
+// profiles returns every organisation's normalised sum of the vectors of
+// its projects that keep accepts, sorted by term id.
+func (g *Graph) profiles(vectors [][]posting, keep func(int32) bool) [][]posting {
 	n := len(g.orgKeys)
 	acc := make([]float32, len(g.terms))
 	var touched []int32
-	profiles := make([][]posting, n)
+	out := make([][]posting, n)
 	for o := range int32(n) {
 		touched = touched[:0]
 		for _, p := range g.orgProjects.row(o) {
+			if !keep(p) {
+				continue
+			}
 			for _, e := range vectors[p] {
 				if acc[e.doc] == 0 {
 					touched = append(touched, e.doc)
@@ -128,20 +163,7 @@ func (g *Graph) buildText(projects []builtProject) {
 			acc[t] = 0
 		}
 		sort.Slice(prof, func(a, b int) bool { return prof[a].doc < prof[b].doc })
-		profiles[o] = prof
+		out[o] = prof
 	}
-	g.orgProfiles = buildCSR(n, func(emit func(int32, posting)) {
-		for o, prof := range profiles {
-			for _, e := range prof {
-				emit(int32(o), e)
-			}
-		}
-	})
-	g.termOrgs = buildCSR(len(g.terms), func(emit func(int32, posting)) {
-		for o, prof := range profiles {
-			for _, e := range prof {
-				emit(e.doc, posting{doc: int32(o), w: e.w})
-			}
-		}
-	})
+	return out
 }

@@ -23,7 +23,8 @@ func (s *Server) recommendationRoutes() {
 	s.page("GET /recommendations/cooperations/{id}", s.recommendPage(subjectCooperation))
 
 	q := map[string]string{"bri": "true: favour organisations from Belt and Road partner countries",
-		"limit": "how many partners (1-100, default 20)"}
+		"new_partners": "true: only organisations that never shared a cooperation with the seed, with why each fits",
+		"limit":        "how many partners (1-100, default 20)"}
 	s.handleAPI("GET /api/v1/recommendations/organisations/{id}", Op{Summary: "Partners recommended for an organisation, with reasons",
 		Tag: "recommendations", Response: partnerList{}, Query: q}, s.recommendAPI(subjectOrganisation))
 	s.handleAPI("GET /api/v1/recommendations/opportunities/{id}", Op{Summary: "Partners recommended for a listing's owner, with reasons",
@@ -43,6 +44,7 @@ const (
 type partnerList struct {
 	For          subjectRef    `json:"for"`
 	FavourBRI    bool          `json:"favour_bri"`
+	NewPartners  bool          `json:"new_partners"`
 	Items        []partnerItem `json:"items"`
 	GraphBuiltAt time.Time     `json:"graph_built_at"`
 }
@@ -76,8 +78,9 @@ type reasonView struct {
 
 // recommendOptions are the query parameters of a recommendation.
 type recommendOptions struct {
-	FavourBRI bool
-	Limit     int
+	FavourBRI   bool
+	NewPartners bool
+	Limit       int
 }
 
 func parseRecommendOptions(r *http.Request) (recommendOptions, error) {
@@ -89,6 +92,13 @@ func parseRecommendOptions(r *http.Request) (recommendOptions, error) {
 		o.FavourBRI = true
 	default:
 		p.Add("bri", "market.field.boolean", "true or false", nil)
+	}
+	switch strings.ToLower(strings.TrimSpace(r.URL.Query().Get("new_partners"))) {
+	case "", "0", "false", "off", "no":
+	case "1", "true", "on", "yes":
+		o.NewPartners = true
+	default:
+		p.Add("new_partners", "market.field.boolean", "true or false", nil)
 	}
 	if v := strings.TrimSpace(r.URL.Query().Get("limit")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -106,7 +116,7 @@ func parseRecommendOptions(r *http.Request) (recommendOptions, error) {
 func (s *Server) recommendQuery(r *http.Request, kind string, o recommendOptions) (recommend.Query, subjectRef, error) {
 	ctx := r.Context()
 	id := r.PathValue("id")
-	q := recommend.Query{FavourBRI: o.FavourBRI, Limit: o.Limit, Year: time.Now().Year()}
+	q := recommend.Query{FavourBRI: o.FavourBRI, NewPartners: o.NewPartners, Limit: o.Limit, Year: time.Now().Year()}
 	switch kind {
 	case subjectOrganisation:
 		if !silkbridge.ValidID(id) {
@@ -185,7 +195,7 @@ func (s *Server) recommendPartners(r *http.Request, kind string) (*partnerList, 
 	if err != nil {
 		return nil, o, err
 	}
-	out := &partnerList{For: subject, FavourBRI: o.FavourBRI, GraphBuiltAt: built.UTC()}
+	out := &partnerList{For: subject, FavourBRI: o.FavourBRI, NewPartners: o.NewPartners, GraphBuiltAt: built.UTC()}
 	out.Items = kept.itemsIn(requestLanguage(r).Tag, func() []partnerItem {
 		tr := s.translator(requestLanguage(r))
 		items := []partnerItem{}
@@ -207,7 +217,10 @@ func (s *Server) recommendPartners(r *http.Request, kind string) (*partnerList, 
 
 // countedReasons are the reasons whose message says a number.
 var countedReasons = map[recommend.ReasonKind]bool{recommend.ReasonPastCooperation: true,
-	recommend.ReasonSameProgrammePart: true, recommend.ReasonActiveOrganisation: true}
+	recommend.ReasonSameProgrammePart: true, recommend.ReasonActiveOrganisation: true, recommend.ReasonRecentActivity: true}
+
+// newReasons are the reasons said by the recommend2 catalogue.
+var newReasons = map[recommend.ReasonKind]bool{recommend.ReasonCountriesCooperate: true, recommend.ReasonRecentActivity: true}
 
 // sayReason turns one reason into words of the request's language.
 func (s *Server) sayReason(r *http.Request, tr *translator, rs recommend.Reason, cards map[string]store.OrgCard) reasonView {
@@ -224,12 +237,17 @@ func (s *Server) sayReason(r *http.Request, tr *translator, rs recommend.Reason,
 		parts[i] = s.marketFieldName(r, p)
 	}
 	kv := []any{"Via", strings.Join(names, ", "), "Parts", strings.Join(parts, ", "), "Terms", strings.Join(rs.Terms, ", "),
-		"Country", s.marketCountryName(r, rs.Country), "Type", tr.T("market.type." + rs.Type)}
+		"Country", s.marketCountryName(r, rs.Country), "Type", tr.T("market.type." + rs.Type),
+		"SeedCountry", s.marketCountryName(r, rs.SeedCountry)}
 	if countedReasons[rs.Kind] {
 		// A count selects the plural form, so only counted messages get one.
 		kv = append(kv, "Count", rs.Count)
 	}
-	v.Text = tr.T("market.reason."+string(rs.Kind), kv...)
+	catalogue := "market.reason."
+	if newReasons[rs.Kind] {
+		catalogue = "recommend2.reason."
+	}
+	v.Text = tr.T(catalogue+string(rs.Kind), kv...)
 	return v
 }
 

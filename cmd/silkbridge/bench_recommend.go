@@ -49,11 +49,22 @@ Recall is pooled over the hidden partners seen in training; MRR is the
 mean over queries of 1/rank of the first such partner in the top 100.
 --json prints the same as one JSON object in the shape of the format.
 
+New partners: about half of the hidden partners never shared a training
+project with their seed. The run also ranks every query in new-partners
+mode (the seed's past partners never appear) and scores it on that slice
+beside two-hop Adamic-Adar (paths through the seed's partners); --json
+gives them as "new_partners". Queries whose coordinator never appears in
+training are ranked from their context alone and reported apart
+("cold_seeds", beside popularity). The OpenAlex co-authorship counts of
+country pairs (openalex-country-coauthorship beside the CORDIS folder, the
+years up to --train-until) enter the graph when present.
+
 With --queries FILE --out FILE it learns on the years up to --train-until,
 ranks the externally given queries (CSV with the header query_id, seed_pic,
 programme_parts, start_year, seed_country, seed_type, topic_code,
 topic_description, project_title; parts joined by ";") and writes the top
-100 of each as CSV (query_id, rank, pic), without scoring anything.
+100 of each as CSV (query_id, rank, pic), without scoring anything;
+--new-partners ranks them in new-partners mode.
 
 Tune only on --train-until 2016 --test-from 2017 and --train-until 2017
 --test-from 2018; later years are the final measurement.
@@ -73,7 +84,9 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object on standard output")
 	queries := fs.String("queries", "", "rank the queries of this CSV file instead of evaluating")
 	out := fs.String("out", "", "with --queries: the rankings CSV to write")
-	learn := fs.String("learn", eval.Temporal+","+eval.Holdout, `pseudo-query sets to learn the weights from ("temporal", "holdout", both joined by a comma, or "none")`)
+	newPartners := fs.Bool("new-partners", false, "propose only organisations that never shared a project with the seed (with --queries; an evaluation reports both modes)")
+	sample := fs.Int("sample", 0, "score only every n-th query (0 or 1: all), for quick runs while tuning")
+	learn := fs.String("learn", eval.Temporal+","+eval.Holdout, `pseudo-query sets to learn the weights from ("temporal", "holdout", both joined by a comma), "none", or "new-partners" (keep the shipped or --weights mixed weights, learn only those of new-partner queries)`)
 	weights := fs.String("weights", "", `with --learn none: a JSON model ({"weights": {...}, "feedback": {...}}) to rank with instead of the shipped one`)
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,6 +96,9 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 	}
 	if (*queries == "") != (*out == "") {
 		return fmt.Errorf("%w: --queries and --out go together", errUsage)
+	}
+	if *sample < 0 {
+		return fmt.Errorf("%w: --sample %d must be 0 or more", errUsage, *sample)
 	}
 	if *queries != "" && *testFrom != 0 {
 		return fmt.Errorf("%w: --test-from has no meaning with --queries", errUsage)
@@ -99,7 +115,7 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 	}
 	if *weights != "" {
 		if len(learning.Modes) > 0 {
-			return fmt.Errorf("%w: --weights needs --learn none", errUsage)
+			return fmt.Errorf("%w: --weights needs --learn none or new-partners", errUsage)
 		}
 		var m recommend.Model
 		if err := json.Unmarshal([]byte(*weights), &m); err != nil {
@@ -127,16 +143,22 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 		return err
 	}
 	if *queries != "" {
-		return rankQueries(r, *queries, *out)
+		return rankQueries(r, *queries, *out, *newPartners)
 	}
 
 	split, err := eval.NewSplit(rec, *trainUntil, *testFrom)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	if *sample > 1 {
+		split.Cases = everyNth(split.Cases, *sample)
+		split.ColdSeedCases = everyNth(split.ColdSeedCases, *sample)
+		fmt.Fprintf(os.Stderr, "scoring every %d-th query only (--sample)\n", *sample)
+	}
 	fmt.Fprintf(os.Stderr, "ranking %d queries with each method\n", len(split.Cases))
 	report, err := eval.Compare(ctx, split, eval.Methods{
 		Silkbridge: r, Popularity: eval.NewPopularity(split.Train), AdamicAdar: eval.NewAdamicAdar(split.Train),
+		TwoHopAdamicAdar: eval.NewTwoHopAdamicAdar(split.Train),
 	})
 	if err != nil {
 		return err
@@ -150,10 +172,23 @@ func runBenchRecommend(ctx context.Context, args []string) error {
 	return nil
 }
 
+// everyNth keeps the cases at positions 0, n, 2n, ...
+func everyNth(cases []eval.Case, n int) []eval.Case {
+	var out []eval.Case
+	for i := 0; i < len(cases); i += n {
+		out = append(out, cases[i])
+	}
+	return out
+}
+
 // parseLearning reads --learn.
 func parseLearning(s string) (eval.Learning, error) {
 	var l eval.Learning
-	if strings.TrimSpace(s) == "none" {
+	switch strings.TrimSpace(s) {
+	case "none":
+		return l, nil
+	case "new-partners":
+		l.NewPartnersOnly = true
 		return l, nil
 	}
 	for _, m := range strings.Split(s, ",") {
@@ -161,7 +196,7 @@ func parseLearning(s string) (eval.Learning, error) {
 		case eval.Temporal, eval.Holdout:
 			l.Modes = append(l.Modes, m)
 		default:
-			return l, fmt.Errorf("%w: --learn: %q is not temporal, holdout or none", errUsage, m)
+			return l, fmt.Errorf("%w: --learn: %q is not temporal, holdout, none or new-partners", errUsage, m)
 		}
 	}
 	return l, nil
@@ -175,8 +210,16 @@ func printRecommendReport(w io.Writer, rep *eval.Report, fit eval.Fitted, took t
 		sum.Queries, sum.Hidden, sum.HiddenCold, pct(sum.HiddenCold, sum.Hidden),
 		sum.HiddenInternational, sum.ColdInternational, pct(sum.ColdInternational, sum.HiddenInternational))
 	if fit.Learnt {
-		fmt.Fprintf(w, "weights learnt on %d pseudo-queries of the training years (%d partners) in %s\n",
-			fit.Report.Examples, fit.Report.Partners, fit.Took.Round(time.Second))
+		if fit.Report.Examples > 0 {
+			fmt.Fprintf(w, "weights learnt on %d pseudo-queries of the training years (%d partners) in %s\n",
+				fit.Report.Examples, fit.Report.Partners, fit.Took.Round(time.Second))
+		} else {
+			fmt.Fprintln(w, "mixed weights: the shipped model (or --weights)")
+		}
+		if np := fit.NewPartnersReport; np.Examples > 0 {
+			fmt.Fprintf(w, "new-partner weights learnt on %d pseudo-queries (%d new partners, %d international), objective %.4f -> %.4f\n",
+				np.Examples, np.Partners, np.International, np.Start, np.Final)
+		}
 	} else {
 		fmt.Fprintln(w, "weights: the shipped model (--learn none)")
 	}
@@ -192,14 +235,40 @@ func printRecommendReport(w io.Writer, rep *eval.Report, fit eval.Fitted, took t
 		}
 	}
 	sb, aa := rep.Results["silkbridge"], rep.Results["adamic_adar"]
+	printSlices := func(w io.Writer, name string, res eval.Result) {
+		for _, sl := range []struct {
+			name string
+			s    eval.Scores
+		}{{"all", res.All}, {"international", res.International}} {
+			fmt.Fprintf(w, "%-24s %-14s %8.4f %8.4f %8.4f %8.4f %8.4f %9.2f %9.2f\n", name, sl.name,
+				sl.s.Recall[10], sl.s.Recall[20], sl.s.Recall[50], sl.s.Recall[100], sl.s.MRR, res.MsPerQuery, res.MsP95)
+		}
+	}
 	ratio := func(a, b float64) string {
 		if b == 0 {
 			return "n/a"
 		}
 		return fmt.Sprintf("%.2fx", a/b)
 	}
-	fmt.Fprintf(w, "\nrecall@10 of silkbridge / Adamic-Adar: all %s, international %s (whole run %s)\n",
-		ratio(sb.All.Recall[10], aa.All.Recall[10]), ratio(sb.International.Recall[10], aa.International.Recall[10]), took.Round(time.Second))
+	fmt.Fprintf(w, "\nrecall@10 of silkbridge / Adamic-Adar: all %s, international %s\n",
+		ratio(sb.All.Recall[10], aa.All.Recall[10]), ratio(sb.International.Recall[10], aa.International.Recall[10]))
+	if np := rep.NewPartners; np != nil {
+		fmt.Fprintf(w, "\nnew partners (hidden partners seen in training who never shared a training project with the seed): %d, international %d\n",
+			np.Answers, np.AnswersInternational)
+		for _, name := range []string{"silkbridge_new_partners", "two_hop_adamic_adar"} {
+			printSlices(w, name, rep.Results[name])
+		}
+		nb, th := rep.Results["silkbridge_new_partners"], rep.Results["two_hop_adamic_adar"]
+		fmt.Fprintf(w, "recall@10 of new-partners mode / two-hop Adamic-Adar: all %s, international %s\n",
+			ratio(nb.All.Recall[10], th.All.Recall[10]), ratio(nb.International.Recall[10], th.International.Recall[10]))
+	}
+	if cs := rep.ColdSeeds; cs != nil {
+		fmt.Fprintf(w, "\nqueries whose seed never appears in training: %d, hidden partners %d\n", cs.Queries, cs.Hidden)
+		for _, name := range []string{"silkbridge_cold_seeds", "popularity_cold_seeds"} {
+			printSlices(w, name, rep.Results[name])
+		}
+	}
+	fmt.Fprintf(w, "whole run %s\n", took.Round(time.Second))
 	// The model, so that a run can be repeated with --learn none --weights.
 	if m, err := json.Marshal(fit.Model); err == nil {
 		fmt.Fprintf(w, "model: %s\n", m)
@@ -224,7 +293,7 @@ func briPartnerCodes() []string {
 
 // rankQueries ranks externally given queries and writes their top 100.
 // The file appears only once complete.
-func rankQueries(r *recommend.Recommender, in, out string) error {
+func rankQueries(r *recommend.Recommender, in, out string, newPartners bool) error {
 	f, err := os.Open(in)
 	if err != nil {
 		return fmt.Errorf("%w: --queries: %v", errUsage, err)
@@ -239,6 +308,7 @@ func rankQueries(r *recommend.Recommender, in, out string) error {
 	for _, nq := range qs {
 		q := nq.Query
 		q.Limit = eval.RankingDepth
+		q.NewPartners = newPartners
 		pics, err := r.Rank(q)
 		if err != nil {
 			return fmt.Errorf("query %s: %w", nq.ID, err)

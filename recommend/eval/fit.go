@@ -32,11 +32,11 @@ func FitSets(rec *Record, trainUntil int, countries []recommend.Country, modes .
 		cut := trainUntil - 1
 		switch mode {
 		case Temporal:
-			inner = &Record{Projects: training}
+			inner = &Record{Projects: training, CountryPairs: rec.CountryPairs}
 		case Holdout:
 			// Move every other consortium of the last year one year on, so
 			// that a split at trainUntil makes them the queries.
-			inner = &Record{}
+			inner = &Record{CountryPairs: rec.CountryPairs}
 			k := 0
 			for _, p := range training {
 				if p.Year == trainUntil && len(p.Members) >= MinConsortium {
@@ -58,7 +58,7 @@ func FitSets(rec *Record, trainUntil int, countries []recommend.Country, modes .
 		if err != nil {
 			return nil, err
 		}
-		g, err := BuildGraph(split.Train, countries)
+		g, err := BuildGraphWith(split.Train, countries, pairsUntil(rec.CountryPairs, cut))
 		if err != nil {
 			return nil, err
 		}

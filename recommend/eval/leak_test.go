@@ -135,6 +135,11 @@ func rankAll(t *testing.T, rec *Record, l Learning) map[string][]string {
 		if out[c.RCN], err = r.Rank(q); err != nil {
 			t.Fatal(err)
 		}
+		// The new-partners mode, with its own learnt weights, too.
+		q.NewPartners = true
+		if out[c.RCN+" new partners"], err = r.Rank(q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return out
 }

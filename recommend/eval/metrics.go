@@ -37,6 +37,9 @@ type Summary struct {
 	Queries                                int
 	Hidden, HiddenCold                     int
 	HiddenInternational, ColdInternational int
+	// NewPartners are the warm answers that never shared a training
+	// project with their seed.
+	NewPartners, NewPartnersInternational int
 }
 
 // Summarise counts the cases and hidden answers of a split.
@@ -47,6 +50,12 @@ func Summarise(cases []Case) Summary {
 			s.Hidden++
 			if h.International {
 				s.HiddenInternational++
+			}
+			if h.NewPartner {
+				s.NewPartners++
+				if h.International {
+					s.NewPartnersInternational++
+				}
 			}
 			if h.Cold {
 				s.HiddenCold++
@@ -114,6 +123,19 @@ func (t *tally) scores() Scores {
 // candidates, and scores the rankings. Queries run one after the other so
 // that the timings are those of a single request.
 func Evaluate(ctx context.Context, r Ranker, cases []Case) (Result, error) {
+	return evaluate(ctx, r, cases, false, func(Answer) bool { return true })
+}
+
+// EvaluateNewPartners runs the ranker in new-partners mode on every case
+// and scores the rankings on the new-partner slice: the hidden answers
+// seen in training that never shared a training project with the seed.
+func EvaluateNewPartners(ctx context.Context, r Ranker, cases []Case) (Result, error) {
+	return evaluate(ctx, r, cases, true, func(a Answer) bool { return a.NewPartner })
+}
+
+// evaluate scores the answers that slice keeps, asking for new partners
+// only when newPartners is set.
+func evaluate(ctx context.Context, r Ranker, cases []Case, newPartners bool, slice func(Answer) bool) (Result, error) {
 	all := tally{hits: map[int]int{}}
 	intl := tally{hits: map[int]int{}}
 	times := make([]time.Duration, 0, len(cases))
@@ -123,6 +145,7 @@ func Evaluate(ctx context.Context, r Ranker, cases []Case) (Result, error) {
 		}
 		q := c.Query
 		q.Limit = RankingDepth
+		q.NewPartners = newPartners
 		start := time.Now()
 		ranking, err := r.Rank(q)
 		times = append(times, time.Since(start))
@@ -135,8 +158,8 @@ func Evaluate(ctx context.Context, r Ranker, cases []Case) (Result, error) {
 				rank[pic] = i + 1
 			}
 		}
-		all.add(rank, c.Hidden, func(Answer) bool { return true })
-		intl.add(rank, c.Hidden, func(a Answer) bool { return a.International })
+		all.add(rank, c.Hidden, slice)
+		intl.add(rank, c.Hidden, func(a Answer) bool { return slice(a) && a.International })
 	}
 	res := Result{All: all.scores(), International: intl.scores()}
 	res.MsPerQuery, res.MsP95 = timing(times)

@@ -21,6 +21,10 @@ type Answer struct {
 	// Cold answers never appear in the training years: no ranker can
 	// propose them, so they are counted apart.
 	Cold bool
+	// NewPartner answers appear in the training years but never in a
+	// training project with the seed: partners the platform would
+	// introduce.
+	NewPartner bool
 }
 
 // Case is one test query with its hidden answers.
@@ -35,6 +39,10 @@ type Split struct {
 	TrainUntil, TestFrom int
 	Train                []*Project
 	Cases                []Case
+	// ColdSeedCases are the test projects whose coordinator never appears
+	// in the training years: the recommender ranks them from the context
+	// alone.
+	ColdSeedCases []Case
 }
 
 // NewSplit cuts the record: projects starting in or before trainUntil
@@ -47,13 +55,26 @@ func NewSplit(rec *Record, trainUntil, testFrom int) (*Split, error) {
 	}
 	s := &Split{TrainUntil: trainUntil, TestFrom: testFrom}
 	seen := map[string]bool{}
+	byOrg := map[string][]*Project{}
 	for _, p := range rec.Projects {
 		if p.Year > 0 && p.Year <= trainUntil {
 			s.Train = append(s.Train, p)
 			for _, m := range p.Members {
 				seen[m.PIC] = true
+				byOrg[m.PIC] = append(byOrg[m.PIC], p)
 			}
 		}
+	}
+	// partnersOf returns the organisations that shared a training project
+	// with pic.
+	partnersOf := func(pic string) map[string]bool {
+		out := map[string]bool{}
+		for _, p := range byOrg[pic] {
+			for _, m := range p.Members {
+				out[m.PIC] = true
+			}
+		}
+		return out
 	}
 	if len(s.Train) == 0 {
 		return nil, fmt.Errorf("no project starts in or before %d", trainUntil)
@@ -63,9 +84,10 @@ func NewSplit(rec *Record, trainUntil, testFrom int) (*Split, error) {
 			continue
 		}
 		q, ok := QueryFor(p)
-		if !ok || !seen[q.Seed] {
+		if !ok {
 			continue
 		}
+		past := partnersOf(q.Seed)
 		c := Case{RCN: p.RCN, Query: q}
 		for _, m := range p.Members {
 			if m.PIC == q.Seed {
@@ -75,9 +97,14 @@ func NewSplit(rec *Record, trainUntil, testFrom int) (*Split, error) {
 				PIC: m.PIC, Country: m.Country,
 				International: cordis.IsInternational(m.Country),
 				Cold:          !seen[m.PIC],
+				NewPartner:    seen[m.PIC] && !past[m.PIC],
 			})
 		}
-		s.Cases = append(s.Cases, c)
+		if seen[q.Seed] {
+			s.Cases = append(s.Cases, c)
+		} else {
+			s.ColdSeedCases = append(s.ColdSeedCases, c)
+		}
 	}
 	return s, nil
 }
@@ -130,9 +157,18 @@ func Countries(rec []*Project, briPartners []string) []recommend.Country {
 // BuildGraph builds the recommender's graph from training projects only.
 // An organisation takes the country and type of its latest training row.
 func BuildGraph(train []*Project, countries []recommend.Country) (*recommend.Graph, error) {
+	return BuildGraphWith(train, countries, nil)
+}
+
+// BuildGraphWith is BuildGraph with the co-authorship counts of country
+// pairs; the caller keeps to the pairs of the training years.
+func BuildGraphWith(train []*Project, countries []recommend.Country, pairs []CountryPair) (*recommend.Graph, error) {
 	b := recommend.NewBuilder()
 	for _, c := range countries {
 		b.AddCountry(c)
+	}
+	for _, p := range pairs {
+		b.AddCountryPair(p.A, p.B, p.Works)
 	}
 	ordered := append([]*Project(nil), train...)
 	sort.SliceStable(ordered, func(a, b int) bool { return ordered[a].Year < ordered[b].Year })

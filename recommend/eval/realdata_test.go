@@ -148,3 +148,61 @@ func TestRealRecord_RemovingATestConsortiumChangesNoRanking(t *testing.T) {
 		}
 	}
 }
+
+// TestRealRecord_NewPartnersModeNeverProposesAPastPartner ranks the top 100
+// new partners of real coordinators over the training years and checks
+// each against the record: none shared a training project with its seed.
+func TestRealRecord_NewPartnersModeNeverProposesAPastPartner(t *testing.T) {
+	if testing.Short() {
+		t.Skip("reads the whole record")
+	}
+	rec := loadReal(t)
+	sp, err := NewSplit(rec, 2016, 2017)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := recommend.DefaultModel()
+	if m.NewPartners == nil {
+		t.Fatal("the shipped model has no new-partner weights")
+	}
+	g, err := BuildGraphWith(sp.Train, Countries(rec.Projects, nil), pairsUntil(rec.CountryPairs, 2016))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := recommend.New(g, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	partners := map[string]map[string]bool{}
+	for _, p := range sp.Train {
+		for _, a := range p.Members {
+			if partners[a.PIC] == nil {
+				partners[a.PIC] = map[string]bool{}
+			}
+			for _, b := range p.Members {
+				partners[a.PIC][b.PIC] = true
+			}
+		}
+	}
+	checked := 0
+	for i := 0; i < len(sp.Cases); i += 10 {
+		q := sp.Cases[i].Query
+		q.NewPartners, q.Limit = true, 100
+		ranking, err := r.Rank(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ranking) != 100 {
+			t.Errorf("%s: %d new partners, want 100", sp.Cases[i].RCN, len(ranking))
+		}
+		for _, pic := range ranking {
+			if partners[q.Seed][pic] {
+				t.Fatalf("%s: %s shared a training project with the seed %s", sp.Cases[i].RCN, pic, q.Seed)
+			}
+		}
+		checked++
+	}
+	if checked < 100 {
+		t.Errorf("only %d queries checked", checked)
+	}
+}

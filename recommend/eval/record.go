@@ -55,6 +55,9 @@ type Record struct {
 	Projects []*Project // in order of first appearance in the file
 	// Duplicates counts the (rcn, pic) rows dropped.
 	Duplicates int
+	// CountryPairs are the OpenAlex co-authorship counts of country pairs
+	// when the data folder holds them, nil otherwise.
+	CountryPairs []CountryPair
 }
 
 // Load reads the record from the CORDIS files.
@@ -155,6 +158,11 @@ func Load(paths cordis.Paths) (*Record, error) {
 	}
 	if len(rec.Projects) == 0 {
 		return nil, fmt.Errorf("%s: no participations", paths.Participations)
+	}
+	if path, ok := countryPairsBeside(paths.Participations); ok {
+		if rec.CountryPairs, err = LoadCountryPairs(path); err != nil {
+			return nil, err
+		}
 	}
 	return rec, nil
 }

@@ -2,6 +2,7 @@ package eval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -15,6 +16,10 @@ type Learning struct {
 	// none means Model, or recommend.DefaultModel when Model is nil.
 	Modes []string
 	Model *recommend.Model
+	// NewPartnersOnly, with no Modes, keeps the model's mixed weights and
+	// learns only its new-partner weights from the pseudo-queries of the
+	// training years.
+	NewPartnersOnly bool
 	// BRIPartners are the ISO codes of the Belt and Road partner
 	// countries, for queries that favour them.
 	BRIPartners []string
@@ -22,12 +27,19 @@ type Learning struct {
 	Progress func(format string, args ...any)
 }
 
+// NewPartnersFitOptions are the options the new-partner weights are
+// learnt with: partners from outside the EU count more, because
+// introducing them is what the mode is for.
+var NewPartnersFitOptions = recommend.FitOptions{InternationalWeight: 0.3, Rounds: 4}
+
 // Fitted describes the model a run ranked with.
 type Fitted struct {
 	Model  recommend.Model
 	Learnt bool
 	Report recommend.FitReport
-	Took   time.Duration
+	// NewPartnersReport describes the fit of the new-partner weights.
+	NewPartnersReport recommend.FitReport
+	Took              time.Duration
 }
 
 // FitOptions are the options every run learns with.
@@ -57,13 +69,30 @@ func Train(ctx context.Context, rec *Record, trainUntil int, l Learning) (*recom
 	}
 	countries := Countries(rec.Projects, l.BRIPartners)
 	progress("indexing %d training projects", len(train))
-	g, err := BuildGraph(train, countries)
+	g, err := BuildGraphWith(train, countries, pairsUntil(rec.CountryPairs, trainUntil))
 	if err != nil {
 		return nil, Fitted{}, err
 	}
 	fit := Fitted{Model: recommend.DefaultModel()}
 	if l.Model != nil {
 		fit.Model = *l.Model
+	}
+	if len(l.Modes) == 0 && l.NewPartnersOnly {
+		start := time.Now()
+		learnUntil := min(trainUntil, lastYear(train))
+		progress("learning the weights of new-partner queries from pseudo-queries of the training years, keeping the mixed weights")
+		sets, err := FitSets(rec, learnUntil, countries, Temporal, Holdout)
+		if err != nil {
+			return nil, fit, err
+		}
+		nopts := NewPartnersFitOptions
+		nopts.Progress = func(round int, objective float64) {
+			progress("learning new-partner weights: pass %d, objective %.4f (%s)", round, objective, time.Since(start).Round(time.Second))
+		}
+		if fit.Model.NewPartners, fit.NewPartnersReport, err = recommend.FitNewPartners(ctx, sets, fit.Model, nopts); err != nil {
+			return nil, fit, err
+		}
+		fit.Learnt, fit.Took = true, time.Since(start)
 	}
 	if len(l.Modes) > 0 {
 		start := time.Now()
@@ -87,6 +116,18 @@ func Train(ctx context.Context, rec *Record, trainUntil int, l Learning) (*recom
 		if fit.Model, fit.Report, err = recommend.Fit(ctx, sets, recommend.StartWeights(), opts); err != nil {
 			return nil, fit, err
 		}
+		progress("learning the weights of new-partner queries")
+		nopts := NewPartnersFitOptions
+		nopts.Progress = func(round int, objective float64) {
+			progress("learning new-partner weights: pass %d, objective %.4f (%s)", round, objective, time.Since(start).Round(time.Second))
+		}
+		fit.Model.NewPartners, fit.NewPartnersReport, err = recommend.FitNewPartners(ctx, sets, fit.Model, nopts)
+		switch {
+		case errors.Is(err, recommend.ErrNoExamples):
+			progress("no pseudo-query has a new partner to find: new-partner queries rank with the mixed weights")
+		case err != nil:
+			return nil, fit, err
+		}
 		fit.Learnt, fit.Took = true, time.Since(start)
 	}
 	r, err := recommend.New(g, fit.Model)
@@ -105,6 +146,9 @@ func lastYear(projects []*Project) int {
 // Methods are the rankers a report compares.
 type Methods struct {
 	Silkbridge, Popularity, AdamicAdar Ranker
+	// TwoHopAdamicAdar is the baseline of the new-partner slice; without
+	// it the report has no new-partner block.
+	TwoHopAdamicAdar Ranker
 }
 
 // Report holds the figures of one evaluation, in the JSON shape of
@@ -116,6 +160,12 @@ type Report struct {
 	Hidden          int           `json:"hidden"`
 	HiddenColdStart int           `json:"hidden_cold_start"`
 	Methods         MethodReports `json:"methods"`
+	// NewPartners compares the new-partners mode with two-hop
+	// Adamic-Adar on the new-partner slice.
+	NewPartners *NewPartnersReport `json:"new_partners,omitempty"`
+	// ColdSeeds scores the test projects whose coordinator is unknown in
+	// the training years, ranked from their context alone.
+	ColdSeeds *ColdSeedsReport `json:"cold_seeds,omitempty"`
 
 	// Details printed in text only.
 	Summary Summary           `json:"-"`
@@ -127,6 +177,31 @@ type MethodReports struct {
 	Silkbridge MethodReport `json:"silkbridge"`
 	Popularity MethodReport `json:"popularity"`
 	AdamicAdar MethodReport `json:"adamic_adar"`
+}
+
+// NewPartnersReport is the "new_partners" block of the format.
+type NewPartnersReport struct {
+	Silkbridge           SliceReport `json:"silkbridge"`
+	TwoHopAdamicAdar     SliceReport `json:"two_hop_adamic_adar"`
+	Answers              int         `json:"answers"`
+	AnswersInternational int         `json:"answers_international"`
+}
+
+// SliceReport is the figures of one method on a slice and its
+// international part.
+type SliceReport struct {
+	All           Metrics `json:"all"`
+	International Metrics `json:"international"`
+	MsPerQuery    float64 `json:"ms_per_query"`
+}
+
+// ColdSeedsReport is the figures on the queries whose seed the training
+// years never saw.
+type ColdSeedsReport struct {
+	Queries    int         `json:"queries"`
+	Hidden     int         `json:"hidden"`
+	Silkbridge SliceReport `json:"silkbridge"`
+	Popularity SliceReport `json:"popularity"`
 }
 
 // MethodReport is the figures of one method.
@@ -147,6 +222,10 @@ type Metrics struct {
 
 func metricsOf(s Scores) Metrics {
 	return Metrics{Recall10: s.Recall[10], Recall20: s.Recall[20], Recall50: s.Recall[50], Recall100: s.Recall[100], MRR: s.MRR}
+}
+
+func sliceOf(r Result) SliceReport {
+	return SliceReport{All: metricsOf(r.All), International: metricsOf(r.International), MsPerQuery: r.MsPerQuery}
 }
 
 // Compare evaluates the three methods on the cases of a split.
@@ -172,6 +251,44 @@ func Compare(ctx context.Context, split *Split, m Methods) (*Report, error) {
 		}
 		*x.out = MethodReport{All: metricsOf(res.All), International: metricsOf(res.International), MsPerQuery: res.MsPerQuery}
 		rep.Results[x.name] = res
+	}
+	if m.TwoHopAdamicAdar != nil {
+		np := &NewPartnersReport{Answers: sum.NewPartners, AnswersInternational: sum.NewPartnersInternational}
+		for _, x := range []struct {
+			name string
+			r    Ranker
+			out  *SliceReport
+		}{
+			{"silkbridge_new_partners", m.Silkbridge, &np.Silkbridge},
+			{"two_hop_adamic_adar", m.TwoHopAdamicAdar, &np.TwoHopAdamicAdar},
+		} {
+			res, err := EvaluateNewPartners(ctx, x.r, split.Cases)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", x.name, err)
+			}
+			*x.out = sliceOf(res)
+			rep.Results[x.name] = res
+		}
+		rep.NewPartners = np
+	}
+	if len(split.ColdSeedCases) > 0 {
+		cs := &ColdSeedsReport{Queries: len(split.ColdSeedCases), Hidden: Summarise(split.ColdSeedCases).Hidden}
+		for _, x := range []struct {
+			name string
+			r    Ranker
+			out  *SliceReport
+		}{
+			{"silkbridge_cold_seeds", m.Silkbridge, &cs.Silkbridge},
+			{"popularity_cold_seeds", m.Popularity, &cs.Popularity},
+		} {
+			res, err := Evaluate(ctx, x.r, split.ColdSeedCases)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", x.name, err)
+			}
+			*x.out = sliceOf(res)
+			rep.Results[x.name] = res
+		}
+		rep.ColdSeeds = cs
 	}
 	return rep, nil
 }
