@@ -146,7 +146,7 @@ func (t *translator) tmap(id string, data map[string]any, fallback string) strin
 // Error says an application error in the translator's language.
 func (t *translator) Error(err error) string {
 	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
-		return t.tmap(e.MessageID, e.Data, e.Message)
+		return t.tmap(e.MessageID, t.withWait(e.Data), e.Message)
 	}
 	return t.T("error.internal")
 }

@@ -43,6 +43,7 @@ type pageTemplate struct {
 func baseFuncs() template.FuncMap {
 	return template.FuncMap{
 		"T":          func(id string, kv ...any) string { return id },
+		"wait":       func(seconds int) string { return "" },
 		"country":    func(code string) string { return code },
 		"field":      func(code string) string { return code },
 		"date":       func(t any) string { return "" },
@@ -135,6 +136,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, sta
 	}
 	t.Funcs(template.FuncMap{
 		"T":        tr.T,
+		"wait":     tr.Wait,
 		"lang":     func() string { return p.Lang.Tag },
 		"verified": s.verifiedFunc(r),
 		"country": func(code string) string {
