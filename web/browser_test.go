@@ -172,7 +172,8 @@ func (b *browser) screenshot(name string) {
 		return
 	}
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(90))
+	// Quality 100 is what makes Chromium write PNG rather than JPEG.
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Errorf("screenshot %s: %v", name, err)
 		return

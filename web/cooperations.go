@@ -341,7 +341,7 @@ func (s *Server) cooperationPage(r *http.Request, c *cooperation.Cooperation) (*
 	return &Page{Title: c.Label(), Data: map[string]any{
 		"StageForm": stageForm, "OutputForm": url.Values{}, "PartnerForm": url.Values{},
 		"StageErrors": map[string]string{}, "OutputErrors": map[string]string{}, "PartnerErrors": map[string]string{},
-		"Coop": c, "Stages": cooperation.Stages, "StageIndex": cooperation.StageIndex(c.Stage), "Agreements": agreements,
+		"Coop": c, "Stages": cooperation.Stages, "StageIndex": cooperation.StageIndex(c.Stage), "Rungs": ladderRungs(c), "Agreements": agreements,
 		"CanEdit": canEditCooperation(u, c) && !c.SingleBeneficiary, "CanCoordinate": canCoordinate(u, c) && !c.SingleBeneficiary,
 		"OutputKinds": cooperation.OutputKinds, "EvidenceKinds": cooperation.EvidenceKinds, "Roles": []string{cooperation.RoleParticipant, cooperation.RolePartner},
 		"Today":       time.Now().UTC().Format(cooperation.DateLayout),

@@ -30,7 +30,7 @@ func TestHashing_SaturatedSlotsAnswer503WithRetryAfterAndNoHash(t *testing.T) {
 		if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" || res.Header.Get("Set-Cookie") != "" {
 			t.Fatalf("%s: sign-in with every hashing slot taken: %d Retry-After %q", lang, res.StatusCode, res.Header.Get("Retry-After"))
 		}
-		if want := ts.srv.translator(mustLanguage(t, lang)).T("error.busy_hashing", "RetryAfter", 2); !strings.Contains(res.Body, want) {
+		if want := ts.srv.translator(mustLanguage(t, lang)).Error(errHashersBusy()); !strings.Contains(res.Body, want) {
 			t.Fatalf("%s: the page does not say to come back:\n%.800s", lang, res.Body)
 		}
 	}

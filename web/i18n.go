@@ -146,15 +146,7 @@ func (t *translator) tmap(id string, data map[string]any, fallback string) strin
 // Error says an application error in the translator's language.
 func (t *translator) Error(err error) string {
 	if e, ok := errors.AsType[*silkbridge.Error](err); ok {
-		data := e.Data
-		if secs, ok := retryAfterSeconds(e.Data["RetryAfter"]); ok {
-			// A wait is said in words ("about 2 minutes"), not in seconds.
-			data = map[string]any{"Wait": t.waitWords(secs)}
-			for k, v := range e.Data {
-				data[k] = v
-			}
-		}
-		return t.tmap(e.MessageID, data, e.Message)
+		return t.tmap(e.MessageID, t.withWait(e.Data), e.Message)
 	}
 	return t.T("error.internal")
 }

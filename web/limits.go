@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/netip"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -247,39 +246,4 @@ func (l *rateLimiter) sweep(now time.Time) {
 			delete(l.clients, k)
 		}
 	}
-}
-
-// waitWords says a wait in the translator's language as people say it:
-// "a few seconds", "about 40 seconds", "about 2 minutes", "about an hour".
-func (t *translator) waitWords(seconds int) string {
-	switch {
-	case seconds <= 10:
-		return t.T("limits.wait.moment")
-	case seconds < 60:
-		n := (seconds + 9) / 10 * 10 // a wait rounded up, never down
-		if n == 60 {
-			return t.T("limits.wait.minutes", "Count", 1)
-		}
-		return t.T("limits.wait.seconds", "Count", n)
-	case (seconds+30)/60 < 60:
-		return t.T("limits.wait.minutes", "Count", (seconds+30)/60)
-	default:
-		return t.T("limits.wait.hours", "Count", (seconds+1800)/3600)
-	}
-}
-
-// retryAfterSeconds reads Data["RetryAfter"] of an error, whatever its type.
-func retryAfterSeconds(v any) (int, bool) {
-	switch x := v.(type) {
-	case int:
-		return x, true
-	case int64:
-		return int(x), true
-	case float64:
-		return int(math.Ceil(x)), true
-	case string:
-		n, err := strconv.Atoi(x)
-		return n, err == nil
-	}
-	return 0, false
 }

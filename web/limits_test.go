@@ -247,45 +247,6 @@ func TestExpensive_SearchAnalyticsAndRecommendationsOnly(t *testing.T) {
 	}
 }
 
-func TestWaitWords_SayTheWaitAsPeopleDo(t *testing.T) {
-	b, err := loadCatalogues()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &Server{i18n: b}
-	cases := []struct {
-		lang    string
-		seconds int
-		want    string
-	}{
-		{"en", 1, "a few seconds"},
-		{"en", 10, "a few seconds"},
-		{"en", 11, "about 20 seconds"},
-		{"en", 41, "about 50 seconds"},
-		{"en", 55, "about a minute"},
-		{"en", 90, "about 2 minutes"},
-		{"en", 130, "about 2 minutes"},
-		{"en", 3591, "about an hour"},
-		{"en", 3600 + 2400, "about 2 hours"},
-		{"zh", 130, "约 2 分钟"},
-		{"ru", 130, "примерно 2 минуты"},
-		{"ru", 300, "примерно 5 минут"},
-		{"ru", 3591, "примерно 1 час"},
-		{"ar", 130, "نحو دقيقتين"},
-		{"ar", 300, "نحو 5 دقائق"},
-		{"fr", 130, "environ 2 minutes"},
-		{"fr", 3591, "environ une heure"},
-		{"es", 130, "aproximadamente 2 minutos"},
-		{"es", 5, "unos segundos"},
-	}
-	for _, c := range cases {
-		l, _ := languageByTag(c.lang)
-		if got := s.translator(l).waitWords(c.seconds); got != c.want {
-			t.Errorf("%s, %d s: %q, want %q", c.lang, c.seconds, got, c.want)
-		}
-	}
-}
-
 // TestPasswordLimits_SayTheWaitInWords: the sign-in and reset limits,
 // counted in the database, say their wait in words too: a minute for
 // sign-in, an hour for reset links, never "3591 seconds".

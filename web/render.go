@@ -46,6 +46,7 @@ type pageTemplate struct {
 func baseFuncs() template.FuncMap {
 	return template.FuncMap{
 		"T":          func(id string, kv ...any) string { return id },
+		"wait":       func(seconds int) string { return "" },
 		"country":    func(code string) string { return code },
 		"field":      func(code string) string { return code },
 		"date":       func(t any) string { return "" },

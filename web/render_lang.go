@@ -32,6 +32,7 @@ func (s *Server) pageInLanguage(pt *pageTemplate, lang Language) (*template.Temp
 	msgs := &messageCache{tr: tr}
 	t.Funcs(template.FuncMap{
 		"T":        msgs.T,
+		"wait":     tr.Wait,
 		"lang":     func() string { return lang.Tag },
 		"verified": s.isVerified,
 		"country": func(code string) string {
