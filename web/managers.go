@@ -7,6 +7,7 @@ import (
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/account"
+	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/store"
 )
 
@@ -128,8 +129,20 @@ func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) error {
 		return s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)}, "")
 	}
 	link := s.invitationLink(r, secret)
-	s.logInvitation(inv, link)
+	s.deliverInvitation(r, inv, secret, link)
 	return s.managersPage(w, r, http.StatusCreated, &Page{Flash: s.T(r, "account.invite.sent", "Email", inv.Email)}, link)
+}
+
+// deliverInvitation mails the invitation to its addressee; without a
+// mail server the inviter passes the link on, and the log keeps it too.
+func (s *Server) deliverInvitation(r *http.Request, inv *account.Invitation, secret, link string) {
+	if s.mailOn() {
+		s.sendMail(r.Context(), mail.Args{To: inv.Email, Template: "invitation", Lang: requestLanguage(r).Tag,
+			Data: map[string]string{"Org": inv.OrgName, "Inviter": currentUser(r).Name,
+				"Link": "/invitation?token=" + url.QueryEscape(secret)}})
+		return
+	}
+	s.logInvitation(inv, link)
 }
 
 func (s *Server) logInvitation(inv *account.Invitation, link string) {
@@ -193,6 +206,9 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if err := s.requireVerified(r.Context(), u.ID); err != nil {
+		return err
+	}
 	inv, err := s.store.AcceptInvitation(r.Context(), r.PostForm.Get("token"), u)
 	if err != nil {
 		return err
@@ -246,7 +262,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	link := s.invitationLink(r, secret)
-	s.logInvitation(inv, link)
+	s.deliverInvitation(r, inv, secret, link)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, inviteOutput{Invitation: inv, Link: link})
 	return nil
@@ -273,6 +289,9 @@ func (s *Server) apiAcceptInvitation(w http.ResponseWriter, r *http.Request) err
 	}
 	var in acceptInput
 	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.requireVerified(r.Context(), currentUser(r).ID); err != nil {
 		return err
 	}
 	inv, err := s.store.AcceptInvitation(r.Context(), in.Token, currentUser(r))

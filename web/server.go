@@ -44,6 +44,9 @@ type Config struct {
 	// Jobs takes the background work (matching runs) for whichever
 	// instance is free; see jobs.go.
 	Jobs Jobs
+	// Mail, when set, sends mail through its SMTP server (see mail.go);
+	// without it nothing is mailed and the site says so where it matters.
+	Mail *Mailer
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -143,6 +146,7 @@ func (s *Server) registerRoutes() {
 	s.userRoutes()
 	s.auditRoutes()
 	s.jobRoutes()
+	s.mailRoutes()
 
 	// Find: organisations, talents, reference data
 	s.organisationRoutes()

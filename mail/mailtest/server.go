@@ -108,19 +108,31 @@ func (s *Server) Received() []*Received {
 // it fails the test when none has come within limit.
 func (s *Server) WaitFor(t testing.TB, to string, limit time.Duration) *Received {
 	t.Helper()
+	return s.Wait(t, limit, "to "+to, func(m *Received) bool {
+		for _, rcpt := range m.To {
+			if strings.EqualFold(rcpt, to) {
+				return true
+			}
+		}
+		return false
+	})
+}
+
+// Wait waits until a mail that match accepts has arrived, and returns the
+// first such; it fails the test when none has come within limit.
+func (s *Server) Wait(t testing.TB, limit time.Duration, what string, match func(*Received) bool) *Received {
+	t.Helper()
 	deadline := time.After(limit)
 	for {
 		for _, m := range s.Received() {
-			for _, rcpt := range m.To {
-				if strings.EqualFold(rcpt, to) {
-					return m
-				}
+			if match(m) {
+				return m
 			}
 		}
 		select {
 		case <-s.arrived:
 		case <-deadline:
-			t.Fatalf("no mail to %s within %s (received %d)", to, limit, len(s.Received()))
+			t.Fatalf("no mail %s within %s (received %d)", what, limit, len(s.Received()))
 			return nil
 		}
 	}
