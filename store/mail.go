@@ -127,3 +127,37 @@ func (s *Store) SiteKey(ctx context.Context, name string) ([]byte, error) {
 	}
 	return hex.DecodeString(secret)
 }
+
+// PlacementNotice is what a published result tells one applicant: where
+// they are placed (empty when not placed).
+type PlacementNotice struct {
+	UserID        string
+	PositionTitle string
+	HostName      string
+}
+
+// PlacementNotices returns the result of a run for each applicant who has
+// an account (an application outlives the account when anonymised).
+func (s *Store) PlacementNotices(ctx context.Context, runID string) ([]PlacementNotice, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT t.user_id, COALESCE(p.title, ''), COALESCE(o.name, '')
+		FROM programme_placements pl
+		JOIN programme_applications a ON a.id = pl.application_id
+		JOIN talents t ON t.id = a.talent_id
+		LEFT JOIN programme_positions p ON p.id = pl.position_id
+		LEFT JOIN organisations o ON o.id = p.org_id
+		WHERE pl.run_id = $1 AND t.user_id IS NOT NULL AND t.user_id <> ''
+		ORDER BY t.user_id`, runID)
+	if err != nil {
+		return nil, fmt.Errorf("placement notices: %w", err)
+	}
+	defer rows.Close()
+	var out []PlacementNotice
+	for rows.Next() {
+		var n PlacementNotice
+		if err := rows.Scan(&n.UserID, &n.PositionTitle, &n.HostName); err != nil {
+			return nil, fmt.Errorf("placement notices: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}

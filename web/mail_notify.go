@@ -67,3 +67,24 @@ func (s *Server) mailInterestAccepted(ctx context.Context, i *opportunity.Intere
 			Data: map[string]string{"Title": x.Title, "Link": "/interests/" + i.ID}})
 	}
 }
+
+// mailProgrammeResults tells each applicant the published result: where
+// they are placed, or that they are not; the reasons for each choice are
+// on the programme's page.
+func (s *Server) mailProgrammeResults(ctx context.Context, programmeID, title, runID string) {
+	if !s.mailOn() {
+		return
+	}
+	notices, err := s.store.PlacementNotices(ctx, runID)
+	if err != nil {
+		s.log.Error("mail of programme results", "programme", programmeID, "err", err)
+		return
+	}
+	for _, n := range notices {
+		data := map[string]string{"Programme": title, "Link": "/programmes/" + programmeID}
+		if n.PositionTitle != "" {
+			data["Position"] = n.PositionTitle + " (" + n.HostName + ")"
+		}
+		s.sendMail(ctx, mail.Args{UserID: n.UserID, Template: "programme_result", Data: data})
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/mail/mailtest"
 	"github.com/silkbridge/silkbridge/opportunity"
+	"github.com/silkbridge/silkbridge/programme"
 	"github.com/silkbridge/silkbridge/store"
 	"github.com/silkbridge/silkbridge/store/storetest"
 )
@@ -345,5 +347,78 @@ func TestMail_ArrivesAfterTheSMTPServerComesBack(t *testing.T) {
 	link := mailLink(t, ts, m, "/password/reset?token=")
 	if r := visitor.get(link); r.StatusCode != http.StatusOK {
 		t.Fatalf("the link of the retried mail: %d", r.StatusCode)
+	}
+}
+
+// TestMail_ProgrammeResultsTellEachApplicantWhereOrWhyNot: publishing a
+// run mails every applicant their own result, in their language, with a
+// link to the page that gives the reasons.
+func TestMail_ProgrammeResultsTellEachApplicantWhereOrWhyNot(t *testing.T) {
+	ts, smtp := newMailTestServer(t, store.SQLite)
+	ctx := context.Background()
+	w := newProgWorld(t, ts)
+	langs := []string{"ru", "en", "es"}
+	for i, pr := range w.profiles {
+		if err := ts.st.SetUserLanguage(ctx, pr.UserID, langs[i]); err != nil {
+			t.Fatal(err)
+		}
+		u, err := ts.st.User(ctx, pr.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.st.VerifyEmail(ctx, u.ID, u.Email); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, big, small := w.programme(t)
+	for i, c := range w.talents {
+		res := c.json("PUT", "/api/v1/programmes/"+p.ID+"/application", map[string]any{"choices": []string{big.ID, small.ID}, "statement": "Hello"})
+		progMustStatus(t, res, http.StatusOK, "apply "+w.profiles[i].Name)
+	}
+	progMustStatus(t, w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/close", nil), http.StatusOK, "close")
+	res := w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/runs", map[string]any{"algorithm": "fda", "seed": 3})
+	progMustStatus(t, res, http.StatusAccepted, "run")
+	var run programme.Run
+	if err := json.Unmarshal([]byte(res.Body), &run); err != nil {
+		t.Fatal(err)
+	}
+	run = awaitRun(t, w.officer, "/api/v1/programmes/"+p.ID+"/runs/"+run.ID, run)
+	if n := len(smtp.Received()); n != 0 {
+		t.Fatalf("%d mails before the result is published", n)
+	}
+	progMustStatus(t, w.officer.json("POST", "/api/v1/programmes/"+p.ID+"/runs/"+run.ID+"/publish", nil), http.StatusOK, "publish")
+
+	subjects := map[string]string{"ru": "Результат программы «Silk Road engineering fellowships»",
+		"en": "Result of the programme “Silk Road engineering fellowships”", "es": "Resultado del programa «Silk Road engineering fellowships»"}
+	notPlaced := map[string]string{"ru": "на этот раз вы не распределены", "en": "you are not placed this time", "es": "esta vez no ha sido asignado"}
+	placed, unplaced := 0, 0
+	for i, c := range w.talents {
+		u, err := ts.st.User(ctx, w.profiles[i].UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := smtp.WaitFor(t, u.Email, mailWait)
+		checkMail(t, ts, m, subjects[langs[i]], langs[i], true)
+		mailLink(t, ts, m, "/programmes/"+p.ID)
+		var out programmeResultOutput
+		if err := json.Unmarshal([]byte(c.json("GET", "/api/v1/programmes/"+p.ID+"/result", nil).Body), &out); err != nil {
+			t.Fatal(err)
+		}
+		switch out.PositionID {
+		case "":
+			unplaced++
+			if !strings.Contains(m.Text, notPlaced[langs[i]]) {
+				t.Errorf("%s is not placed, and the mail does not say so:\n%s", u.Email, m.Text)
+			}
+		default:
+			placed++
+			pos := p.Position(out.PositionID)
+			if !strings.Contains(m.Text, pos.Title) || strings.Contains(m.Text, notPlaced[langs[i]]) {
+				t.Errorf("%s is placed at %s, and the mail says otherwise:\n%s", u.Email, pos.Title, m.Text)
+			}
+		}
+	}
+	if placed == 0 || unplaced == 0 {
+		t.Fatalf("the case should have both outcomes: %d placed, %d not", placed, unplaced)
 	}
 }
