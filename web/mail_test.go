@@ -422,3 +422,96 @@ func TestMail_ProgrammeResultsTellEachApplicantWhereOrWhyNot(t *testing.T) {
 		t.Fatalf("the case should have both outcomes: %d placed, %d not", placed, unplaced)
 	}
 }
+
+func TestMail_SettingsRefuseBadInputNamingTheFieldAndSaveGoodInput(t *testing.T) {
+	ts := newTestServer(t, store.SQLite)
+	ctx := context.Background()
+	c, u := ts.user(t, "settings@example.org", account.Member)
+
+	page := c.get("/account/notifications")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `id="mail-off"`) {
+		t.Fatalf("without a mail server the settings page does not say so: %d", page.StatusCode)
+	}
+	if r := c.form("POST", "/account/notifications", url.Values{"lang": {"xx"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown language: %d", r.StatusCode)
+	}
+	res := c.json("PUT", "/api/v1/me/notifications", map[string]any{"mail": map[string]bool{"spam": false}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `"mail"`) {
+		t.Fatalf("an unknown kind: %d %s", res.StatusCode, res.Body)
+	}
+	if off, err := ts.st.MailOptOuts(ctx, u.ID); err != nil || len(off) != 0 {
+		t.Fatalf("refused input changed the settings: %v %v", off, err)
+	}
+	if r := c.form("POST", "/account/notifications", url.Values{"lang": {"zh"}, "interest_received": {"on"}}); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", r.StatusCode)
+	}
+	off, err := ts.st.MailOptOuts(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off["interest_received"] || !off["interest_accepted"] || !off["programme_result"] {
+		t.Fatalf("opt-outs %v, want all but interest_received", off)
+	}
+	rec, err := ts.st.MailRecipient(ctx, u.ID)
+	if err != nil || rec.Lang != "zh" {
+		t.Fatalf("language %q, %v", rec.Lang, err)
+	}
+	// Without a mail server the reset page sends the person to the operator.
+	if r := ts.client(t).get("/password/forgot"); !strings.Contains(r.Body, `id="no-mail"`) {
+		t.Error("the reset page does not say that there is no mail server")
+	}
+	// A forged unsubscribe link is refused and changes nothing.
+	if r := ts.client(t).form("POST", "/unsubscribe", url.Values{"token": {"bad"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("a forged unsubscribe link: %d", r.StatusCode)
+	}
+}
+
+// TestMail_AnUnverifiedAddressGetsNoNotifications: the job for a
+// notification to an unverified address sends nothing; account mail
+// (verification itself) still goes.
+func TestMail_AnUnverifiedAddressGetsNoNotifications(t *testing.T) {
+	ts, smtp := newMailTestServer(t, store.SQLite)
+	owner, ou := ts.user(t, "unverified@example.org", account.Member)
+	org := marketOrg(t, ts.st, ou, "Unverified Institute", "KZ", "info@unverified.example.org")
+	x := marketListing(t, ts.st, org.ID, "published")
+	partner, _ := verifiedUser(t, ts, "partner@example.org", account.Member, "en")
+	res := partner.form("POST", "/market/"+x.ID+"/interests", url.Values{"who_we_are": {"A lab."}, "what_we_propose": {"Tests."}, "what_we_need": {"Data."}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("express interest: %d", res.StatusCode)
+	}
+	if r := owner.form("POST", "/account/verify/send", nil); r.StatusCode != http.StatusSeeOther {
+		t.Fatalf("send verification: %d", r.StatusCode)
+	}
+	smtp.WaitFor(t, ou.Email, mailWait)
+	waitMailJobsDone(t, ts)
+	for _, m := range smtp.Received() {
+		if m.To[0] == ou.Email && strings.Contains(m.Text, "/interests/") {
+			t.Fatalf("an unverified address received a notification:\n%s", m.Text)
+		}
+	}
+}
+
+// waitMailJobsDone waits until no mail job is left to run.
+func waitMailJobsDone(t *testing.T, ts *testServer) {
+	t.Helper()
+	deadline := time.Now().Add(mailWait)
+	for {
+		list, err := ts.srv.cfg.Jobs.Recent(context.Background(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pending := 0
+		for _, j := range list {
+			if j.Kind == "mail" && j.FinalizedAt == nil {
+				pending++
+			}
+		}
+		if pending == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d mail jobs still pending", pending)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
