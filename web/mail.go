@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -26,7 +27,7 @@ import (
 // Notification kinds a person can choose to receive by mail (each is a
 // mail template of the same name). Account mails (reset, verification,
 // invitation) answer the person's own request and are always sent.
-var mailKinds = []string{"interest_received", "interest_accepted", "programme_result"}
+var mailKinds = []string{"interest_received", "interest_accepted", "programme_result", "meeting_request", "agenda"}
 
 func isMailKind(name string) bool {
 	for _, k := range mailKinds {
@@ -197,6 +198,11 @@ func (m *Mailer) compose(ctx context.Context, a mail.Args) (msg *mail.Message, s
 	msg.Lang = l.Tag
 	msg.Subject = tr.tmap("mail."+a.Template+".subject", data, a.Template)
 	data["Subject"] = msg.Subject
+	if a.Template == "agenda" {
+		if err := m.attachAgenda(ctx, msg, tr, a, data); err != nil {
+			return nil, "", err
+		}
+	}
 	msg.Text, msg.HTML, err = m.tmpl.Render(a.Template, tr.T, data)
 	if err != nil {
 		return nil, "", river.JobCancel(err)
@@ -222,4 +228,29 @@ func (s *Server) sendMail(ctx context.Context, a mail.Args) {
 // mailKey is the key that signs unsubscribe and verification links.
 func (s *Server) mailKey(ctx context.Context) ([]byte, error) {
 	return s.store.SiteKey(ctx, mailKeyName)
+}
+
+// attachAgenda attaches the recipient's agenda at the event as an
+// iCalendar, and counts its meetings for the body.
+func (m *Mailer) attachAgenda(ctx context.Context, msg *mail.Message, tr *translator, a mail.Args, data map[string]any) error {
+	e, err := m.st.Event(ctx, a.Data["EventID"])
+	if err != nil {
+		return err
+	}
+	items, err := agendaItems(ctx, m.st, e.ID, a.UserID)
+	if err != nil {
+		return err
+	}
+	stamp := e.UpdatedAt
+	if sc, err := m.st.Schedule(ctx, e.ID); err == nil {
+		stamp = sc.RunAt
+	}
+	var b bytes.Buffer
+	cal := agendaCalendarOf(tr.T, e, items, stamp, absoluteURL(m.baseURL, "/events/"+e.ID+"/agenda"))
+	if _, err := cal.WriteTo(&b); err != nil {
+		return err
+	}
+	msg.Attachments = append(msg.Attachments, mail.Attachment{Name: "agenda.ics", ContentType: "text/calendar", Data: b.Bytes()})
+	data["Meetings"] = len(items)
+	return nil
 }

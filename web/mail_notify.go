@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 
+	"github.com/silkbridge/silkbridge/event"
 	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/opportunity"
 )
@@ -86,5 +87,28 @@ func (s *Server) mailProgrammeResults(ctx context.Context, programmeID, title, r
 			data["Position"] = n.PositionTitle + " (" + n.HostName + ")"
 		}
 		s.sendMail(ctx, mail.Args{UserID: n.UserID, Template: "programme_result", Data: data})
+	}
+}
+
+// mailMeetingRequest tells a participant that another asks to meet them.
+func (s *Server) mailMeetingRequest(ctx context.Context, e *event.Event, m *event.MeetingRequest) {
+	s.sendMail(ctx, mail.Args{UserID: m.InviteeID, Template: "meeting_request",
+		Data: map[string]string{"Event": e.Title, "Requester": m.RequesterName, "Link": "/events/" + e.ID + "/meetings"}})
+}
+
+// mailAgendas sends every participant with a meeting in the schedule
+// their agenda, with its calendar attached (made when the mail is sent,
+// in the recipient's language).
+func (s *Server) mailAgendas(ctx context.Context, e *event.Event, sc *event.Schedule) {
+	told := map[string]bool{}
+	for _, m := range sc.Meetings {
+		for _, u := range []string{m.RequesterID, m.InviteeID} {
+			if u == "" || told[u] {
+				continue
+			}
+			told[u] = true
+			s.sendMail(ctx, mail.Args{UserID: u, Template: "agenda",
+				Data: map[string]string{"EventID": e.ID, "Event": e.Title, "Link": "/events/" + e.ID + "/agenda"}})
+		}
 	}
 }

@@ -515,3 +515,48 @@ func waitMailJobsDone(t *testing.T, ts *testServer) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// TestMail_MeetingRequestsAndTheAgendaWithItsCalendar: a participant is
+// told of a request; after the schedule runs, each participant with a
+// meeting receives their agenda with the .ics attached, in their language.
+func TestMail_MeetingRequestsAndTheAgendaWithItsCalendar(t *testing.T) {
+	ts, smtp := newMailTestServer(t, store.SQLite)
+	ctx := context.Background()
+	b := newBrokerage(t, ts, 2, 1)
+	langs := map[string]string{"aigerim": "ru", "bilal": "en"}
+	for _, name := range []string{"aigerim", "bilal"} {
+		b.join(t, name, 0, 1)
+		u := b.users[name]
+		if err := ts.st.SetUserLanguage(ctx, u.ID, langs[name]); err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.st.VerifyEmail(ctx, u.ID, u.Email); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.meet(t, "aigerim", "bilal", true)
+	req := smtp.Wait(t, mailWait, "of the meeting request", func(m *mailtest.Received) bool {
+		return m.To[0] == b.users["bilal"].Email && strings.Contains(m.Text, "/meetings")
+	})
+	checkMail(t, ts, req, b.users["aigerim"].Name+" asks to meet you at "+b.e.Title, "en", true)
+	mailLink(t, ts, req, "/events/"+b.e.ID+"/meetings")
+
+	sc := b.schedule(t)
+	if sc.Placed != 1 {
+		t.Fatalf("placed %d", sc.Placed)
+	}
+	for name, subject := range map[string]string{"aigerim": "Ваши встречи на " + b.e.Title, "bilal": "Your meetings at " + b.e.Title} {
+		m := smtp.Wait(t, mailWait, "of the agenda to "+name, func(m *mailtest.Received) bool {
+			return m.To[0] == b.users[name].Email && len(m.Attachments) > 0
+		})
+		checkMail(t, ts, m, subject, langs[name], true)
+		mailLink(t, ts, m, "/events/"+b.e.ID+"/agenda")
+		ics := string(m.Attachments["agenda.ics"])
+		if m.AttachmentTypes["agenda.ics"] != "text/calendar" || !strings.Contains(ics, "BEGIN:VEVENT") || strings.Count(ics, "BEGIN:VEVENT") != 1 {
+			t.Errorf("%s's calendar (%s):\n%s", name, m.AttachmentTypes["agenda.ics"], ics)
+		}
+		if !strings.Contains(ics, sc.Meetings[0].RequestID+"@silkbridge") {
+			t.Errorf("%s's calendar does not hold the scheduled meeting:\n%s", name, ics)
+		}
+	}
+}
