@@ -27,7 +27,7 @@ import (
 // Notification kinds a person can choose to receive by mail (each is a
 // mail template of the same name). Account mails (reset, verification,
 // invitation) answer the person's own request and are always sent.
-var mailKinds = []string{"interest_received", "interest_accepted", "programme_result", "meeting_request", "agenda"}
+var mailKinds = []string{"interest_received", "interest_accepted", "saved_search", "programme_result", "meeting_request", "agenda"}
 
 func isMailKind(name string) bool {
 	for _, k := range mailKinds {
@@ -83,8 +83,19 @@ func NewMailer(st *store.Store, log *slog.Logger, cfg *mail.Config, baseURL stri
 	return &Mailer{st: st, log: log, sender: mail.NewSender(cfg), tmpl: t, i18n: b, baseURL: baseURL}, nil
 }
 
-// Register adds the mail worker to the job client's workers.
-func (m *Mailer) Register(w *river.Workers) { river.AddWorker(w, &mailWorker{m: m}) }
+// Register adds the mail workers to the job client's workers.
+func (m *Mailer) Register(w *river.Workers) {
+	river.AddWorker(w, &mailWorker{m: m})
+	river.AddWorker(w, &digestWorker{m: m})
+}
+
+// PeriodicJobs are the mailer's jobs on a schedule: the saved-search
+// digests, looked for every hour.
+func (m *Mailer) PeriodicJobs() []*river.PeriodicJob {
+	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+		func() (river.JobArgs, *river.InsertOpts) { return DigestArgs{}, nil },
+		&river.PeriodicJobOpts{ID: "saved_search_digest", RunOnStart: true})}
+}
 
 type mailWorker struct {
 	river.WorkerDefaults[mail.Args]
@@ -123,10 +134,15 @@ func (m *Mailer) compose(ctx context.Context, a mail.Args) (msg *mail.Message, s
 	}
 	data := map[string]any{"Name": "", "UnsubscribeLink": ""}
 	for k, v := range a.Data {
-		if strings.HasSuffix(k, "Link") {
-			v = absoluteURL(m.baseURL, v)
+		switch {
+		case strings.HasSuffix(k, "Link"):
+			data[k] = absoluteURL(m.baseURL, v)
+		case strings.HasSuffix(k, "List"):
+			// Lists travel as lines: the job's data are strings.
+			data[k] = strings.Split(v, "\n")
+		default:
+			data[k] = v
 		}
-		data[k] = v
 	}
 	msg = &mail.Message{To: a.To}
 	lang := a.Lang

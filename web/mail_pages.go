@@ -12,6 +12,7 @@ import (
 )
 
 func (s *Server) mailRoutes() {
+	s.savedSearchMailRoutes()
 	s.page("GET /account/verify", s.verifyForm)
 	s.page("POST /account/verify", s.verifyEmail)
 	s.page("POST /account/verify/send", s.resendVerification)

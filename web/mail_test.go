@@ -560,3 +560,90 @@ func TestMail_MeetingRequestsAndTheAgendaWithItsCalendar(t *testing.T) {
 		}
 	}
 }
+
+// TestMail_SavedSearchMatchesAtOnceOrInADigest: a saved search mailed
+// immediately sends each match when it is published; one mailed daily
+// waits for the digest job, which tells its matches once.
+func TestMail_SavedSearchMatchesAtOnceOrInADigest(t *testing.T) {
+	ts, smtp := newMailTestServer(t, store.SQLite)
+	ctx := context.Background()
+	_, ownerUser := ts.user(t, "owner@example.org", account.Member)
+	officer, _ := ts.user(t, "officer@example.org", account.Officer)
+	now, nu := verifiedUser(t, ts, "now@example.org", account.Member, "en")
+	daily, du := verifiedUser(t, ts, "daily@example.org", account.Member, "fr")
+	org := marketOrg(t, ts.st, ownerUser, "Dushanbe Hydro", "TJ", "")
+	for _, c := range []*client{now, daily} {
+		marketStatus(t, c.form("POST", "/saved-searches", url.Values{"name": {"Hydro"}, "q": {"hydropower"}}), http.StatusSeeOther, "save search")
+	}
+	nowSearches, err := ts.st.SavedSearches(ctx, nu.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := now.form("POST", "/saved-searches/"+nowSearches[0].ID+"/mail", url.Values{"mail_every": {"sometimes"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("an unknown frequency: %d", r.StatusCode)
+	}
+	if r := daily.form("POST", "/saved-searches/"+nowSearches[0].ID+"/mail", url.Values{"mail_every": {"never"}}); r.StatusCode != http.StatusNotFound {
+		t.Fatalf("another's saved search: %d", r.StatusCode)
+	}
+	marketStatus(t, now.form("POST", "/saved-searches/"+nowSearches[0].ID+"/mail", url.Values{"mail_every": {"immediately"}}), http.StatusSeeOther, "mail at once")
+
+	match := marketListing(t, ts.st, org.ID, opportunity.InReview, func(x *opportunity.Opportunity) {
+		x.Title, x.Description = "Small hydropower research", "Small hydropower stations"
+	})
+	marketStatus(t, officer.form("POST", "/market/"+match.ID+"/approve", nil), http.StatusSeeOther, "approve")
+	m := smtp.WaitFor(t, nu.Email, mailWait)
+	checkMail(t, ts, m, "New matches for your saved search “Hydro”", "en", true)
+	if !strings.Contains(m.Text, "- Small hydropower research") {
+		t.Errorf("the mail does not name the match:\n%s", m.Text)
+	}
+	mailLink(t, ts, m, "/market/"+match.ID)
+	waitMailJobsDone(t, ts)
+	for _, x := range smtp.Received() {
+		if x.To[0] == du.Email {
+			t.Fatal("a daily saved search was mailed at once")
+		}
+	}
+
+	digest := func() {
+		t.Helper()
+		if err := ts.srv.cfg.Jobs.Enqueue(ctx, DigestArgs{}); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(mailWait)
+		for {
+			list, err := ts.srv.cfg.Jobs.Recent(ctx, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := true
+			for _, j := range list {
+				if j.Kind == "saved_search_digest" && j.FinalizedAt == nil {
+					done = false
+				}
+			}
+			if done {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the digest job did not finish")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	digest()
+	d := smtp.WaitFor(t, du.Email, mailWait)
+	checkMail(t, ts, d, "Nouveaux résultats pour votre recherche « Hydro »", "fr", true)
+	if !strings.Contains(d.HTML, "<li>Small hydropower research</li>") {
+		t.Errorf("the digest does not list the match:\n%s", d.HTML)
+	}
+	digest()
+	n := 0
+	for _, x := range smtp.Received() {
+		if x.To[0] == du.Email {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d digests, want the match told once", n)
+	}
+}

@@ -106,6 +106,7 @@ SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug.`)
 			return err
 		}
 		jcfg.Register = append(jcfg.Register, mailer.Register)
+		jcfg.PeriodicJobs = append(jcfg.PeriodicJobs, mailer.PeriodicJobs()...)
 		log.Info("mail is sent through an SMTP server", "server", smtp.Addr(), "from", smtp.From)
 	} else {
 		log.Info("no mail server is configured (--smtp-url): no mail is sent")
