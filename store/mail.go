@@ -6,8 +6,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/silkbridge/silkbridge"
+	"github.com/silkbridge/silkbridge/event"
 )
 
 // MailRecipient is what mail needs to know of a user.
@@ -160,4 +162,46 @@ func (s *Store) PlacementNotices(ctx context.Context, runID string) ([]Placement
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// Reminder is a registered participant to remind of an event.
+type Reminder struct {
+	EventID, UserID, Title string
+	Start                  time.Time
+	// TimeZone is the event's IANA zone, in which its times are told.
+	TimeZone string
+}
+
+// DueReminders returns the participants registered for events that start
+// within the day after at, and who have not been reminded yet.
+func (s *Store) DueReminders(ctx context.Context, at time.Time) ([]Reminder, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT e.id, r.user_id, e.title, e.starts_at, e.time_zone FROM events e
+		JOIN event_registrations r ON r.event_id = e.id AND r.status = $3
+		WHERE e.starts_at > $1 AND e.starts_at <= $2
+		AND NOT EXISTS (SELECT 1 FROM event_reminders x WHERE x.event_id = e.id AND x.user_id = r.user_id)
+		ORDER BY e.starts_at, e.id, r.user_id`, ts(at), ts(at.Add(24*time.Hour)), event.Registered)
+	if err != nil {
+		return nil, fmt.Errorf("due reminders: %w", err)
+	}
+	defer rows.Close()
+	var out []Reminder
+	for rows.Next() {
+		var r Reminder
+		var start string
+		if err := rows.Scan(&r.EventID, &r.UserID, &r.Title, &start, &r.TimeZone); err != nil {
+			return nil, fmt.Errorf("due reminders: %w", err)
+		}
+		r.Start = parseTS(start)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ReminderSent records that the participant was reminded of the event.
+func (s *Store) ReminderSent(ctx context.Context, eventID, userID string) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO event_reminders (event_id, user_id, sent_at) VALUES ($1, $2, $3)
+		ON CONFLICT DO NOTHING`, eventID, userID, ts(now())); err != nil {
+		return fmt.Errorf("reminder sent: %w", err)
+	}
+	return nil
 }

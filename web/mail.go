@@ -27,7 +27,7 @@ import (
 // Notification kinds a person can choose to receive by mail (each is a
 // mail template of the same name). Account mails (reset, verification,
 // invitation) answer the person's own request and are always sent.
-var mailKinds = []string{"interest_received", "interest_accepted", "saved_search", "programme_result", "meeting_request", "agenda"}
+var mailKinds = []string{"interest_received", "interest_accepted", "saved_search", "programme_result", "meeting_request", "agenda", "event_reminder"}
 
 func isMailKind(name string) bool {
 	for _, k := range mailKinds {
@@ -87,14 +87,20 @@ func NewMailer(st *store.Store, log *slog.Logger, cfg *mail.Config, baseURL stri
 func (m *Mailer) Register(w *river.Workers) {
 	river.AddWorker(w, &mailWorker{m: m})
 	river.AddWorker(w, &digestWorker{m: m})
+	river.AddWorker(w, &reminderWorker{m: m})
 }
 
-// PeriodicJobs are the mailer's jobs on a schedule: the saved-search
-// digests, looked for every hour.
+// PeriodicJobs are the mailer's jobs on a schedule, looked for every
+// hour: the saved-search digests and the reminders of tomorrow's events.
 func (m *Mailer) PeriodicJobs() []*river.PeriodicJob {
-	return []*river.PeriodicJob{river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
-		func() (river.JobArgs, *river.InsertOpts) { return DigestArgs{}, nil },
-		&river.PeriodicJobOpts{ID: "saved_search_digest", RunOnStart: true})}
+	return []*river.PeriodicJob{
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return DigestArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "saved_search_digest", RunOnStart: true}),
+		river.NewPeriodicJob(river.PeriodicInterval(time.Hour),
+			func() (river.JobArgs, *river.InsertOpts) { return ReminderArgs{}, nil },
+			&river.PeriodicJobOpts{ID: "event_reminders", RunOnStart: true}),
+	}
 }
 
 type mailWorker struct {

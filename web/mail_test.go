@@ -17,6 +17,7 @@ import (
 
 	"github.com/silkbridge/silkbridge/account"
 	"github.com/silkbridge/silkbridge/jobs"
+	"github.com/silkbridge/silkbridge/event"
 	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/mail/mailtest"
 	"github.com/silkbridge/silkbridge/opportunity"
@@ -645,5 +646,76 @@ func TestMail_SavedSearchMatchesAtOnceOrInADigest(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d digests, want the match told once", n)
+	}
+}
+
+// runJob enqueues a job and waits until every job of its kind has ended.
+func runJob(t *testing.T, ts *testServer, args river.JobArgs) {
+	t.Helper()
+	ctx := context.Background()
+	if err := ts.srv.cfg.Jobs.Enqueue(ctx, args); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(mailWait)
+	for {
+		list, err := ts.srv.cfg.Jobs.Recent(ctx, 50)
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := true
+		for _, j := range list {
+			if j.Kind == args.Kind() && j.FinalizedAt == nil {
+				done = false
+			}
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the %s job did not finish", args.Kind())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestMail_EventReminderTheDayBeforeOnce: the reminder job tells the
+// registered participants of an event that starts within a day, once;
+// an event a week away waits.
+func TestMail_EventReminderTheDayBeforeOnce(t *testing.T) {
+	ts, smtp := newMailTestServer(t, store.SQLite)
+	ctx := context.Background()
+	fx := newEventFixture(t, ts)
+	later := fx.event(t, event.Conference, 0)
+	start := time.Now().Add(12 * time.Hour).Truncate(time.Minute)
+	soon := &event.Event{Title: "Almaty Water Workshop", Kind: event.Workshop, Hosts: []event.Host{{OrgID: fx.org.ID}},
+		Start: start, End: start.Add(8 * time.Hour), TimeZone: "Asia/Almaty", Place: "Almaty", Country: "KZ", Fields: []string{"2.7"}}
+	if err := ts.st.CreateEvent(ctx, store.Actor{UserID: fx.orgUser.ID}, soon); err != nil {
+		t.Fatal(err)
+	}
+	_, u := fx.participant(t, soon, "gulnara")
+	if _, err := ts.st.Register(ctx, store.Actor{UserID: u.ID}, later.ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.st.SetUserLanguage(ctx, u.ID, "ru"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.st.VerifyEmail(ctx, u.ID, u.Email); err != nil {
+		t.Fatal(err)
+	}
+	runJob(t, ts, ReminderArgs{})
+	m := smtp.WaitFor(t, u.Email, mailWait)
+	checkMail(t, ts, m, "Завтра: Almaty Water Workshop", "ru", true)
+	mailLink(t, ts, m, "/events/"+soon.ID)
+	almaty, err := time.LoadLocation("Asia/Almaty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if when := start.In(almaty).Format("2006-01-02 15:04"); !strings.Contains(m.Text, when) {
+		t.Errorf("the reminder does not say when (%s) in the event's zone:\n%s", when, m.Text)
+	}
+	runJob(t, ts, ReminderArgs{})
+	waitMailJobsDone(t, ts)
+	if n := len(smtp.Received()); n != 1 {
+		t.Fatalf("%d mails, want one reminder of the event within a day", n)
 	}
 }
