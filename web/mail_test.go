@@ -16,8 +16,8 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/silkbridge/silkbridge/account"
-	"github.com/silkbridge/silkbridge/jobs"
 	"github.com/silkbridge/silkbridge/event"
+	"github.com/silkbridge/silkbridge/jobs"
 	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/mail/mailtest"
 	"github.com/silkbridge/silkbridge/opportunity"
