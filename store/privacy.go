@@ -92,6 +92,7 @@ func (s *Store) DeleteUser(ctx context.Context, actor Actor, userID string, anon
 		for _, q := range []string{
 			`DELETE FROM org_invitations WHERE email = (SELECT email FROM users WHERE id = $1)`,
 			`DELETE FROM password_resets WHERE user_id = $1`,
+			`DELETE FROM mail_optouts WHERE user_id = $1`,
 			`DELETE FROM sessions WHERE user_id = $1`,
 			`DELETE FROM api_tokens WHERE user_id = $1`,
 			`DELETE FROM users WHERE id = $1`,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/account"
+	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/organisation"
 	"github.com/silkbridge/silkbridge/store"
 )
@@ -74,9 +75,13 @@ func (s *Server) signUp(w http.ResponseWriter, r *http.Request) error {
 		r.PostForm.Del("password")
 		return s.formError(w, r, "accounts/signup", page, err)
 	}
+	if err := s.store.SetUserLanguage(r.Context(), u.ID, requestLanguage(r).Tag); err != nil {
+		return err
+	}
 	if err := s.startSession(w, r, u); err != nil {
 		return err
 	}
+	s.sendMail(r.Context(), mail.Args{UserID: u.ID, Template: "verify"})
 	s.redirectFlash(w, r, back, done)
 	return nil
 }
@@ -247,7 +252,7 @@ func clearPasswords(r *http.Request) {
 
 func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 	clearFlash(w, r)
-	s.render(w, r, "accounts/forgot", http.StatusOK, &Page{Title: s.T(r, "account.forgot.title")})
+	s.render(w, r, "accounts/forgot", http.StatusOK, &Page{Title: s.T(r, "account.forgot.title"), Data: map[string]any{"MailOn": s.mailOn()}})
 	return nil
 }
 
@@ -259,7 +264,7 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	page := &Page{Title: s.T(r, "account.forgot.title")}
+	page := &Page{Title: s.T(r, "account.forgot.title"), Data: map[string]any{"MailOn": s.mailOn()}}
 	email := account.NormaliseEmail(r.PostForm.Get("email"))
 	var p silkbridge.Problems
 	if p.Required("email", email) && !organisation.ValidEmail(email) {
@@ -271,6 +276,19 @@ func (s *Server) requestReset(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.TakeAttempt(r.Context(), resetLimits(r, email)); err != nil {
 		setRetryAfter(w, err)
 		return err
+	}
+	if s.mailOn() {
+		// The job makes the link when it sends it, so that its secret is
+		// never kept in the queue.
+		u, err := s.store.UserByEmail(r.Context(), email)
+		if err != nil && silkbridge.ErrorCode(err) != silkbridge.ENOTFOUND {
+			return err
+		}
+		if u != nil {
+			s.sendMail(r.Context(), mail.Args{UserID: u.ID, Template: "reset", Lang: requestLanguage(r).Tag})
+		}
+		s.redirectFlash(w, r, "/signin", s.T(r, "account.forgot.sent"))
+		return nil
 	}
 	_, u, err := s.store.RequestPasswordReset(r.Context(), email)
 	if err != nil {

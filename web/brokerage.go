@@ -303,6 +303,7 @@ func (s *Server) requestMeeting(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.RequestMeeting(r.Context(), store.Actor{UserID: u.ID}, m); err != nil {
 		return err
 	}
+	s.mailMeetingRequest(r.Context(), e, m)
 	s.redirectFlash(w, r, "/events/"+e.ID+"/profiles", s.T(r, "event.request.sent", "Name", m.InviteeName))
 	return nil
 }
@@ -572,6 +573,7 @@ func (s *Server) runSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.mailAgendas(r.Context(), e, sc)
 	s.redirectFlash(w, r, "/events/"+e.ID+"/schedule", s.T(r, "event.schedule.done", "Count", sc.Placed, "Placed", sc.Placed, "Bound", sc.UpperBound))
 	return nil
 }
@@ -584,15 +586,21 @@ type agendaItem struct {
 }
 
 func (s *Server) agenda(ctx context.Context, e *event.Event, u *account.User) ([]agendaItem, error) {
-	meetings, err := s.store.Agenda(ctx, e.ID, u.ID)
+	return agendaItems(ctx, s.store, e.ID, u.ID)
+}
+
+// agendaItems are a participant's meetings with the other sides'
+// profiles; the agenda mailed after a schedule run reads them too.
+func agendaItems(ctx context.Context, st *store.Store, eventID, userID string) ([]agendaItem, error) {
+	meetings, err := st.Agenda(ctx, eventID, userID)
 	if err != nil {
 		return nil, err
 	}
 	items := make([]agendaItem, len(meetings))
 	for i, m := range meetings {
-		id, name := m.With(u.ID)
+		id, name := m.With(userID)
 		items[i] = agendaItem{Meeting: m, WithID: id, WithName: name}
-		if p, err := s.store.Profile(ctx, e.ID, id); err == nil {
+		if p, err := st.Profile(ctx, eventID, id); err == nil {
 			items[i].With = p
 		}
 	}
@@ -632,7 +640,15 @@ func (s *Server) agendaCalendar(w http.ResponseWriter, r *http.Request) error {
 	if sc, err := s.store.Schedule(r.Context(), e.ID); err == nil {
 		stamp = sc.RunAt
 	}
-	cal := &icalCalendar{Name: s.T(r, "event.agenda.title", "Title", e.Title)}
+	cal := agendaCalendarOf(s.translator(requestLanguage(r)).T, e, items, stamp, s.eventURL("/events/"+e.ID+"/agenda"))
+	s.writeCalendar(w, "agenda-"+e.ID+".ics", cal)
+	return nil
+}
+
+// agendaCalendarOf is a participant's agenda as an iCalendar, in the
+// language of T.
+func agendaCalendarOf(T func(id string, kv ...any) string, e *event.Event, items []agendaItem, stamp time.Time, url string) *icalCalendar {
+	cal := &icalCalendar{Name: T("event.agenda.title", "Title", e.Title)}
 	for _, it := range items {
 		desc := ""
 		if it.With != nil {
@@ -641,18 +657,17 @@ func (s *Server) agendaCalendar(w http.ResponseWriter, r *http.Request) error {
 				desc = it.With.Organisation + "\n" + desc
 			}
 		}
-		place := s.T(r, "event.agenda.table", "Table", it.Table)
+		place := T("event.agenda.table", "Table", it.Table)
 		if e.Place != "" {
 			place = e.Place + " · " + place
 		}
 		cal.Events = append(cal.Events, icalEvent{
 			UID: it.RequestID + "@silkbridge", Stamp: stamp, Start: it.Start, End: it.End, Zone: e.Location(),
-			Summary:     s.T(r, "event.agenda.summary", "Name", it.WithName, "Table", it.Table) + " · " + e.Title,
-			Description: desc, Location: place, URL: s.eventURL("/events/" + e.ID + "/agenda"), Status: "CONFIRMED",
+			Summary:     T("event.agenda.summary", "Name", it.WithName, "Table", it.Table) + " · " + e.Title,
+			Description: desc, Location: place, URL: url, Status: "CONFIRMED",
 		})
 	}
-	s.writeCalendar(w, "agenda-"+e.ID+".ics", cal)
-	return nil
+	return cal
 }
 
 func (s *Server) apiProfiles(w http.ResponseWriter, r *http.Request) error {
@@ -737,6 +752,7 @@ func (s *Server) apiRequestMeeting(w http.ResponseWriter, r *http.Request) error
 	if err := s.store.RequestMeeting(r.Context(), store.Actor{UserID: u.ID}, m); err != nil {
 		return err
 	}
+	s.mailMeetingRequest(r.Context(), e, m)
 	writeJSON(w, http.StatusCreated, m)
 	return nil
 }
@@ -902,6 +918,7 @@ func (s *Server) apiRunSchedule(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.mailAgendas(r.Context(), e, sc)
 	writeJSON(w, http.StatusOK, sc)
 	return nil
 }

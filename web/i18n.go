@@ -102,6 +102,12 @@ func (s *Server) switchLanguage(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return silkbridge.NotFound("language")
 	}
+	if u := currentUser(r); u != nil {
+		// A signed-in person's choice is also the language of their mail.
+		if err := s.store.SetUserLanguage(r.Context(), u.ID, l.Tag); err != nil {
+			return err
+		}
+	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l.Tag, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies})
 	back := r.URL.Query().Get("back")

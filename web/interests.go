@@ -140,6 +140,7 @@ func (s *Server) sendInterest(r *http.Request, in interestInput) (*opportunity.I
 	if err := s.store.CreateInterest(r.Context(), store.Actor{UserID: u.ID}, i); err != nil {
 		return nil, err
 	}
+	s.mailInterestReceived(r.Context(), i)
 	return i, nil
 }
 
@@ -203,9 +204,11 @@ func (s *Server) decideInterest(decision string) handlerFunc {
 		if err != nil {
 			return err
 		}
-		if _, err := s.store.DecideInterest(r.Context(), store.Actor{UserID: currentUser(r).ID}, i.ID, decision); err != nil {
+		after, err := s.store.DecideInterest(r.Context(), store.Actor{UserID: currentUser(r).ID}, i.ID, decision)
+		if err != nil {
 			return err
 		}
+		s.mailInterestAccepted(r.Context(), after)
 		msg := "market.interest.accepted"
 		if decision == opportunity.DecisionDecline {
 			msg = "market.interest.declined"
@@ -346,6 +349,7 @@ func (s *Server) apiDecideInterest(decision string) handlerFunc {
 		if err != nil {
 			return err
 		}
+		s.mailInterestAccepted(r.Context(), after)
 		writeJSON(w, http.StatusOK, interestView{Interest: after})
 		return nil
 	}

@@ -8,9 +8,13 @@ import "strings"
 // whatever the client wrote, and a reset or invitation link built from it
 // would carry its secret to the client's host. Without a base URL (only
 // in embedders and tests: serve always sets one) the path stays relative.
-func (s *Server) absoluteURL(path string) string {
-	if s.cfg.BaseURL == "" {
+func (s *Server) absoluteURL(path string) string { return absoluteURL(s.cfg.BaseURL, path) }
+
+// absoluteURL joins the configured base URL and a path; the mail worker,
+// which has no Server, builds its links with it too.
+func absoluteURL(base, path string) string {
+	if base == "" {
 		return path
 	}
-	return strings.TrimRight(s.cfg.BaseURL, "/") + path
+	return strings.TrimRight(base, "/") + path
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/silkbridge/silkbridge"
 	"github.com/silkbridge/silkbridge/account"
+	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/store"
 )
 
@@ -128,14 +129,21 @@ func (s *Server) inviteManager(w http.ResponseWriter, r *http.Request) error {
 		return s.managersPage(w, r, http.StatusUnprocessableEntity, &Page{Form: r.PostForm, Errors: tr.FieldErrors(err), Error: tr.Error(err)}, "")
 	}
 	link := s.invitationLink(r, secret)
-	s.logInvitation(inv)
+	s.deliverInvitation(r, inv, secret)
 	return s.managersPage(w, r, http.StatusCreated, &Page{Flash: s.T(r, "account.invite.sent", "Email", inv.Email)}, link)
 }
 
-// logInvitation records that an invitation was made. The link is shown
-// once to the manager who invited; its secret never goes into the log.
-func (s *Server) logInvitation(inv *account.Invitation) {
-	s.log.Info("manager invited: the inviting manager passes the link shown to them to the invitee",
+// deliverInvitation mails the invitation to its addressee; without a mail
+// server the inviter passes on the link shown to them once. The secret in
+// the link never goes into the log.
+func (s *Server) deliverInvitation(r *http.Request, inv *account.Invitation, secret string) {
+	if s.mailOn() {
+		s.sendMail(r.Context(), mail.Args{To: inv.Email, Template: "invitation", Lang: requestLanguage(r).Tag,
+			Data: map[string]string{"Org": inv.OrgName, "Inviter": currentUser(r).Name,
+				"Link": "/invitation?token=" + url.QueryEscape(secret)}})
+		return
+	}
+	s.log.Info("manager invited: no mail server is configured; the inviting manager passes the link shown to them to the invitee",
 		"organisation", inv.OrgID, "expires_in", account.InvitationTimeout.String())
 }
 
@@ -195,6 +203,9 @@ func (s *Server) acceptInvitation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if err := s.requireVerified(r.Context(), u.ID); err != nil {
+		return err
+	}
 	inv, err := s.store.AcceptInvitation(r.Context(), r.PostForm.Get("token"), u)
 	if err != nil {
 		return err
@@ -248,7 +259,7 @@ func (s *Server) apiInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	link := s.invitationLink(r, secret)
-	s.logInvitation(inv)
+	s.deliverInvitation(r, inv, secret)
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, inviteOutput{Invitation: inv, Link: link})
 	return nil
@@ -275,6 +286,9 @@ func (s *Server) apiAcceptInvitation(w http.ResponseWriter, r *http.Request) err
 	}
 	var in acceptInput
 	if err := decodeJSON(r, &in); err != nil {
+		return err
+	}
+	if err := s.requireVerified(r.Context(), currentUser(r).ID); err != nil {
 		return err
 	}
 	inv, err := s.store.AcceptInvitation(r.Context(), in.Token, currentUser(r))

@@ -552,12 +552,7 @@ func (s *Server) notifyMatches(r *http.Request, id string) {
 	if err != nil {
 		s.log.Error("match saved searches", "opportunity", id, "err", err)
 	}
-	for _, n := range made {
-		// No mail server is part of the platform's configuration yet: the
-		// notification waits in the site, and the log says so.
-		s.log.Info("saved search match: no mail server is configured, the notification is kept in the site",
-			"user", n.UserID, "saved_search", n.SavedSearchID, "opportunity", n.OpportunityID)
-	}
+	s.mailMatches(r.Context(), made)
 }
 
 func (s *Server) opportunityAction(action string) handlerFunc {

@@ -327,6 +327,7 @@ func (s *Server) publishProgrammeRun(w http.ResponseWriter, r *http.Request) err
 	if err := s.store.PublishRun(r.Context(), store.Actor{UserID: currentUser(r).ID}, p.ID, run.ID); err != nil {
 		return err
 	}
+	s.mailProgrammeResults(r.Context(), p.ID, p.Title, run.ID)
 	s.redirectFlash(w, r, "/programmes/"+p.ID, s.T(r, "prog.run.published"))
 	return nil
 }
@@ -611,6 +612,7 @@ func (s *Server) apiPublishRun(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.PublishRun(r.Context(), store.Actor{UserID: currentUser(r).ID}, p.ID, run.ID); err != nil {
 		return err
 	}
+	s.mailProgrammeResults(r.Context(), p.ID, p.Title, run.ID)
 	if run, err = s.store.Run(r.Context(), p.ID, run.ID); err != nil {
 		return err
 	}

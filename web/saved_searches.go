@@ -142,6 +142,10 @@ func (s *Server) myMarketData(r *http.Request) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	mailEvery, err := s.store.SavedSearchMail(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	views := make([]savedSearchView, len(searches))
 	for i, ss := range searches {
 		views[i] = s.viewSaved(r, ss)
@@ -165,7 +169,8 @@ func (s *Server) myMarketData(r *http.Request) (map[string]any, error) {
 		return nil, err
 	}
 	return map[string]any{"Notifications": notes, "Unread": unread, "Searches": views, "Listings": listings,
-		"Sent": sent, "Received": received, "Orgs": orgs, "IsOfficer": u.IsOfficer()}, nil
+		"Sent": sent, "Received": received, "Orgs": orgs, "IsOfficer": u.IsOfficer(),
+		"MailEvery": mailEvery, "MailFrequencies": store.MailFrequencies}, nil
 }
 
 func (s *Server) createSavedSearch(w http.ResponseWriter, r *http.Request) error {

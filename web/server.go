@@ -53,6 +53,9 @@ type Config struct {
 	// served at once: 0 sizes it to the machine, a negative value turns
 	// the bound off.
 	MaxExpensive int
+	// Mail, when set, sends mail through its SMTP server (see mail.go);
+	// without it nothing is mailed and the site says so where it matters.
+	Mail *Mailer
 }
 
 // Server is the HTTP side of Silkbridge.
@@ -155,6 +158,7 @@ func (s *Server) registerRoutes() {
 	s.userRoutes()
 	s.auditRoutes()
 	s.jobRoutes()
+	s.mailRoutes()
 
 	// Find: organisations, talents, reference data
 	s.organisationRoutes()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/silkbridge/silkbridge/jobs"
+	"github.com/silkbridge/silkbridge/mail"
 	"github.com/silkbridge/silkbridge/web"
 )
 
@@ -45,8 +46,14 @@ Behind a reverse proxy, --trusted-proxies names the proxies' addresses
 (CIDRs): the client's address, used by the sign-in limits and the logs, is
 then read from X-Forwarded-For, which is ignored from anyone else.
 
+Mail (password resets, address verification, invitations, notifications)
+is sent through --smtp-url, from --mail-from, by background jobs that
+retry while the server is unreachable. Without --smtp-url no mail is sent:
+the operator makes reset links with "silkbridge user reset".
+
 Environment: SILKBRIDGE_DB, SILKBRIDGE_ADDR, SILKBRIDGE_BASE_URL,
 SILKBRIDGE_TRUSTED_PROXIES, SILKBRIDGE_METRICS_ADDR, SILKBRIDGE_METRICS_TOKEN,
+SILKBRIDGE_SMTP_URL, SILKBRIDGE_MAIL_FROM,
 SILKBRIDGE_DATA, SILKBRIDGE_LOG_FORMAT=json, SILKBRIDGE_LOG_LEVEL=debug,
 SILKBRIDGE_RATE_LIMIT, SILKBRIDGE_RATE_BURST, SILKBRIDGE_MAX_EXPENSIVE,
 SILKBRIDGE_MAP_FILE.`)
@@ -62,11 +69,17 @@ SILKBRIDGE_MAP_FILE.`)
 	metricsAddr := fs.String("metrics-addr", env("SILKBRIDGE_METRICS_ADDR", ""), "serve /metrics on this address of its own, e.g. localhost:9090 (env SILKBRIDGE_METRICS_ADDR)")
 	metricsToken := fs.String("metrics-token", env("SILKBRIDGE_METRICS_TOKEN", ""), "serve /metrics on the main address to requests bearing this token (env SILKBRIDGE_METRICS_TOKEN)")
 	limits := addLimitFlags(fs)
+	smtpURL := fs.String("smtp-url", env("SILKBRIDGE_SMTP_URL", ""), "mail server: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://user:pass@host:465 (env SILKBRIDGE_SMTP_URL)")
+	mailFrom := fs.String("mail-from", env("SILKBRIDGE_MAIL_FROM", ""), "sender of the site's mail, e.g. \"Silkbridge <noreply@example.org>\" (env SILKBRIDGE_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	smtp, err := mail.ParseConfig(*smtpURL, *mailFrom)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	trusted, err := web.ParseTrustedProxies(*proxies)
 	if err != nil {
@@ -98,11 +111,23 @@ SILKBRIDGE_MAP_FILE.`)
 			}
 		}
 	}
-	jc, err := jobs.New(ctx, st, log, jobs.Config{})
+	var mailer *web.Mailer
+	var jcfg jobs.Config
+	if smtp != nil {
+		if mailer, err = web.NewMailer(st, log, smtp, public); err != nil {
+			return err
+		}
+		jcfg.Register = append(jcfg.Register, mailer.Register)
+		jcfg.PeriodicJobs = append(jcfg.PeriodicJobs, mailer.PeriodicJobs()...)
+		log.Info("mail is sent through an SMTP server", "server", smtp.Addr(), "from", smtp.From)
+	} else {
+		log.Info("no mail server is configured (--smtp-url): no mail is sent")
+	}
+	jc, err := jobs.New(ctx, st, log, jcfg)
 	if err != nil {
 		return err
 	}
-	cfg.Jobs = jc
+	cfg.Jobs, cfg.Mail = jc, mailer
 	srv, err := web.New(st, log, cfg)
 	if err != nil {
 		return err
