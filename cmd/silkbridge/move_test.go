@@ -171,6 +171,17 @@ func demoInstallation(t *testing.T) (string, movedAccount) {
 	if !held {
 		t.Fatal("the demo has no scheduled meeting to hold")
 	}
+	// What mail leaves behind: a person's opt-out, a reminder sent, and the
+	// key that signs unsubscribe links.
+	if err := st.SetMailOptOuts(ctx, me, u.ID, map[string]bool{"saved_search": false}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReminderSent(ctx, events[0].ID, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SiteKey(ctx, "unsubscribe"); err != nil {
+		t.Fatal(err)
+	}
 	return path, acc
 }
 
