@@ -220,9 +220,13 @@ type bulk struct {
 	// row renders one row with its parameters given by the strings in ps
 	// (in order); nil gives (p1, p2, ...).
 	row   func(ps []string) string
-	full  *sql.Stmt
 	size  int
 	param func(n int) string
+	// full is the statement of a full batch, prepared in the transaction
+	// that uses it (tx): write transactions run on their own connection
+	// (Store.writer), which a statement prepared elsewhere cannot use.
+	full *sql.Stmt
+	tx   *sql.Tx
 }
 
 func (b *bulk) sql(rows int) string {
@@ -247,13 +251,7 @@ func (b *bulk) sql(rows int) string {
 }
 
 func (s *Store) newBulk(ctx context.Context, size, width int, head, tail string, row func([]string) string) (*bulk, error) {
-	b := &bulk{head: head, tail: tail, width: width, row: row, size: size, param: s.bulkParam}
-	stmt, err := s.db.PrepareContext(ctx, b.sql(size))
-	if err != nil {
-		return nil, fmt.Errorf("prepare bulk insert: %w", err)
-	}
-	b.full = stmt
-	return b, nil
+	return &bulk{head: head, tail: tail, width: width, row: row, size: size, param: s.bulkParam}, nil
 }
 
 // bulkParam writes parameter n of a bulk statement. SQLite gets anonymous
@@ -267,7 +265,11 @@ func (s *Store) bulkParam(n int) string {
 	return "?"
 }
 
-func (b *bulk) close() { b.full.Close() }
+func (b *bulk) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
+}
 
 // exec inserts args (a multiple of the width) inside tx.
 func (b *bulk) exec(ctx context.Context, tx *sql.Tx, args []any) error {
@@ -277,7 +279,13 @@ func (b *bulk) exec(ctx context.Context, tx *sql.Tx, args []any) error {
 		chunk := args[start*b.width : end*b.width]
 		var err error
 		if end-start == b.size {
-			_, err = tx.StmtContext(ctx, b.full).ExecContext(ctx, chunk...)
+			if b.tx != tx {
+				if b.full, err = tx.PrepareContext(ctx, b.sql(b.size)); err != nil {
+					return fmt.Errorf("prepare bulk insert: %w", err)
+				}
+				b.tx = tx
+			}
+			_, err = b.full.ExecContext(ctx, chunk...)
 		} else {
 			_, err = tx.ExecContext(ctx, b.sql(end-start), chunk...)
 		}
