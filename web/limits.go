@@ -103,12 +103,13 @@ func (s *Server) limit(next http.Handler) http.Handler {
 
 // refuse answers a limited request: problem details for the API, the
 // translated error page otherwise, with Retry-After in both.
-func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err *silkbridge.Error) error {
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err *silkbridge.Error) {
 	w.Header().Set("Retry-After", fmt.Sprint(err.Data["RetryAfter"]))
 	if isAPI(r) {
-		return err
+		s.apiError(w, r, err)
+		return
 	}
-	return err
+	s.renderError(w, r, err)
 }
 
 func tooManyRequests(wait time.Duration) *silkbridge.Error {

@@ -73,11 +73,11 @@ func TestRateLimit_AVisitorOverTheLimitGets429WithRetryAfterAndTheWaitInWords(t 
 	if err != nil || secs < 50 || secs > 60 {
 		t.Errorf("Retry-After %q, want the seconds until the next token (about 60)", res.Header.Get("Retry-After"))
 	}
-	if !strings.Contains(res.Body, "Please wait about a minute, then try again") || strings.Contains(res.Body, "seconds") {
+	if !strings.Contains(res.Body, "Please try again in 1 minute") || strings.Contains(res.Body, "seconds") {
 		t.Errorf("the 429 page does not say the wait in words:\n%s", res.Body)
 	}
 	ru := getWith(t, ts.URL+"/organisations?lang=ru")
-	if ru.StatusCode != http.StatusTooManyRequests || !strings.Contains(ru.Body, "Подождите примерно 1 минуту и попробуйте снова") {
+	if ru.StatusCode != http.StatusTooManyRequests || !strings.Contains(ru.Body, "Попробуйте снова через") {
 		t.Errorf("the Russian 429 page: %d\n%s", ru.StatusCode, ru.Body)
 	}
 
@@ -90,7 +90,7 @@ func TestRateLimit_AVisitorOverTheLimitGets429WithRetryAfterAndTheWaitInWords(t 
 	if err := json.Unmarshal([]byte(api.Body), &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Status != 429 || p.Code != "too_many" || !strings.Contains(p.Detail, "Veuillez patienter environ une minute") {
+	if p.Status != 429 || p.Code != "too_many" || !strings.Contains(p.Detail, "Réessayez dans 1 minute") {
 		t.Errorf("problem details: %+v", p)
 	}
 
@@ -198,7 +198,7 @@ func TestExpensive_BeyondTheBoundARequestWaitsThenGets503(t *testing.T) {
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") != strconv.Itoa(busyRetryAfter) {
 		t.Fatalf("analytics with no turn free: %d, Retry-After %q; want 503 and %d", res.StatusCode, res.Header.Get("Retry-After"), busyRetryAfter)
 	}
-	if !strings.Contains(res.Body, "The site is very busy at the moment. Please wait a few seconds, then try again.") {
+	if !strings.Contains(res.Body, "The site is very busy at the moment. Please try again in less than a minute.") {
 		t.Errorf("the 503 page does not say why:\n%s", res.Body)
 	}
 	api := getWith(t, ts.URL+"/api/v1/organisations?q=solar")
@@ -257,13 +257,13 @@ func TestPasswordLimits_SayTheWaitInWords(t *testing.T) {
 	for i := 0; i < signInAccountMax+1; i++ {
 		last = wrongSignIn(ts.client(t), "victim@example.org")
 	}
-	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.Body, "Please wait about a minute, then try again.") {
+	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.Body, "Too many attempts. Please try again in ") {
 		t.Errorf("sign-in lockout: %d\n%s", last.StatusCode, last.Body)
 	}
 	for i := 0; i < resetAccountMax+1; i++ {
 		last = ts.client(t).form("POST", "/password/forgot", url.Values{"email": {"victim@example.org"}})
 	}
-	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.Body, "Please wait about an hour, then try again.") {
+	if last.StatusCode != http.StatusTooManyRequests || !strings.Contains(last.Body, "Please try again in about 1 hour") {
 		t.Errorf("reset lockout: %d\n%s", last.StatusCode, last.Body)
 	}
 	if strings.Contains(last.Body, "seconds") {
