@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -105,16 +106,25 @@ func backAfterAnswer(r *http.Request, record string) string {
 	return record
 }
 
+// answerConsent answers, as a manager of the path's organisation, its
+// invitation to the path's record with the store's answer of that kind.
+// A page's form is read too: it says where to go back to.
+func answerConsent[T any](r *http.Request, accept bool,
+	answer func(ctx context.Context, actor store.Actor, recordID, orgID string, accept bool) (T, error)) (T, error) {
+	var none T
+	u, orgID, err := consentAnswerer(r)
+	if err == nil && !isAPI(r) {
+		err = parseForm(r)
+	}
+	if err != nil {
+		return none, err
+	}
+	return answer(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
+}
+
 func (s *Server) answerHost(accept bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, orgID, err := consentAnswerer(r)
-		if err == nil {
-			err = parseForm(r)
-		}
-		var e *event.Event
-		if err == nil {
-			e, err = s.store.AnswerHostInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
-		}
+		e, err := answerConsent(r, accept, s.store.AnswerHostInvitation)
 		if err != nil {
 			return err
 		}
@@ -125,14 +135,7 @@ func (s *Server) answerHost(accept bool) handlerFunc {
 
 func (s *Server) answerParty(accept bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, orgID, err := consentAnswerer(r)
-		if err == nil {
-			err = parseForm(r)
-		}
-		var a *cooperation.Agreement
-		if err == nil {
-			a, err = s.store.AnswerPartyInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
-		}
+		a, err := answerConsent(r, accept, s.store.AnswerPartyInvitation)
 		if err != nil {
 			return err
 		}
@@ -143,11 +146,7 @@ func (s *Server) answerParty(accept bool) handlerFunc {
 
 func (s *Server) apiAnswerHost(accept bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, orgID, err := consentAnswerer(r)
-		var e *event.Event
-		if err == nil {
-			e, err = s.store.AnswerHostInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
-		}
+		e, err := answerConsent(r, accept, s.store.AnswerHostInvitation)
 		if err != nil {
 			return err
 		}
@@ -158,11 +157,7 @@ func (s *Server) apiAnswerHost(accept bool) handlerFunc {
 
 func (s *Server) apiAnswerParty(accept bool) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		u, orgID, err := consentAnswerer(r)
-		var a *cooperation.Agreement
-		if err == nil {
-			a, err = s.store.AnswerPartyInvitation(r.Context(), store.Actor{UserID: u.ID}, r.PathValue("id"), orgID, accept)
-		}
+		a, err := answerConsent(r, accept, s.store.AnswerPartyInvitation)
 		if err != nil {
 			return err
 		}
