@@ -358,7 +358,7 @@ func movePlan(ctx context.Context, src *sql.Conn, tx pgx.Tx) (tables []moveTable
 		if err := colRows.Err(); err != nil {
 			return nil, nil, err
 		}
-		srcCols, err := sqliteStrings(ctx, src, `SELECT name FROM pragma_table_info($1) ORDER BY name`, name)
+		srcCols, err := queryStrings(ctx, src, `SELECT name FROM pragma_table_info($1) ORDER BY name`, name)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -366,7 +366,7 @@ func movePlan(ctx context.Context, src *sql.Conn, tx pgx.Tx) (tables []moveTable
 		if !slices.Equal(srcCols, t.cols) {
 			return nil, nil, fmt.Errorf("table %s has columns %v in SQLite and %v in PostgreSQL: run silkbridge migrate on the SQLite file first", name, srcCols, t.cols)
 		}
-		refs, err := sqliteStrings(ctx, src, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1) ORDER BY 1`, name)
+		refs, err := queryStrings(ctx, src, `SELECT DISTINCT "table" FROM pragma_foreign_key_list($1) ORDER BY 1`, name)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -419,23 +419,6 @@ func dependencyOrder(tables []string, parents map[string][]string) ([]string, er
 		}
 	}
 	return order, nil
-}
-
-func sqliteStrings(ctx context.Context, src *sql.Conn, query string, args ...any) ([]string, error) {
-	rows, err := src.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 func quoteSQLite(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }

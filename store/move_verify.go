@@ -225,10 +225,10 @@ func (s *Store) Checksums(ctx context.Context) (map[string]MovedTable, error) {
 	var tables []string
 	var err error
 	if s.engine == Postgres {
-		tables, err = dbStrings(ctx, s.db, `SELECT table_name::text FROM information_schema.tables
+		tables, err = queryStrings(ctx, s.db, `SELECT table_name::text FROM information_schema.tables
 			WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
 	} else {
-		tables, err = dbStrings(ctx, s.db, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'`)
+		tables, err = queryStrings(ctx, s.db, `SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite_%'`)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("checksums: %w", err)
@@ -302,21 +302,4 @@ func (s *Store) Checksums(ctx context.Context) (map[string]MovedTable, error) {
 		out[name] = MovedTable{Name: name, Rows: n, Checksum: sum.String()}
 	}
 	return out, nil
-}
-
-func dbStrings(ctx context.Context, db *sql.DB, query string, args ...any) ([]string, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }

@@ -1,6 +1,9 @@
 package store
 
-import "database/sql"
+import (
+	"context"
+	"database/sql"
+)
 
 // rowScanner is what *sql.Row and *sql.Rows share, so one scan function
 // reads a record from either.
@@ -43,4 +46,13 @@ func scanString(row rowScanner) (string, error) {
 	var s string
 	err := row.Scan(&s)
 	return s, err
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func queryStrings(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanString)
 }
